@@ -1,0 +1,44 @@
+/**
+ * Runs every `*.test.ts` of the workspaces with Node's own test runner (one process per file, so
+ * each file gets a fresh in-process emulator unless FIRESTORE_EMULATOR_HOST names one already).
+ * Extra arguments filter files by substring: `npm run test:only -- rules`.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = join(__dirname, '..', '..', '..');
+const roots = ['emulator/test', 'functions/test', 'client/test', 'scripts/test', 'test'];
+
+function collect(dir: string, out: string[]): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry);
+    if (entry === 'node_modules') continue;
+    if (statSync(path).isDirectory()) collect(path, out);
+    else if (entry.endsWith('.test.ts')) out.push(path);
+  }
+}
+
+const files: string[] = [];
+for (const r of roots) collect(join(root, r), files);
+const filters = process.argv.slice(2);
+const selected = files
+  .map((f) => relative(root, f))
+  .filter((f) => filters.length === 0 || filters.some((needle) => f.includes(needle)))
+  .sort();
+if (selected.length === 0) {
+  console.error(`no test files match ${filters.join(' ')}`);
+  process.exit(1);
+}
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...selected],
+  { cwd: root, stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);
