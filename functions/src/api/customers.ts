@@ -1,0 +1,170 @@
+/**
+ * Customer data: the profile document, behaviour events, and the callables that manage consent and
+ * a customer's right to a copy of their data and to its erasure.
+ *
+ * Who writes what (for firestore.rules):
+ * - `customers/{uid}`: created by `ensureProfile`; the customer may update `displayName`,
+ *   `addresses`, `region` and `preferences` (each validated as below); `consent`,
+ *   `consentHistory`, `uid`, `createdAt` change only through the callables.
+ * - `customers/{uid}/events/{eventId}`: the customer creates them (kind in `AppEventKind`, `at`
+ *   equal to the request time); nobody updates them; functions and the seed write the others.
+ */
+import { z } from 'zod';
+import { FirestoreTime, IsoTime, MAX_UNITS, ProductId, Region, Sku } from './common';
+
+export const ConsentPurpose = z.enum(['personalisation', 'marketing']);
+export type ConsentPurpose = z.infer<typeof ConsentPurpose>;
+
+/** Opt-in: a new profile has both off until the customer says otherwise. */
+export const Consent = z.object({ personalisation: z.boolean(), marketing: z.boolean() });
+export type Consent = z.infer<typeof Consent>;
+
+export const ConsentSource = z.enum(['signup', 'app', 'seed']);
+
+/** One change of one consent flag; the history only grows (until the customer is erased). */
+export const ConsentChange = z.object({
+  purpose: ConsentPurpose,
+  granted: z.boolean(),
+  source: ConsentSource,
+  at: FirestoreTime,
+});
+export type ConsentChange = z.infer<typeof ConsentChange>;
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const Address = z.object({
+  label: text(40),
+  line1: text(120),
+  line2: z.string().trim().max(120).optional(),
+  city: text(80),
+  postcode: text(16),
+  country: text(56),
+});
+export type Address = z.infer<typeof Address>;
+
+export const BudgetMinor = z
+  .object({ min: z.number().int().min(0), max: z.number().int().min(0) })
+  .refine((b) => b.min <= b.max, { path: ['max'], message: 'must be at least min' });
+
+export const Preferences = z.object({
+  styles: z.array(text(30)).max(10),
+  rooms: z.array(text(30)).max(10),
+  /** What the customer means to spend per item, in pence; null when not said. */
+  budgetMinor: BudgetMinor.nullable(),
+});
+export type Preferences = z.infer<typeof Preferences>;
+
+/** customers/{uid} */
+export const CustomerProfile = z.object({
+  uid: z.string(),
+  displayName: z.string().max(80),
+  email: z.string().nullable(),
+  region: Region.nullable(),
+  addresses: z.array(Address).max(10),
+  preferences: Preferences,
+  consent: Consent,
+  consentHistory: z.array(ConsentChange),
+  createdAt: FirestoreTime,
+  updatedAt: FirestoreTime,
+});
+export type CustomerProfile = z.infer<typeof CustomerProfile>;
+
+/** The fields a customer may change directly (through the SDK, checked by the rules). */
+export const ProfileUpdate = CustomerProfile.pick({
+  displayName: true,
+  region: true,
+  addresses: true,
+  preferences: true,
+}).partial();
+export type ProfileUpdate = z.infer<typeof ProfileUpdate>;
+
+/** Kinds the recommender learns from; returns and cancellations count against an item. */
+export const EventKind = z.enum(['view', 'wishlist', 'cartAdd', 'purchase', 'return', 'cancel']);
+export type EventKind = z.infer<typeof EventKind>;
+/** Kinds an app writes itself; returns and cancellations are recorded by the store. */
+export const AppEventKind = z.enum(['view', 'wishlist', 'cartAdd', 'purchase']);
+export type AppEventKind = z.infer<typeof AppEventKind>;
+
+/** customers/{uid}/events/{eventId} */
+export const CustomerEvent = z.object({
+  kind: EventKind,
+  productId: ProductId,
+  sku: Sku.nullable(),
+  /** Units, for purchases, returns and cancellations; 1 for the rest. */
+  quantity: z.number().int().min(1).max(MAX_UNITS),
+  at: FirestoreTime,
+});
+export type CustomerEvent = z.infer<typeof CustomerEvent>;
+
+/** What an app sends to record an event (the client helper batches these). */
+export const TrackEvent = z.object({
+  kind: AppEventKind,
+  productId: ProductId,
+  sku: Sku.optional(),
+  quantity: z.number().int().min(1).max(MAX_UNITS).default(1),
+});
+export type TrackEvent = z.input<typeof TrackEvent>;
+
+// ---- callables ----
+
+export const EnsureProfileRequest = z.object({
+  displayName: z.string().trim().max(80).optional(),
+  region: Region.optional(),
+  /** The choices made on the sign-up screen; both default to off. */
+  consent: Consent.partial().optional(),
+});
+export type EnsureProfileRequest = z.input<typeof EnsureProfileRequest>;
+
+export const EnsureProfileResponse = z.object({ created: z.boolean(), consent: Consent });
+export type EnsureProfileResponse = z.infer<typeof EnsureProfileResponse>;
+
+export const SetConsentRequest = Consent.partial().refine(
+  (c) => c.personalisation !== undefined || c.marketing !== undefined,
+  'give personalisation or marketing (true or false)',
+);
+export type SetConsentRequest = z.infer<typeof SetConsentRequest>;
+
+export const SetConsentResponse = z.object({ consent: Consent, changed: z.array(ConsentPurpose) });
+export type SetConsentResponse = z.infer<typeof SetConsentResponse>;
+
+/** A Firestore document in an export: its path, and its fields as JSON (timestamps as ISO strings). */
+export const ExportedDoc = z.object({ path: z.string(), data: z.record(z.string(), z.unknown()) });
+export type ExportedDoc = z.infer<typeof ExportedDoc>;
+
+export const ExportMyDataResponse = z.object({
+  format: z.literal('hearth-export/1'),
+  uid: z.string(),
+  exportedAt: IsoTime,
+  account: z
+    .object({
+      email: z.string().nullable(),
+      displayName: z.string().nullable(),
+      createdAt: z.string().nullable(),
+    })
+    .nullable(),
+  profile: ExportedDoc.nullable(),
+  events: z.array(ExportedDoc),
+  orders: z.array(ExportedDoc),
+  reservations: z.array(ExportedDoc),
+  recommendations: ExportedDoc.nullable(),
+});
+export type ExportMyDataResponse = z.infer<typeof ExportMyDataResponse>;
+
+/** Asking twice is deliberate: the app must send the confirmation the customer typed or ticked. */
+export const DeleteMyDataRequest = z.object({ confirm: z.literal('DELETE', 'confirm must be "DELETE"') });
+export type DeleteMyDataRequest = z.infer<typeof DeleteMyDataRequest>;
+
+export const DeleteMyDataResponse = z.object({
+  deleted: z.object({
+    profile: z.boolean(),
+    events: z.number().int(),
+    recommendations: z.boolean(),
+    account: z.boolean(),
+  }),
+  anonymised: z.object({
+    orders: z.number().int(),
+    reservations: z.number().int(),
+    ledgerEntries: z.number().int(),
+  }),
+});
+export type DeleteMyDataResponse = z.infer<typeof DeleteMyDataResponse>;
