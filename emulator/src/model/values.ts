@@ -145,16 +145,19 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return sign(a.length - b.length);
 }
 
-function compareReferences(a: string, b: string): number {
+/**
+ * Orders resource names segment by segment (so `c/x` < `c-/x`, unlike plain string order): at the
+ * first differing character, a segment that ends there sorts first.
+ */
+export function compareReferences(a: string, b: string): number {
   if (a === b) return 0;
-  const x = a.split('/');
-  const y = b.split('/');
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    const c = compareUtf8(x[i]!, y[i]!);
-    if (c !== 0) return c;
-  }
-  return sign(x.length - y.length);
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return sign(a.length - b.length);
+  if (a.charCodeAt(i) === 47 /* / */) return -1;
+  if (b.charCodeAt(i) === 47) return 1;
+  return compareUtf8(a.slice(i), b.slice(i));
 }
 
 function compareArrays(a: Value[], b: Value[]): number {

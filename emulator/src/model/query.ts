@@ -1,0 +1,524 @@
+import { invalidArgument } from '../errors';
+import { getField, parseFieldPath, setField } from './fieldpath';
+import { compileFindNearest, nearestNeighbours, type CompiledFindNearest } from './find-nearest';
+import type { Fields, StoredDocument, StructuredQuery, Value } from './types';
+import { wrapperNumber } from './wrappers';
+import {
+  compareReferences,
+  compareUtf8,
+  compareValues,
+  isNaNValue,
+  TypeOrder,
+  typeOrder,
+  valuesEqual,
+} from './values';
+
+/** Firestore's cap on disjunctions (IN values, ARRAY_CONTAINS_ANY values, OR branches) after expansion to DNF. */
+const MAX_DISJUNCTIONS = 30;
+const MAX_NOT_IN_VALUES = 10;
+
+type Predicate = (doc: StoredDocument) => boolean;
+
+interface FieldRef {
+  path: string[];
+  /** `__name__`: the document's own name as a reference value. */
+  isName: boolean;
+  text: string;
+}
+
+interface Order {
+  field: FieldRef;
+  descending: boolean;
+}
+
+interface Cursor {
+  values: Value[];
+  before: boolean;
+}
+
+export interface CompiledQuery {
+  collectionId: string;
+  allDescendants: boolean;
+  filter: Predicate | undefined;
+  /** The full ordering: explicit orders, then implicit inequality fields, then `__name__`. */
+  orderBy: Order[];
+  explicitOrder: boolean;
+  startAt: Cursor | undefined;
+  endAt: Cursor | undefined;
+  offset: number;
+  limit: number | undefined;
+  /** Paths to keep, [] for `__name__` only, undefined for every field. */
+  projection: string[][] | undefined;
+  findNearest: CompiledFindNearest | undefined;
+}
+
+const INEQUALITIES = new Set([
+  'LESS_THAN',
+  'LESS_THAN_OR_EQUAL',
+  'GREATER_THAN',
+  'GREATER_THAN_OR_EQUAL',
+  'NOT_EQUAL',
+  'NOT_IN',
+  'IS_NOT_NAN',
+  'IS_NOT_NULL',
+]);
+
+function fieldRef(raw: any, where: string): FieldRef {
+  const text = raw?.fieldPath;
+  if (typeof text !== 'string' || text === '') throw invalidArgument(`${where} needs a field path.`);
+  const path = parseFieldPath(text);
+  return { path, isName: path.length === 1 && path[0] === '__name__', text };
+}
+
+function valueOf(doc: StoredDocument, field: FieldRef): Value | undefined {
+  return field.isName ? { referenceValue: doc.name } : getField(doc.fields, field.path);
+}
+
+const isNull = (v: Value) => typeOrder(v) === TypeOrder.Null;
+
+interface FilterStats {
+  notIn: number;
+  notEqual: number;
+  inOrAny: number;
+  or: number;
+  inequalities: FieldRef[];
+}
+
+/** Returns the predicate and the number of disjunctions it expands to in DNF. */
+function compileFilter(raw: any, stats: FilterStats): { test: Predicate; disjunctions: number } {
+  if (raw == null || typeof raw !== 'object')
+    throw invalidArgument('A filter must be a composite, field or unary filter.');
+  if (raw.compositeFilter != null) {
+    const { op, filters } = raw.compositeFilter;
+    if (op !== 'AND' && op !== 'OR')
+      throw invalidArgument(`Composite filter operator must be AND or OR, got ${op ?? 'none'}.`);
+    if (!Array.isArray(filters) || filters.length === 0)
+      throw invalidArgument('A composite filter must contain at least one filter.');
+    if (op === 'OR') stats.or++;
+    const parts = filters.map((f: any) => compileFilter(f, stats));
+    const tests: Predicate[] = parts.map((p: { test: Predicate }) => p.test);
+    if (op === 'AND') {
+      const disjunctions = parts.reduce((n: number, p: { disjunctions: number }) => n * p.disjunctions, 1);
+      return { test: (doc) => tests.every((t) => t(doc)), disjunctions };
+    }
+    const disjunctions = parts.reduce((n: number, p: { disjunctions: number }) => n + p.disjunctions, 0);
+    return { test: (doc) => tests.some((t) => t(doc)), disjunctions };
+  }
+  if (raw.fieldFilter != null) return compileFieldFilter(raw.fieldFilter, stats);
+  if (raw.unaryFilter != null) return compileUnaryFilter(raw.unaryFilter, stats);
+  throw invalidArgument('A filter must be a composite, field or unary filter.');
+}
+
+function compileFieldFilter(raw: any, stats: FilterStats): { test: Predicate; disjunctions: number } {
+  const field = fieldRef(raw.field, 'A field filter');
+  const op: string = raw.op;
+  const value: Value | undefined = raw.value;
+  if (value == null) throw invalidArgument(`The filter on "${field.text}" has no value.`);
+  if (INEQUALITIES.has(op)) stats.inequalities.push(field);
+
+  const list = (): Value[] => {
+    const values = value.arrayValue?.values;
+    if (value.arrayValue === undefined || !values || values.length === 0) {
+      throw invalidArgument(`A ${op} filter on "${field.text}" needs a non-empty array value.`);
+    }
+    if (field.isName) values.forEach(checkNameValue);
+    return values;
+  };
+  const checkNameValue = (v: Value) => {
+    if (v.referenceValue === undefined) {
+      throw invalidArgument(
+        `A filter on __name__ must compare with a document reference, not ${JSON.stringify(v)}.`,
+      );
+    }
+  };
+
+  const sameType = (other: Value) => typeOrder(other) === typeOrder(value);
+  const compare = (cmp: (c: number) => boolean): Predicate => {
+    if (field.isName) checkNameValue(value);
+    return (doc) => {
+      const other = valueOf(doc, field);
+      return other !== undefined && sameType(other) && cmp(compareValues(other, value));
+    };
+  };
+
+  switch (op) {
+    case 'LESS_THAN':
+      return { test: compare((c) => c < 0), disjunctions: 1 };
+    case 'LESS_THAN_OR_EQUAL':
+      return { test: compare((c) => c <= 0), disjunctions: 1 };
+    case 'GREATER_THAN':
+      return { test: compare((c) => c > 0), disjunctions: 1 };
+    case 'GREATER_THAN_OR_EQUAL':
+      return { test: compare((c) => c >= 0), disjunctions: 1 };
+    case 'EQUAL':
+      return { test: compare((c) => c === 0), disjunctions: 1 };
+    case 'NOT_EQUAL': {
+      if (field.isName) checkNameValue(value);
+      stats.notEqual++;
+      return {
+        test: (doc) => {
+          const other = valueOf(doc, field);
+          return other !== undefined && !isNull(other) && !valuesEqual(other, value);
+        },
+        disjunctions: 1,
+      };
+    }
+    case 'ARRAY_CONTAINS':
+      return {
+        test: (doc) => {
+          const values = valueOf(doc, field)?.arrayValue?.values;
+          return values !== undefined && values.some((v) => valuesEqual(v, value));
+        },
+        disjunctions: 1,
+      };
+    case 'IN': {
+      const values = list();
+      checkDisjunctionValues(values, MAX_DISJUNCTIONS, op, field);
+      stats.inOrAny++;
+      return {
+        test: (doc) => {
+          const other = valueOf(doc, field);
+          return other !== undefined && values.some((v) => valuesEqual(other, v));
+        },
+        disjunctions: values.length,
+      };
+    }
+    case 'ARRAY_CONTAINS_ANY': {
+      const values = list();
+      checkDisjunctionValues(values, MAX_DISJUNCTIONS, op, field);
+      stats.inOrAny++;
+      return {
+        test: (doc) => {
+          const elements = valueOf(doc, field)?.arrayValue?.values;
+          return elements !== undefined && elements.some((e) => values.some((v) => valuesEqual(e, v)));
+        },
+        disjunctions: values.length,
+      };
+    }
+    case 'NOT_IN': {
+      const values = list();
+      checkDisjunctionValues(values, MAX_NOT_IN_VALUES, op, field);
+      stats.notIn++;
+      // A null in the list makes the filter match nothing (null is never compared by NOT_IN).
+      const hasNull = values.some(isNull);
+      return {
+        test: (doc) => {
+          if (hasNull) return false;
+          const other = valueOf(doc, field);
+          return other !== undefined && !isNull(other) && !values.some((v) => valuesEqual(other, v));
+        },
+        disjunctions: 1,
+      };
+    }
+    default:
+      throw invalidArgument(
+        `Unsupported field filter operator ${op ?? 'OPERATOR_UNSPECIFIED'} on "${field.text}".`,
+      );
+  }
+}
+
+function checkDisjunctionValues(values: Value[], max: number, op: string, field: FieldRef): void {
+  if (values.length > max) {
+    throw invalidArgument(
+      `A ${op} filter on "${field.text}" has ${values.length} values; at most ${max} are allowed.`,
+    );
+  }
+}
+
+function compileUnaryFilter(raw: any, stats: FilterStats): { test: Predicate; disjunctions: number } {
+  const field = fieldRef(raw.field, 'A unary filter');
+  const op: string = raw.op;
+  if (INEQUALITIES.has(op)) stats.inequalities.push(field);
+  const present = (test: (v: Value) => boolean): Predicate => {
+    return (doc) => {
+      const v = valueOf(doc, field);
+      return v !== undefined && test(v);
+    };
+  };
+  switch (op) {
+    case 'IS_NAN':
+      return { test: present(isNaNValue), disjunctions: 1 };
+    case 'IS_NULL':
+      return { test: present(isNull), disjunctions: 1 };
+    case 'IS_NOT_NAN':
+      stats.notEqual++;
+      return { test: present((v) => !isNull(v) && !isNaNValue(v)), disjunctions: 1 };
+    case 'IS_NOT_NULL':
+      stats.notEqual++;
+      return { test: present((v) => !isNull(v)), disjunctions: 1 };
+    default:
+      throw invalidArgument(
+        `Unsupported unary filter operator ${op ?? 'OPERATOR_UNSPECIFIED'} on "${field.text}".`,
+      );
+  }
+}
+
+function compileCursor(raw: any, which: string, orderBy: Order[]): Cursor | undefined {
+  if (raw == null) return undefined;
+  const values: Value[] = raw.values ?? [];
+  if (values.length > orderBy.length) {
+    throw invalidArgument(
+      `Too many cursor values in ${which}: ${values.length} given, but the query orders by ${orderBy.length} field(s) (${orderBy
+        .map((o) => o.field.text)
+        .join(', ')}).`,
+    );
+  }
+  values.forEach((v, i) => {
+    if (orderBy[i]!.field.isName && v.referenceValue === undefined) {
+      throw invalidArgument(`The ${which} cursor value for __name__ must be a document reference.`);
+    }
+  });
+  return { values, before: Boolean(raw.before) };
+}
+
+function comparePaths(a: string[], b: string[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const c = compareUtf8(a[i]!, b[i]!);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
+}
+
+function compileProjection(raw: any): string[][] | undefined {
+  const fields: any[] | undefined = raw?.fields;
+  if (!fields || fields.length === 0) return undefined;
+  return fields
+    .map((f) => fieldRef(f, 'A projection'))
+    .filter((f) => !f.isName)
+    .map((f) => f.path);
+}
+
+const compiledQueries = new WeakMap<StructuredQuery, CompiledQuery>();
+
+/** Validates and precompiles a query once; later calls with the same object reuse the result. */
+export function compileQuery(query: StructuredQuery): CompiledQuery {
+  const cached = compiledQueries.get(query);
+  if (cached) return cached;
+
+  const from: any[] = query.from ?? [];
+  if (from.length !== 1)
+    throw invalidArgument(`A query must select exactly one collection in "from", got ${from.length}.`);
+  const collectionId: string = from[0].collectionId ?? '';
+  const allDescendants = Boolean(from[0].allDescendants);
+  if (collectionId === '' && !allDescendants)
+    throw invalidArgument('A query must name the collection it selects.');
+  if (collectionId.includes('/'))
+    throw invalidArgument(`Collection id "${collectionId}" must not contain "/".`);
+
+  const stats: FilterStats = { notIn: 0, notEqual: 0, inOrAny: 0, or: 0, inequalities: [] };
+  let filter: Predicate | undefined;
+  if (query.where != null) {
+    const compiled = compileFilter(query.where, stats);
+    if (compiled.disjunctions > MAX_DISJUNCTIONS) {
+      throw invalidArgument(
+        `The query's filters expand to ${compiled.disjunctions} disjunctions; Firestore allows at most ${MAX_DISJUNCTIONS}.`,
+      );
+    }
+    filter = compiled.test;
+  }
+  if (stats.notIn > 1) throw invalidArgument('A query can use at most one NOT_IN filter.');
+  if (stats.notIn > 0 && stats.notEqual > 0) {
+    throw invalidArgument(
+      'NOT_IN cannot be combined with NOT_EQUAL, IS_NOT_NULL or IS_NOT_NAN filters in the same query.',
+    );
+  }
+  if (stats.notIn > 0 && (stats.inOrAny > 0 || stats.or > 0)) {
+    throw invalidArgument(
+      'NOT_IN cannot be combined with IN, ARRAY_CONTAINS_ANY or OR filters in the same query.',
+    );
+  }
+
+  const orderBy: Order[] = [];
+  const seen = new Set<string>();
+  for (const raw of query.orderBy ?? []) {
+    const field = fieldRef(raw.field, 'An order');
+    const key = field.path.join('\u0000');
+    if (seen.has(key))
+      throw invalidArgument(`Order by clause cannot contain duplicate fields: "${field.text}".`);
+    seen.add(key);
+    if (
+      raw.direction != null &&
+      !['ASCENDING', 'DESCENDING', 'DIRECTION_UNSPECIFIED'].includes(raw.direction)
+    ) {
+      throw invalidArgument(`Unknown order direction ${raw.direction} for "${field.text}".`);
+    }
+    orderBy.push({ field, descending: raw.direction === 'DESCENDING' });
+  }
+  const explicitOrder = orderBy.length > 0;
+  // Implicit order: inequality fields not yet ordered, by field path, then __name__, all in the
+  // direction of the last explicit order.
+  const lastDescending = orderBy.at(-1)?.descending ?? false;
+  const missing = new Map<string, FieldRef>();
+  for (const field of stats.inequalities) {
+    const key = field.path.join('\u0000');
+    if (!field.isName && !seen.has(key)) missing.set(key, field);
+  }
+  for (const field of [...missing.values()].sort((a, b) => comparePaths(a.path, b.path))) {
+    orderBy.push({ field, descending: lastDescending });
+  }
+  if (!orderBy.some((o) => o.field.isName)) {
+    orderBy.push({
+      field: { path: ['__name__'], isName: true, text: '__name__' },
+      descending: lastDescending,
+    });
+  }
+
+  const offset = Number(query.offset ?? 0);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw invalidArgument(`Offset must be a non-negative integer, got ${query.offset}.`);
+  const limit = wrapperNumber(query.limit);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+    throw invalidArgument(`Limit must be a non-negative integer, got ${limit}.`);
+  }
+
+  const compiled: CompiledQuery = {
+    collectionId,
+    allDescendants,
+    filter,
+    orderBy,
+    explicitOrder,
+    startAt: compileCursor(query.startAt, 'start_at', orderBy),
+    endAt: compileCursor(query.endAt, 'end_at', orderBy),
+    offset,
+    limit,
+    projection: compileProjection(query.select),
+    findNearest: query.findNearest != null ? compileFindNearest(query.findNearest) : undefined,
+  };
+  compiledQueries.set(query, compiled);
+  return compiled;
+}
+
+export function validateQuery(query: StructuredQuery): void {
+  compileQuery(query);
+}
+
+function inScope(name: string, parent: string, q: CompiledQuery): boolean {
+  if (name.length <= parent.length + 1 || name.charCodeAt(parent.length) !== 47 || !name.startsWith(parent))
+    return false;
+  const lastSlash = name.lastIndexOf('/');
+  const collectionStart = name.lastIndexOf('/', lastSlash - 1);
+  if (collectionStart < parent.length) return false;
+  if (!q.allDescendants && collectionStart !== parent.length) return false;
+  if (q.collectionId === '') return true;
+  return (
+    lastSlash - collectionStart - 1 === q.collectionId.length &&
+    name.startsWith(q.collectionId, collectionStart + 1)
+  );
+}
+
+/** Whether the document lies in the query's `from`: a direct child collection of parent, or any descendant one. */
+export function isInScope(doc: StoredDocument, parent: string, query: StructuredQuery): boolean {
+  return inScope(doc.name, parent, compileQuery(query));
+}
+
+/** Whether the document passes the query's `where` (scope and ordering are not looked at). */
+export function matchesFilter(doc: StoredDocument, query: StructuredQuery): boolean {
+  const { filter } = compileQuery(query);
+  return filter === undefined || filter(doc);
+}
+
+interface Row {
+  doc: StoredDocument;
+  keys: Value[];
+}
+
+function rowOf(doc: StoredDocument, orderBy: Order[]): Row | undefined {
+  const keys: Value[] = new Array(orderBy.length);
+  for (let i = 0; i < orderBy.length; i++) {
+    const v = valueOf(doc, orderBy[i]!.field);
+    if (v === undefined) return undefined; // Firestore only returns documents that have every ordered field.
+    keys[i] = v;
+  }
+  return { doc, keys };
+}
+
+function compareKeys(a: Value[], b: Value[], orderBy: Order[]): number {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const order = orderBy[i]!;
+    const c = order.field.isName
+      ? compareReferences(a[i]!.referenceValue!, b[i]!.referenceValue!)
+      : compareValues(a[i]!, b[i]!);
+    if (c !== 0) return order.descending ? -c : c;
+  }
+  return 0;
+}
+
+/** A comparator ordering documents as the query orders its results. */
+export function queryComparator(query: StructuredQuery): (a: StoredDocument, b: StoredDocument) => number {
+  const { orderBy } = compileQuery(query);
+  return (a, b) => {
+    const ra = rowOf(a, orderBy);
+    const rb = rowOf(b, orderBy);
+    if (!ra || !rb) return ra ? -1 : rb ? 1 : 0;
+    return compareKeys(ra.keys, rb.keys, orderBy);
+  };
+}
+
+function afterStart(keys: Value[], cursor: Cursor, orderBy: Order[]): boolean {
+  const c = compareKeys(keys, cursor.values, orderBy);
+  return cursor.before ? c >= 0 : c > 0;
+}
+
+function beforeEnd(keys: Value[], cursor: Cursor, orderBy: Order[]): boolean {
+  const c = compareKeys(keys, cursor.values, orderBy);
+  return cursor.before ? c < 0 : c <= 0;
+}
+
+function project(doc: StoredDocument, paths: string[][]): StoredDocument {
+  let fields: Fields = {};
+  for (const path of paths) {
+    const v = getField(doc.fields, path);
+    if (v !== undefined) fields = setField(fields, path, v);
+  }
+  return { ...doc, fields };
+}
+
+/**
+ * Runs a query over candidate documents (any superset of its scope) under `parent`
+ * (`projects/{p}/databases/{d}/documents` or a document name below it).
+ */
+export function runStructuredQuery(
+  candidates: Iterable<StoredDocument>,
+  parent: string,
+  query: StructuredQuery,
+): StoredDocument[] {
+  const q = compileQuery(query);
+  const { orderBy, filter } = q;
+  const pipelineOrders =
+    !q.findNearest || q.explicitOrder || q.startAt || q.endAt || q.offset > 0 || q.limit !== undefined;
+
+  let rows: Row[] = [];
+  for (const doc of candidates) {
+    if (!inScope(doc.name, parent, q)) continue;
+    if (filter && !filter(doc)) continue;
+    const row = rowOf(doc, orderBy);
+    if (row) rows.push(row);
+  }
+  if (pipelineOrders) {
+    rows.sort((a, b) => compareKeys(a.keys, b.keys, orderBy));
+    const { startAt, endAt } = q;
+    if (startAt) rows = rows.filter((r) => afterStart(r.keys, startAt, orderBy));
+    if (endAt) rows = rows.filter((r) => beforeEnd(r.keys, endAt, orderBy));
+    const end = q.limit === undefined ? undefined : q.offset + q.limit;
+    if (q.offset > 0 || end !== undefined) rows = rows.slice(q.offset, end);
+  }
+
+  let docs = rows.map((r) => r.doc);
+  let distances: number[] | undefined;
+  if (q.findNearest) {
+    const nearest = nearestNeighbours(docs, q.findNearest);
+    docs = nearest.map((n) => n.doc);
+    distances = nearest.map((n) => n.distance);
+  }
+  const projection = q.projection;
+  if (projection) docs = docs.map((d) => project(d, projection));
+  const resultField = q.findNearest?.distanceResultField;
+  if (resultField && distances) {
+    docs = docs.map((d, i) => ({
+      ...d,
+      fields: setField(d.fields, resultField, { doubleValue: distances![i]! }),
+    }));
+  }
+  return docs;
+}
