@@ -108,22 +108,18 @@ function hashInput(v: RVal | undefined, name: string): Uint8Array {
 }
 
 function diff(left: Map<string, RVal>, right: Map<string, RVal>, which: string): RVal {
-  const keys: string[] = [];
-  if (which === 'addedKeys') for (const k of right.keys()) !left.has(k) && keys.push(k);
-  if (which === 'removedKeys') for (const k of left.keys()) !right.has(k) && keys.push(k);
-  if (which === 'changedKeys' || which === 'unchangedKeys' || which === 'affectedKeys') {
-    const changed = which !== 'unchangedKeys';
-    for (const [k, v] of left) {
-      const r = right.get(k);
-      if (r === undefined) {
-        if (which === 'affectedKeys') keys.push(k);
-      } else if (equals(v, r) !== changed) {
-        keys.push(k);
-      }
-    }
-    if (which === 'affectedKeys') for (const k of right.keys()) !left.has(k) && keys.push(k);
-  }
-  return setOf(keys.map(str));
+  const added = [...right.keys()].filter((k) => !left.has(k));
+  const removed = [...left.keys()].filter((k) => !right.has(k));
+  const shared = [...left.keys()].filter((k) => right.has(k));
+  const changed = shared.filter((k) => !equals(left.get(k)!, right.get(k)!));
+  const keys: Record<string, string[]> = {
+    addedKeys: added,
+    removedKeys: removed,
+    changedKeys: changed,
+    unchangedKeys: shared.filter((k) => !changed.includes(k)),
+    affectedKeys: [...added, ...removed, ...changed],
+  };
+  return setOf((keys[which] ?? []).map(str));
 }
 
 /** Calls `receiver.name(args)`. */
