@@ -274,7 +274,9 @@ class Parser {
       if ((t.kind !== 'punct' && t.kind !== 'ident') || !ops.includes(t.text)) return left;
       this.take();
       if (t.text === 'is') {
-        const type = this.identifier('a type name after is');
+        const type = this.take();
+        if (type.kind !== 'ident')
+          this.fail(`expected a type name after 'is' but found ${this.describe(type)}`, type);
         left = { line: left.line, column: left.column, kind: 'is', operand: left, type: type.text };
         continue;
       }

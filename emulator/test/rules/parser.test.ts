@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RulesSyntaxError } from '../../src/rules/errors';
+import { parseExpression, parseRules } from '../../src/rules/parser';
+
+const wrap = (body: string) => `rules_version = '2';
+service cloud.firestore {
+  match /databases/{database}/documents {
+${body}
+  }
+}`;
+
+function syntaxError(source: string): RulesSyntaxError {
+  try {
+    parseRules(source);
+  } catch (err) {
+    assert.ok(err instanceof RulesSyntaxError, `expected a RulesSyntaxError, got ${err}`);
+    return err;
+  }
+  assert.fail('expected a syntax error');
+}
+
+describe('rules parser', () => {
+  it('parses nested matches, wildcards, functions, lets and allows', () => {
+    const r = parseRules(
+      wrap(`
+    function isOwner(uid) {
+      let me = request.auth.uid;
+      return me == uid;
+    }
+    match /customers/{uid} {
+      allow read, update: if isOwner(uid);
+      allow create;
+      match /events/{eventId} {
+        allow create: if isOwner(uid) && request.resource.data.kind in ['view', 'purchase'];
+      }
+    }
+    match /{document=**} {
+      allow read, write: if false;
+    }`),
+    );
+    assert.equal(r.version, '2');
+    assert.equal(r.service, 'cloud.firestore');
+    const root = r.matches[0]!;
+    assert.deepEqual(root.segments, [
+      { kind: 'literal', text: 'databases' },
+      { kind: 'single', name: 'database' },
+      { kind: 'literal', text: 'documents' },
+    ]);
+    assert.equal(root.functions[0]!.name, 'isOwner');
+    assert.deepEqual(root.functions[0]!.params, ['uid']);
+    assert.equal(root.functions[0]!.lets[0]!.name, 'me');
+    const customers = root.matches[0]!;
+    assert.deepEqual(customers.allows[0]!.methods, ['get', 'list', 'update']);
+    assert.equal(customers.allows[1]!.condition, null);
+    assert.equal(customers.allows[0]!.line, 10);
+    assert.equal(customers.matches[0]!.pathText, '/events/{eventId}');
+    assert.deepEqual(root.matches[1]!.segments, [{ kind: 'rest', name: 'document' }]);
+  });
+
+  it('gives operators their precedence', () => {
+    const e = parseExpression('a || b && c == d + e * f');
+    assert.equal(e.kind, 'binary');
+    assert.equal(e.kind === 'binary' && e.op, '||');
+    const t = parseExpression('x ? y : z || w');
+    assert.equal(t.kind, 'ternary');
+    const n = parseExpression('!a.b[1].c(2)');
+    assert.equal(n.kind, 'unary');
+    const is = parseExpression('request.resource.data.name is string && 1 in [1]');
+    assert.equal(is.kind === 'binary' && is.left.kind, 'is');
+  });
+
+  it('parses literals: numbers, strings with escapes, raw strings, bytes, lists and maps', () => {
+    const l = (s: string) => {
+      const e = parseExpression(s);
+      assert.equal(e.kind, 'literal');
+      return e.kind === 'literal' ? e.value : undefined;
+    };
+    assert.deepEqual(l('42'), { t: 'int', v: 42n });
+    assert.deepEqual(l('-7'), { t: 'int', v: -7n });
+    assert.deepEqual(l('0x1F'), { t: 'int', v: 31n });
+    assert.deepEqual(l('1.5e3'), { t: 'float', v: 1500 });
+    assert.deepEqual(l("'a\\n\\'b'"), { t: 'string', v: "a\n'b" });
+    assert.deepEqual(l('"\\u00e9"'), { t: 'string', v: 'é' });
+    assert.deepEqual(l("r'a\\d'"), { t: 'string', v: 'a\\d' });
+    assert.equal(l("b'ab'")!.t, 'bytes');
+    assert.equal(parseExpression('[1, 2,]').kind, 'list');
+    assert.equal(parseExpression("{'a': 1, 'b': [2]}").kind, 'map');
+  });
+
+  it('parses path literals with $() interpolation next to division', () => {
+    const e = parseExpression('get(/databases/$(database)/documents/users/$(request.auth.uid)).data.n / 2');
+    assert.equal(e.kind, 'binary');
+    const call =
+      e.kind === 'binary' && e.left.kind === 'member' && e.left.object.kind === 'member'
+        ? e.left.object.object
+        : undefined;
+    assert.equal(call?.kind, 'call');
+    const path = call?.kind === 'call' ? call.args[0] : undefined;
+    assert.equal(path?.kind, 'path');
+    if (path?.kind === 'path') {
+      assert.equal(path.segments.length, 5);
+      assert.deepEqual(path.segments[0], [{ text: 'databases' }]);
+      assert.ok('expr' in path.segments[1]![0]!);
+    }
+    const literal = parseExpression('/databases/(default)/documents/a/item-1');
+    assert.ok(literal.kind === 'path' && literal.segments[1]![0]!.hasOwnProperty('text'));
+  });
+
+  it('skips comments', () => {
+    const r = parseRules(wrap('    // a comment\n    /* block\n comment */ match /a/{b} { allow read; }'));
+    assert.equal(r.matches[0]!.matches[0]!.pathText, '/a/{b}');
+  });
+
+  const cases: [string, string, number, number, RegExp][] = [
+    ['missing semicolon', wrap('    match /a/{b} { allow read: if true }'), 4, 40, /expected ';'/],
+    ['unknown method', wrap('    match /a/{b} { allow erase: if true; }'), 4, 26, /unknown method 'erase'/],
+    ['malformed wildcard', wrap('    match /a/{b=*} { allow read; }'), 4, 14, /malformed wildcard/],
+    ['wildcard bound twice', wrap('    match /a/{b}/c/{b} { allow read; }'), 4, 20, /bound twice/],
+    ['unterminated string', wrap("    match /a/{b} { allow read: if 'abc; }"), 4, 35, /unterminated string/],
+    [
+      'unexpected character',
+      wrap('    match /a/{b} { allow read: if a # b; }'),
+      4,
+      37,
+      /unexpected character '#'/,
+    ],
+    ['chained comparison', wrap('    match /a/{b} { allow read: if 1 < 2 < 3; }'), 4, 41, /do not chain/],
+    ['function without return', wrap('    function f() { let x = 1; }'), 4, 31, /expected 'return'/],
+    ['unsupported service', 'service firebase.storage { }', 1, 1, /unsupported service/],
+    [
+      'unsupported version',
+      "rules_version = '3'; service cloud.firestore {}",
+      1,
+      17,
+      /unsupported rules_version/,
+    ],
+    [
+      'missing closing brace',
+      "rules_version = '2';\nservice cloud.firestore {\n  match /a/{b} {\n",
+      4,
+      1,
+      /end of file/,
+    ],
+    [
+      'allow outside match',
+      'service cloud.firestore { allow read; }',
+      1,
+      27,
+      /expected 'match', 'function' or '}'/,
+    ],
+    ['keyword as a name', wrap('    function if() { return true; }'), 4, 14, /expected a function name/],
+    ['unterminated comment', wrap('    /* never closed'), 4, 5, /unterminated comment/],
+    ['empty expression', wrap('    match /a/{b} { allow read: if ; }'), 4, 35, /expected an expression/],
+  ];
+  for (const [name, source, line, column, message] of cases) {
+    it(`refuses ${name} with its line and column`, () => {
+      const err = syntaxError(source);
+      assert.match(err.message, message);
+      assert.deepEqual([err.line, err.column], [line, column], err.message);
+      assert.match(err.message, new RegExp(`line ${line}, column ${column}`));
+    });
+  }
+});
