@@ -104,7 +104,7 @@ describe('rules parser', () => {
       assert.ok('expr' in path.segments[1]![0]!);
     }
     const literal = parseExpression('/databases/(default)/documents/a/item-1');
-    assert.ok(literal.kind === 'path' && literal.segments[1]![0]!.hasOwnProperty('text'));
+    assert.ok(literal.kind === 'path' && 'text' in literal.segments[1]![0]!);
   });
 
   it('skips comments', () => {
