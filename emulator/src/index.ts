@@ -1,0 +1,75 @@
+/**
+ * The project's own Firestore emulator, in process: `start()` listens on one port for gRPC
+ * (google.firestore.v1.Firestore) and the REST control endpoints, and returns its address.
+ */
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import { firestoreServiceDefinition } from './protos';
+import type { RulesCompiler } from './server/access';
+import { Backend } from './server/backend';
+import { openFrontDoor } from './server/front-door';
+import { restHandler } from './server/http';
+import { firestoreService } from './server/rpc';
+
+export interface EmulatorOptions {
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** The project `rulesFile`/`rules` apply to; without it they apply to every project. */
+  projectId?: string;
+  /** A firestore.rules file to load at start. */
+  rulesFile?: string;
+  /** Rules source to load at start (instead of a file). */
+  rules?: string;
+  /** The rules engine; without one every request is allowed, as with no rules at all. */
+  rulesCompiler?: RulesCompiler;
+  /** Idle time after which a transaction expires and releases its locks (default 60 s, as production). */
+  transactionTimeoutMs?: number;
+  /** Longest wait for a document lock before ABORTED (default 20 s). */
+  lockWaitTimeoutMs?: number;
+  /** How long old document versions stay readable by read time (default 10 min). */
+  versionRetentionMs?: number;
+}
+
+export interface RunningEmulator {
+  host: string;
+  port: number;
+  /** Deletes every document of every project and ends all transactions; rules stay loaded. */
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+export async function start(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const backend = new Backend({
+    transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000,
+    lockWaitTimeoutMs: options.lockWaitTimeoutMs ?? 20_000,
+    versionRetentionMs: options.versionRetentionMs ?? 10 * 60_000,
+    rulesCompiler: options.rulesCompiler ?? null,
+  });
+  const rules = options.rules ?? (options.rulesFile ? readFileSync(options.rulesFile, 'utf8') : undefined);
+  if (rules !== undefined) {
+    const { issues } = backend.access.loadRules(options.projectId ?? null, rules);
+    const errors = issues.filter((i) => i.severity === 'ERROR');
+    if (errors.length > 0) {
+      throw new Error(`The rules did not compile:\n${errors.map((i) => i.description).join('\n')}`);
+    }
+  }
+  const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
+  grpcServer.addService(firestoreServiceDefinition(), firestoreService(backend));
+  const door = await openFrontDoor(host, options.port ?? 0, grpcServer, restHandler(backend));
+  return {
+    host,
+    port: door.port,
+    reset: () => backend.reset(),
+    stop: async () => {
+      backend.close();
+      grpcServer.forceShutdown();
+      await door.close();
+    },
+  };
+}
+
+export type { AccessPolicy, RulesCompiler, RuleIssue, WriteAccess, DocumentReader } from './server/access';
+export type { Caller } from './server/auth';

@@ -1,0 +1,89 @@
+/**
+ * All state of one emulator instance: the databases (isolated by project and database id), the
+ * commit clock, document locks, transactions and access policies. Handlers receive it; nothing
+ * else is global, so several emulators can run in one process.
+ */
+import type { Micros } from '../model/types';
+import { AccessRegistry, type RulesCompiler } from './access';
+import { Clock } from './clock';
+import { LockManager } from './locks';
+import type { DatabaseRef } from './names';
+import { VersionedStore } from './store';
+import { TransactionRegistry } from './transactions';
+import { WatchHub } from './watch';
+
+export interface BackendOptions {
+  /** Idle time after which a transaction expires and releases its locks (production: 60 s). */
+  transactionTimeoutMs: number;
+  /** Longest wait for a document lock before ABORTED. */
+  lockWaitTimeoutMs: number;
+  /** How long old document versions stay readable (read times, read-only transactions, resumes). */
+  versionRetentionMs: number;
+  rulesCompiler: RulesCompiler | null;
+}
+
+export class Database {
+  readonly store: VersionedStore;
+  readonly watch: WatchHub;
+
+  constructor(
+    readonly ref: DatabaseRef,
+    retention: Micros,
+  ) {
+    this.store = new VersionedStore(retention);
+    this.watch = new WatchHub(this);
+  }
+}
+
+export class Backend {
+  readonly clock = new Clock();
+  readonly locks: LockManager;
+  readonly transactions: TransactionRegistry;
+  readonly access: AccessRegistry;
+  private readonly databases = new Map<string, Database>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(readonly options: BackendOptions) {
+    this.locks = new LockManager(options.lockWaitTimeoutMs);
+    this.transactions = new TransactionRegistry(this.locks, options.transactionTimeoutMs);
+    this.access = new AccessRegistry(options.rulesCompiler);
+    this.sweeper = setInterval(() => {
+      const now = this.clock.wallMicros();
+      for (const db of this.databases.values()) db.store.sweep(now);
+    }, 60_000);
+    this.sweeper.unref();
+  }
+
+  database(ref: DatabaseRef): Database {
+    let db = this.databases.get(ref.name);
+    if (!db) {
+      db = new Database(ref, this.options.versionRetentionMs * 1000);
+      this.databases.set(ref.name, db);
+    }
+    return db;
+  }
+
+  /** Deletes every document of one database (listeners see the deletes). */
+  clearDatabase(ref: DatabaseRef): void {
+    const db = this.databases.get(ref.name);
+    if (!db) return;
+    db.watch.onClear(this.clock.next());
+    db.store.clear();
+  }
+
+  /** Drops all data and transactions of every database; rules stay loaded. */
+  reset(): void {
+    this.transactions.clear();
+    this.locks.clear();
+    for (const db of this.databases.values()) {
+      db.watch.onClear(this.clock.next());
+      db.store.clear();
+    }
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    this.reset();
+    for (const db of this.databases.values()) db.watch.closeAll();
+  }
+}

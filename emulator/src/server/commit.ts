@@ -1,0 +1,150 @@
+/**
+ * Commits: a batch of writes applied atomically at one commit time, under the locks of every
+ * document they touch. Transactional commits also re-run the queries the transaction read, so a
+ * document that entered a query's results after it was read (a phantom) aborts the commit.
+ */
+import { aborted, invalidArgument } from '../errors';
+import { applyWrite, writeDocumentName } from '../model/apply-write';
+import type { Micros, StoredDocument, Value, Write } from '../model/types';
+import type { WriteAccess } from './access';
+import type { Caller } from './auth';
+import type { Backend, Database } from './backend';
+import type { LockOwner } from './locks';
+import { parseDocumentName, requireSameDatabase } from './names';
+import { executeQuery, resultSignature } from './reads';
+import type { Transaction } from './transactions';
+
+export const MAX_WRITES_PER_COMMIT = 500;
+
+export interface WriteResult {
+  /** Unset for deletes; the previous update time when the write changed nothing. */
+  updateTime?: Micros;
+  transformResults: Value[];
+  /** The document as this write left it (null: it does not exist). */
+  document: StoredDocument | null;
+}
+
+export interface CommitResult {
+  writeResults: WriteResult[];
+  commitTime: Micros;
+}
+
+let plainWriteSequence = 0;
+
+/** A lock owner for a write outside any transaction: never a deadlock victim, youngest of all. */
+function plainWriter(): LockOwner {
+  const n = ++plainWriteSequence;
+  return {
+    label: `write #${n}`,
+    priority: Number.MAX_SAFE_INTEGER,
+    abortable: false,
+    held: new Set(),
+    waiting: null,
+  };
+}
+
+export function targetNames(db: Database, writes: Write[]): string[] {
+  return writes.map((write) => {
+    const name = writeDocumentName(write);
+    requireSameDatabase(db.ref, parseDocumentName(name));
+    return name;
+  });
+}
+
+export async function commit(
+  backend: Backend,
+  db: Database,
+  caller: Caller,
+  writes: Write[],
+  txId?: Uint8Array | null,
+): Promise<CommitResult> {
+  if (writes.length > MAX_WRITES_PER_COMMIT) {
+    throw invalidArgument(
+      `A commit may hold at most ${MAX_WRITES_PER_COMMIT} writes; this one has ${writes.length}. Split it into several batches.`,
+    );
+  }
+  const tx = txId?.length ? backend.transactions.use(Buffer.from(txId), db.ref.name) : null;
+  try {
+    if (tx?.mode === 'readOnly') {
+      if (writes.length > 0) throw invalidArgument('A read-only transaction cannot write.');
+      return { writeResults: [], commitTime: tx.readTime! };
+    }
+    const names = targetNames(db, writes);
+    const owner = tx ?? plainWriter();
+    try {
+      await backend.locks.acquire(owner, names);
+      if (tx?.ended) throw tx.ended;
+      if (tx) checkQueries(db, tx);
+      return applyCommit(backend, db, caller, writes, names);
+    } finally {
+      if (!tx) backend.locks.releaseAll(owner);
+    }
+  } catch (error) {
+    if (tx) backend.transactions.finish(tx, aborted(`Transaction ${tx.id.toString()} already ended.`));
+    throw error;
+  } finally {
+    if (tx)
+      backend.transactions.finish(
+        tx,
+        invalidArgument(`Transaction ${tx.id.toString()} was already committed.`),
+      );
+  }
+}
+
+function checkQueries(db: Database, tx: Transaction): void {
+  for (const recorded of tx.queries) {
+    if (resultSignature(executeQuery(db.store, recorded.parent, recorded.query)) !== recorded.signature) {
+      throw aborted(
+        'Too much contention: documents matching a query read in this transaction changed before it committed; retry it.',
+      );
+    }
+  }
+}
+
+/** Applies the writes in order, checks access, then stores them at one commit time. Synchronous. */
+function applyCommit(
+  backend: Backend,
+  db: Database,
+  caller: Caller,
+  writes: Write[],
+  names: string[],
+): CommitResult {
+  const commitTime = backend.clock.next();
+  const pending = new Map<string, StoredDocument | null>();
+  const original = new Map<string, StoredDocument | null>();
+  const current = (name: string) => (pending.has(name) ? pending.get(name)! : db.store.get(name));
+  const writeResults: WriteResult[] = writes.map((write, i) => {
+    const name = names[i]!;
+    const before = current(name);
+    if (!original.has(name)) original.set(name, before);
+    const outcome = applyWrite(before, write, commitTime);
+    if (outcome.document !== before) pending.set(name, outcome.document);
+    return {
+      updateTime: outcome.document?.updateTime,
+      transformResults: outcome.transformResults,
+      document: outcome.document,
+    };
+  });
+  if (pending.size > 0) {
+    const checks: WriteAccess[] = [...pending].map(([docName, after]) => {
+      const before = original.get(docName) ?? null;
+      return {
+        docName,
+        before,
+        after,
+        method: after === null ? 'delete' : before === null ? 'create' : 'update',
+      };
+    });
+    backend.access.policyFor(caller, db.ref.projectId).checkWrites(
+      caller,
+      db.ref.projectId,
+      db.ref.databaseId,
+      checks,
+      (name) => db.store.get(name),
+      (name) => current(name),
+    );
+    const changes = db.store.apply(pending, commitTime);
+    db.watch.onCommit(changes, commitTime);
+  }
+  return { writeResults, commitTime };
+}

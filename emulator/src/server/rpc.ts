@@ -1,0 +1,284 @@
+/**
+ * google.firestore.v1.Firestore over gRPC: each handler parses the request, finds the database,
+ * calls the store logic and maps errors. An RpcError becomes its status; anything else is an
+ * emulator bug, logged and answered with INTERNAL while the server keeps serving.
+ */
+import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { invalidArgument, notFound, RpcError } from '../errors';
+import { runAggregations } from '../model/aggregate';
+import { compareUtf8 } from '../model/values';
+import type { StoredDocument, Write } from '../model/types';
+import type { Caller } from './auth';
+import type { Backend } from './backend';
+import { callerOf, toStatus } from './calls';
+import { commit, MAX_WRITES_PER_COMMIT, targetNames, type CommitResult } from './commit';
+import { handleListen } from './listen';
+import {
+  parseDatabaseName,
+  parseDocumentName,
+  parseParentName,
+  requireSameDatabase,
+  type ResourcePath,
+} from './names';
+import {
+  applyMask,
+  beginTransaction,
+  getDocuments,
+  openReadView,
+  queryDocuments,
+  reportedReadTime,
+  type ReadView,
+} from './reads';
+import { wireDocument, wireTime } from './wire';
+import { handleWriteStream } from './write-stream';
+
+function unary<Req, Res>(
+  fn: (request: Req, caller: Caller) => Promise<Res> | Res,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    (async () => fn(call.request, callerOf(call)))().then(
+      (response) => callback(null, response),
+      (error) => callback(toStatus(error)),
+    );
+  };
+}
+
+function streaming<Req, Res>(
+  fn: (request: Req, caller: Caller, send: (response: Res) => void) => Promise<void>,
+): grpc.handleServerStreamingCall<Req, Res> {
+  return (call) => {
+    (async () => fn(call.request, callerOf(call), (response) => call.write(response)))().then(
+      () => call.end(),
+      (error) => call.emit('error', toStatus(error)),
+    );
+  };
+}
+
+function wireWriteResults(result: CommitResult) {
+  return result.writeResults.map((r) => ({
+    updateTime: r.updateTime === undefined ? undefined : wireTime(r.updateTime),
+    transformResults: r.transformResults,
+  }));
+}
+
+/** The first response of a read that started a transaction carries only its id. */
+function announceTransaction(view: ReadView, send: (response: any) => void): void {
+  if (view.started) send({ transaction: view.started.id });
+}
+
+const AUTO_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+function autoId(): string {
+  return [...randomBytes(20)].map((b) => AUTO_ID_ALPHABET[b % AUTO_ID_ALPHABET.length]).join('');
+}
+
+function documentNames(db: ResourcePath['db'], names: unknown): string[] {
+  if (!Array.isArray(names)) return [];
+  return [...new Set(names as string[])].map((name) => {
+    requireSameDatabase(db, parseDocumentName(name));
+    return name;
+  });
+}
+
+function requireQuery(query: unknown): Record<string, any> {
+  if (!query || typeof query !== 'object') throw invalidArgument('The request has no structured query.');
+  return query as Record<string, any>;
+}
+
+export function firestoreService(backend: Backend): grpc.UntypedServiceImplementation {
+  const singleWrite = async (db: ResourcePath['db'], caller: Caller, write: Write, mask: unknown) => {
+    const result = await commit(backend, backend.database(db), caller, [write]);
+    const doc = result.writeResults[0]!.document;
+    return doc ? wireDocument(applyMask(doc, mask as any)) : {};
+  };
+
+  return {
+    GetDocument: unary(async (req: any, caller) => {
+      const path = parseDocumentName(req.name);
+      const db = backend.database(path.db);
+      const view = openReadView(backend, db, req);
+      const [doc] = await getDocuments(backend, db, caller, [path.name], view);
+      if (!doc) throw notFound(`Document "${path.name}" not found.`);
+      return wireDocument(applyMask(doc, req.mask));
+    }),
+
+    ListDocuments: unary(async (req: any, caller) => {
+      const parent = parseParentName(req.parent);
+      const db = backend.database(parent.db);
+      const view = openReadView(backend, db, req);
+      const collection = `${parent.name}/${req.collectionId ?? ''}`;
+      const at = view.at;
+      const found = new Map<string, StoredDocument | null>();
+      for (const doc of db.store.collection(collection, at)) found.set(doc.name, doc);
+      if (req.showMissing) {
+        for (const below of db.store.collectionsBelow(collection)) {
+          const name = `${collection}/${below.slice(collection.length + 1).split('/')[0]}`;
+          if (!found.has(name) && db.store.hasDocuments(below, at)) found.set(name, null);
+        }
+      }
+      const names = [...found.keys()].sort(compareUtf8);
+      const start = req.pageToken ? names.findIndex((n) => compareUtf8(n, req.pageToken) > 0) : 0;
+      const pageSize = req.pageSize > 0 ? req.pageSize : names.length;
+      const page = start < 0 ? [] : names.slice(start, start + pageSize);
+      const existing = page.map((n) => found.get(n)).filter((d): d is StoredDocument => !!d);
+      backend.access
+        .policyFor(caller, db.ref.projectId)
+        .checkList(
+          caller,
+          db.ref.projectId,
+          db.ref.databaseId,
+          parent.name,
+          { from: [{ collectionId: req.collectionId ?? '' }] },
+          existing,
+          (name) => db.store.get(name, at),
+        );
+      const more = start >= 0 && start + pageSize < names.length;
+      return {
+        documents: page.map((name) => {
+          const doc = found.get(name);
+          return doc ? wireDocument(applyMask(doc, req.mask)) : { name };
+        }),
+        nextPageToken: more ? page[page.length - 1] : '',
+      };
+    }),
+
+    CreateDocument: unary(async (req: any, caller) => {
+      const parent = parseParentName(req.parent);
+      if (!req.collectionId) throw invalidArgument('CreateDocument needs a collection id.');
+      const name = `${parent.name}/${req.collectionId}/${req.documentId || autoId()}`;
+      parseDocumentName(name);
+      return singleWrite(
+        parent.db,
+        caller,
+        { update: { name, fields: req.document?.fields ?? {} }, currentDocument: { exists: false } },
+        req.mask,
+      );
+    }),
+
+    UpdateDocument: unary(async (req: any, caller) => {
+      const path = parseDocumentName(req.document?.name);
+      const write: Write = { update: req.document };
+      if (req.updateMask) write.updateMask = req.updateMask;
+      if (req.currentDocument) write.currentDocument = req.currentDocument;
+      return singleWrite(path.db, caller, write, req.mask);
+    }),
+
+    DeleteDocument: unary(async (req: any, caller) => {
+      const path = parseDocumentName(req.name);
+      const write: Write = { delete: path.name };
+      if (req.currentDocument) write.currentDocument = req.currentDocument;
+      await commit(backend, backend.database(path.db), caller, [write]);
+      return {};
+    }),
+
+    BatchGetDocuments: streaming(async (req: any, caller, send) => {
+      const ref = parseDatabaseName(req.database);
+      const db = backend.database(ref);
+      const names = documentNames(ref, req.documents);
+      const view = openReadView(backend, db, req);
+      announceTransaction(view, send);
+      const docs = await getDocuments(backend, db, caller, names, view);
+      const readTime = wireTime(reportedReadTime(backend, view));
+      docs.forEach((doc, i) =>
+        send(
+          doc ? { found: wireDocument(applyMask(doc, req.mask)), readTime } : { missing: names[i], readTime },
+        ),
+      );
+    }),
+
+    BeginTransaction: unary(async (req: any) => {
+      const db = backend.database(parseDatabaseName(req.database));
+      return { transaction: beginTransaction(backend, db, req.options).id };
+    }),
+
+    Commit: unary(async (req: any, caller) => {
+      const db = backend.database(parseDatabaseName(req.database));
+      const result = await commit(backend, db, caller, req.writes ?? [], req.transaction);
+      return { writeResults: wireWriteResults(result), commitTime: wireTime(result.commitTime) };
+    }),
+
+    Rollback: unary(async (req: any) => {
+      const db = backend.database(parseDatabaseName(req.database));
+      if (!req.transaction?.length) throw invalidArgument('Rollback needs a transaction id.');
+      const tx = backend.transactions.use(Buffer.from(req.transaction), db.ref.name);
+      backend.transactions.finish(tx, invalidArgument(`Transaction ${tx.id.toString()} was rolled back.`));
+      return {};
+    }),
+
+    RunQuery: streaming(async (req: any, caller, send) => {
+      const parent = parseParentName(req.parent);
+      const db = backend.database(parent.db);
+      const query = requireQuery(req.structuredQuery);
+      const view = openReadView(backend, db, req);
+      announceTransaction(view, send);
+      const results = await queryDocuments(backend, db, caller, parent.name, query, view);
+      const readTime = wireTime(reportedReadTime(backend, view));
+      for (const doc of results) send({ document: wireDocument(doc), readTime });
+      send({ readTime, done: true });
+    }),
+
+    RunAggregationQuery: streaming(async (req: any, caller, send) => {
+      const parent = parseParentName(req.parent);
+      const db = backend.database(parent.db);
+      const aggregation = requireQuery(req.structuredAggregationQuery);
+      const query = requireQuery(aggregation.structuredQuery);
+      const view = openReadView(backend, db, req);
+      announceTransaction(view, send);
+      const results = await queryDocuments(backend, db, caller, parent.name, query, view);
+      const aggregateFields = runAggregations(results, aggregation.aggregations ?? []);
+      send({ result: { aggregateFields }, readTime: wireTime(reportedReadTime(backend, view)) });
+    }),
+
+    ListCollectionIds: unary(async (req: any) => {
+      const parent = parseParentName(req.parent);
+      const db = backend.database(parent.db);
+      const at = openReadView(backend, db, req).at;
+      const ids = new Set<string>();
+      for (const collection of db.store.collectionsBelow(parent.name)) {
+        const id = collection.slice(parent.name.length + 1).split('/')[0]!;
+        if (!ids.has(id) && db.store.hasDocuments(collection, at)) ids.add(id);
+      }
+      const sorted = [...ids]
+        .sort(compareUtf8)
+        .filter((id) => !req.pageToken || compareUtf8(id, req.pageToken) > 0);
+      const pageSize = req.pageSize > 0 ? req.pageSize : sorted.length;
+      const page = sorted.slice(0, pageSize);
+      return { collectionIds: page, nextPageToken: sorted.length > pageSize ? page[page.length - 1] : '' };
+    }),
+
+    BatchWrite: unary(async (req: any, caller) => {
+      const db = backend.database(parseDatabaseName(req.database));
+      const writes: Write[] = req.writes ?? [];
+      if (writes.length > MAX_WRITES_PER_COMMIT) {
+        throw invalidArgument(
+          `A batch write may hold at most ${MAX_WRITES_PER_COMMIT} writes; this one has ${writes.length}.`,
+        );
+      }
+      const names = targetNames(db, writes);
+      if (new Set(names).size !== names.length) {
+        throw invalidArgument('A batch write cannot write the same document more than once.');
+      }
+      const outcomes = await Promise.all(
+        writes.map((write) =>
+          commit(backend, db, caller, [write]).then(
+            (result) => ({ result, error: null }),
+            (error: unknown) => {
+              if (!(error instanceof RpcError)) throw error;
+              return { result: null, error };
+            },
+          ),
+        ),
+      );
+      return {
+        writeResults: outcomes.map((o) => (o.result ? wireWriteResults(o.result)[0] : {})),
+        status: outcomes.map((o) =>
+          o.error ? { code: o.error.code, message: o.error.message } : { code: 0 },
+        ),
+      };
+    }),
+
+    Write: (call: grpc.ServerDuplexStream<any, any>) => handleWriteStream(backend, call),
+    Listen: (call: grpc.ServerDuplexStream<any, any>) => handleListen(backend, call),
+  };
+}

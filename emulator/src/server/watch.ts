@@ -1,0 +1,181 @@
+/**
+ * The Listen targets of one database, indexed by the document, collection or collection group
+ * they watch, so a commit only visits the targets it can affect (cheap fan-out to thousands).
+ * After each commit every affected target computes what its client must learn (document_change,
+ * document_delete, document_remove), and each stream that learned anything gets a global
+ * snapshot (target_change NO_CHANGE, no target ids, the commit's read time), which is when the
+ * SDKs raise their snapshots.
+ */
+import { runStructuredQuery } from '../model/query';
+import type { Micros, StoredDocument, StructuredQuery } from '../model/types';
+import type { Database } from './backend';
+import { collectionOf, lastSegment } from './names';
+import { executeQuery } from './reads';
+import type { DocumentChange } from './store';
+import { wireDocument, wireTime } from './wire';
+
+export type ListenResponse = Record<string, unknown>;
+
+/** Where a target's messages go: a Listen stream, which adds the global snapshot itself. */
+export interface TargetSink {
+  send(responses: ListenResponse[], snapshotTime: Micros): void;
+}
+
+export type TargetSpec =
+  { kind: 'documents'; names: string[] } | { kind: 'query'; parent: string; query: StructuredQuery };
+
+export class WatchTarget {
+  /** Name -> update time of every document the client holds for this target. */
+  readonly docs = new Map<string, Micros>();
+  /** Queries with limit, offset or nearest-neighbour ranking depend on documents they do not hold. */
+  readonly positional: boolean;
+
+  constructor(
+    readonly id: number,
+    readonly spec: TargetSpec,
+    readonly sink: TargetSink,
+  ) {
+    this.positional =
+      spec.kind === 'query' &&
+      (spec.query.limit != null || Number(spec.query.offset ?? 0) > 0 || spec.query.findNearest != null);
+  }
+
+  /** The target's full result set at `at` (latest when omitted). */
+  results(db: Database, at?: Micros): StoredDocument[] {
+    if (this.spec.kind === 'documents') {
+      return this.spec.names
+        .map((name) => db.store.get(name, at))
+        .filter((d): d is StoredDocument => d !== null);
+    }
+    return executeQuery(db.store, this.spec.parent, this.spec.query, at);
+  }
+
+  /** Messages that bring the client from what it holds to `now`, updating what it holds. */
+  diff(now: StoredDocument[], exists: (name: string) => boolean, time: Micros): ListenResponse[] {
+    const out: ListenResponse[] = [];
+    const seen = new Set<string>();
+    for (const doc of now) {
+      seen.add(doc.name);
+      if (this.docs.get(doc.name) !== doc.updateTime) out.push(this.changed(doc));
+    }
+    for (const name of [...this.docs.keys()]) {
+      if (!seen.has(name)) out.push(this.left(name, exists(name), time));
+    }
+    return out;
+  }
+
+  /** Messages for a commit's changes to documents in this target's scope. */
+  onChanges(db: Database, changes: DocumentChange[], time: Micros): ListenResponse[] {
+    if (this.positional) return this.diff(this.results(db), (name) => db.store.get(name) !== null, time);
+    const out: ListenResponse[] = [];
+    for (const { name, after } of changes) {
+      if (after && this.matches(after)) out.push(this.changed(after));
+      else if (this.docs.has(name)) out.push(this.left(name, after !== null, time));
+    }
+    return out;
+  }
+
+  private matches(doc: StoredDocument): boolean {
+    if (this.spec.kind === 'documents') return this.spec.names.includes(doc.name);
+    return runStructuredQuery([doc], this.spec.parent, this.spec.query).length > 0;
+  }
+
+  private changed(doc: StoredDocument): ListenResponse {
+    this.docs.set(doc.name, doc.updateTime);
+    return { documentChange: { document: wireDocument(doc), targetIds: [this.id] } };
+  }
+
+  private left(name: string, stillExists: boolean, time: Micros): ListenResponse {
+    this.docs.delete(name);
+    const body = { document: name, removedTargetIds: [this.id], readTime: wireTime(time) };
+    return stillExists ? { documentRemove: body } : { documentDelete: body };
+  }
+}
+
+export class WatchHub {
+  private readonly byDocument = new Map<string, Set<WatchTarget>>();
+  private readonly byCollection = new Map<string, Set<WatchTarget>>();
+  private readonly byGroup = new Map<string, Set<WatchTarget>>();
+
+  constructor(private readonly db: Database) {}
+
+  add(target: WatchTarget): void {
+    for (const [index, key] of this.keys(target)) addTo(index, key, target);
+  }
+
+  remove(target: WatchTarget): void {
+    for (const [index, key] of this.keys(target)) {
+      const set = index.get(key);
+      set?.delete(target);
+      if (set?.size === 0) index.delete(key);
+    }
+  }
+
+  onCommit(changes: DocumentChange[], time: Micros): void {
+    const affected = new Map<WatchTarget, DocumentChange[]>();
+    const note = (targets: Set<WatchTarget> | undefined, change: DocumentChange) => {
+      for (const target of targets ?? []) {
+        if (target.spec.kind === 'query' && !change.name.startsWith(`${target.spec.parent}/`)) continue;
+        let list = affected.get(target);
+        if (!list) affected.set(target, (list = []));
+        list.push(change);
+      }
+    };
+    for (const change of changes) {
+      const collection = collectionOf(change.name);
+      note(this.byDocument.get(change.name), change);
+      note(this.byCollection.get(collection), change);
+      note(this.byGroup.get(lastSegment(collection)), change);
+      // Kindless queries (every collection below a parent) are indexed under the empty id.
+      note(this.byGroup.get(''), change);
+    }
+    deliver(affected.keys(), (target) => target.onChanges(this.db, affected.get(target)!, time), time);
+  }
+
+  /** Every document is about to vanish (data cleared): tell each target what it loses. */
+  onClear(time: Micros): void {
+    const targets = new Set<WatchTarget>();
+    for (const index of [this.byDocument, this.byCollection, this.byGroup]) {
+      for (const set of index.values()) for (const target of set) targets.add(target);
+    }
+    deliver(targets, (target) => target.diff([], () => false, time), time);
+  }
+
+  closeAll(): void {
+    this.byDocument.clear();
+    this.byCollection.clear();
+    this.byGroup.clear();
+  }
+
+  private keys(target: WatchTarget): Array<[Map<string, Set<WatchTarget>>, string]> {
+    const spec = target.spec;
+    if (spec.kind === 'documents') return spec.names.map((name) => [this.byDocument, name]);
+    const from = spec.query.from?.[0] ?? {};
+    const collectionId: string = from.collectionId ?? '';
+    if (!from.allDescendants) return [[this.byCollection, `${spec.parent}/${collectionId}`]];
+    return [[this.byGroup, collectionId]];
+  }
+}
+
+/** Sends each sink the messages of its targets, in one batch closed by one global snapshot. */
+function deliver(
+  targets: Iterable<WatchTarget>,
+  compute: (target: WatchTarget) => ListenResponse[],
+  time: Micros,
+): void {
+  const perSink = new Map<TargetSink, ListenResponse[]>();
+  for (const target of targets) {
+    const responses = compute(target);
+    if (responses.length === 0) continue;
+    let list = perSink.get(target.sink);
+    if (!list) perSink.set(target.sink, (list = []));
+    list.push(...responses);
+  }
+  for (const [sink, responses] of perSink) sink.send(responses, time);
+}
+
+function addTo(index: Map<string, Set<WatchTarget>>, key: string, target: WatchTarget): void {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(target);
+}
