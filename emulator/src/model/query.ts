@@ -421,6 +421,20 @@ export function matchesFilter(doc: StoredDocument, query: StructuredQuery): bool
 interface Row {
   doc: StoredDocument;
   keys: Value[];
+  /**
+   * Whether plain string order of this name is its segment-wise order against any other name of
+   * the same database: true when the path after `/documents/` has no character below "/" or from
+   * U+D800 up (where UTF-16 order differs from UTF-8 order).
+   */
+  plainName: boolean;
+}
+
+function isPlainName(name: string): boolean {
+  for (let i = name.indexOf('/documents/') + 11; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x2f || c >= 0xd800) return false;
+  }
+  return true;
 }
 
 function rowOf(doc: StoredDocument, orderBy: Order[]): Row | undefined {
@@ -430,19 +444,29 @@ function rowOf(doc: StoredDocument, orderBy: Order[]): Row | undefined {
     if (v === undefined) return undefined; // Firestore only returns documents that have every ordered field.
     keys[i] = v;
   }
-  return { doc, keys };
+  return { doc, keys, plainName: isPlainName(doc.name) };
 }
 
-function compareKeys(a: Value[], b: Value[], orderBy: Order[]): number {
+/** `plainNames`: both names may be compared as plain strings (see Row.plainName). */
+function compareKeys(a: Value[], b: Value[], orderBy: Order[], plainNames = false): number {
   for (let i = 0; i < a.length && i < b.length; i++) {
     const order = orderBy[i]!;
-    const c = order.field.isName
-      ? compareReferences(a[i]!.referenceValue!, b[i]!.referenceValue!)
-      : compareValues(a[i]!, b[i]!);
+    let c: number;
+    if (!order.field.isName) c = compareValues(a[i]!, b[i]!);
+    else if (plainNames) {
+      const x = a[i]!.referenceValue!;
+      const y = b[i]!.referenceValue!;
+      c = x < y ? -1 : x > y ? 1 : 0;
+    } else {
+      c = compareReferences(a[i]!.referenceValue!, b[i]!.referenceValue!);
+    }
     if (c !== 0) return order.descending ? -c : c;
   }
   return 0;
 }
+
+const compareRows = (a: Row, b: Row, orderBy: Order[]) =>
+  compareKeys(a.keys, b.keys, orderBy, a.plainName && b.plainName);
 
 /** A comparator ordering documents as the query orders its results. */
 export function queryComparator(query: StructuredQuery): (a: StoredDocument, b: StoredDocument) => number {
@@ -451,7 +475,7 @@ export function queryComparator(query: StructuredQuery): (a: StoredDocument, b: 
     const ra = rowOf(a, orderBy);
     const rb = rowOf(b, orderBy);
     if (!ra || !rb) return ra ? -1 : rb ? 1 : 0;
-    return compareKeys(ra.keys, rb.keys, orderBy);
+    return compareRows(ra, rb, orderBy);
   };
 }
 
@@ -496,7 +520,7 @@ export function runStructuredQuery(
     if (row) rows.push(row);
   }
   if (pipelineOrders) {
-    rows.sort((a, b) => compareKeys(a.keys, b.keys, orderBy));
+    rows.sort((a, b) => compareRows(a, b, orderBy));
     const { startAt, endAt } = q;
     if (startAt) rows = rows.filter((r) => afterStart(r.keys, startAt, orderBy));
     if (endAt) rows = rows.filter((r) => beforeEnd(r.keys, endAt, orderBy));
