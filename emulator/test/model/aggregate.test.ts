@@ -9,7 +9,7 @@ const dbl = (n: number): Value => ({ doubleValue: n });
 const docs = (...values: (Value | undefined)[]): StoredDocument[] =>
   values.map((v, i) => ({
     name: `projects/p/databases/(default)/documents/c/${i}`,
-    fields: v ? { x: v } : {},
+    fields: (v ? { x: v } : {}) as Fields,
     createTime: 1,
     updateTime: 1,
   }));
