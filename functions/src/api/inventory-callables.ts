@@ -1,0 +1,162 @@
+/**
+ * The contract of every inventory callable: request and response schemas. Handlers parse requests
+ * with these; the client types its calls from them.
+ */
+import { z } from 'zod';
+import {
+  Count,
+  Delta,
+  IdempotencyKey,
+  IsoTime,
+  LocationId,
+  OrderId,
+  Quantity,
+  Region,
+  ReservationId,
+  Sku,
+  TransferId,
+} from './common';
+import { ReservationStatus } from './inventory';
+
+/** Furniture carts are short; the cap keeps one reservation inside one transaction's limits. */
+export const MAX_CART_LINES = 50;
+
+export const CartLine = z.object({ sku: Sku, qty: Quantity });
+
+export const ReserveStockRequest = z.object({
+  idempotencyKey: IdempotencyKey,
+  lines: z
+    .array(CartLine)
+    .min(1, 'must hold at least one line')
+    .max(MAX_CART_LINES, `must hold at most ${MAX_CART_LINES} lines`)
+    .superRefine((lines, ctx) => {
+      const seen = new Set<string>();
+      lines.forEach((line, i) => {
+        if (seen.has(line.sku))
+          ctx.addIssue({ code: 'custom', path: [i, 'sku'], message: 'appears twice; merge the lines' });
+        seen.add(line.sku);
+      });
+    }),
+  /** The shipping region: locations there are preferred among those of equal priority. */
+  region: Region.optional(),
+  /** Whether one line may be served from several locations (several deliveries). */
+  allowSplit: z.boolean().default(false),
+});
+export type ReserveStockRequest = z.infer<typeof ReserveStockRequest>;
+
+export const ReservationView = z.object({
+  reservationId: ReservationId,
+  status: ReservationStatus,
+  expiresAt: IsoTime,
+  lines: z.array(
+    z.object({
+      sku: Sku,
+      qty: Count,
+      allocations: z.array(z.object({ locationId: LocationId, qty: Count })),
+    }),
+  ),
+});
+export type ReservationView = z.infer<typeof ReservationView>;
+
+export const ReservationRequest = z.object({ idempotencyKey: IdempotencyKey, reservationId: ReservationId });
+export type ReservationRequest = z.infer<typeof ReservationRequest>;
+
+export const CheckoutResponse = z.object({
+  orderId: OrderId,
+  reservationId: ReservationId,
+  lines: z.array(z.object({ sku: Sku, qty: Count, unitPriceMinor: Count, lineTotalMinor: Count })),
+  totalMinor: Count,
+  currency: z.literal('GBP'),
+});
+export type CheckoutResponse = z.infer<typeof CheckoutResponse>;
+
+export const ReleaseResponse = z.object({ reservationId: ReservationId, status: ReservationStatus });
+export type ReleaseResponse = z.infer<typeof ReleaseResponse>;
+
+export const RestockRequest = z.object({
+  idempotencyKey: IdempotencyKey,
+  sku: Sku,
+  locationId: LocationId,
+  qty: Quantity,
+  reason: z.string().max(200).default('restock'),
+});
+export type RestockRequest = z.infer<typeof RestockRequest>;
+
+export const AdjustReason = z.enum(['count_correction', 'damaged', 'lost', 'found', 'other']);
+
+export const AdjustStockRequest = z.object({
+  idempotencyKey: IdempotencyKey,
+  sku: Sku,
+  locationId: LocationId,
+  delta: Delta,
+  reason: AdjustReason,
+  note: z.string().max(500).default(''),
+});
+export type AdjustStockRequest = z.infer<typeof AdjustStockRequest>;
+
+/** The answer of restock, adjustStock and recordReturn: the ledger entry that records the change. */
+export const StockChangeResponse = z.object({
+  sku: Sku,
+  locationId: LocationId,
+  kind: z.string(),
+  qty: z.number().int(),
+  ledgerEntryId: z.string(),
+});
+export type StockChangeResponse = z.infer<typeof StockChangeResponse>;
+
+export const TransferStockRequest = z
+  .object({
+    idempotencyKey: IdempotencyKey,
+    sku: Sku,
+    fromLocationId: LocationId,
+    toLocationId: LocationId,
+    qty: Quantity,
+  })
+  .refine((r) => r.fromLocationId !== r.toLocationId, {
+    path: ['toLocationId'],
+    message: 'must differ from fromLocationId',
+  });
+export type TransferStockRequest = z.infer<typeof TransferStockRequest>;
+
+export const ReceiveTransferRequest = z.object({ idempotencyKey: IdempotencyKey, transferId: TransferId });
+export type ReceiveTransferRequest = z.infer<typeof ReceiveTransferRequest>;
+
+export const TransferResponse = z.object({
+  transferId: TransferId,
+  status: z.enum(['in_transit', 'received']),
+});
+export type TransferResponse = z.infer<typeof TransferResponse>;
+
+export const RecordReturnRequest = z.object({
+  idempotencyKey: IdempotencyKey,
+  orderId: OrderId,
+  sku: Sku,
+  qty: Quantity,
+  /** Resellable goods go back on sale here; damaged ones are recorded here and never sold. */
+  locationId: LocationId,
+  condition: z.enum(['resellable', 'damaged']),
+});
+export type RecordReturnRequest = z.infer<typeof RecordReturnRequest>;
+
+/** Raising a hot SKU's shard count at one location (admin only); counts never go down. */
+export const SetShardCountRequest = z.object({
+  idempotencyKey: IdempotencyKey,
+  sku: Sku,
+  locationId: LocationId,
+  count: z.number().int().min(1).max(256),
+});
+export type SetShardCountRequest = z.infer<typeof SetShardCountRequest>;
+
+export const SetShardCountResponse = z.object({ sku: Sku, locationId: LocationId, count: Count });
+export type SetShardCountResponse = z.infer<typeof SetShardCountResponse>;
+
+/** Details of each error code, for apps that switch on them (HttpsError.details). */
+export const ErrorDetails = {
+  'invalid-argument': z.object({
+    field: z.string(),
+    issues: z.array(z.object({ field: z.string(), message: z.string() })),
+  }),
+  'resource-exhausted': z.object({ sku: Sku, requested: Count, available: Count }),
+  'not-found': z.object({ kind: z.string(), id: z.string() }),
+  'failed-precondition': z.object({ reason: z.string() }),
+};

@@ -1,0 +1,46 @@
+/** The deployed functions: wiring only. */
+import { initializeApp } from 'firebase-admin/app';
+import { getFirestore } from 'firebase-admin/firestore';
+import { onCall } from 'firebase-functions/v2/https';
+import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { inventoryCallables } from './inventory/callables';
+import { type Deps, systemClock } from './inventory/deps';
+import { reconcileInventory as reconcile } from './inventory/reconcile';
+import { AvailabilityRefresher } from './inventory/refresh';
+import { expireReservations as expireDue } from './inventory/release';
+
+let deps: Deps | undefined;
+function inventoryDeps(): Deps {
+  if (!deps) {
+    initializeApp();
+    const base = { db: getFirestore(), clock: systemClock };
+    deps = { ...base, refresher: new AvailabilityRefresher(base) };
+  }
+  return deps;
+}
+
+const inventory = inventoryCallables(inventoryDeps);
+export const reserveStock = onCall(inventory.reserveStock);
+export const checkout = onCall(inventory.checkout);
+export const releaseReservation = onCall(inventory.releaseReservation);
+export const restock = onCall(inventory.restock);
+export const adjustStock = onCall(inventory.adjustStock);
+export const transferStock = onCall(inventory.transferStock);
+export const receiveTransfer = onCall(inventory.receiveTransfer);
+export const recordReturn = onCall(inventory.recordReturn);
+export const setShardCount = onCall(inventory.setShardCount);
+
+export const expireReservations = onSchedule('every 1 minutes', async () => {
+  const d = inventoryDeps();
+  const { expired } = await expireDue(d);
+  await d.refresher?.idle();
+  console.log(`expired ${expired} reservations`);
+});
+
+export const reconcileInventory = onSchedule('every 60 minutes', async () => {
+  const report = await reconcile(inventoryDeps());
+  const open = report.drift.filter((d) => !d.repaired);
+  (open.length > 0 ? console.error : console.log)(
+    `reconciliation ${report.runId}: ${report.drift.length} drift found, ${open.length} left for a person`,
+  );
+});

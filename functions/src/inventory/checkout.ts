@@ -1,0 +1,85 @@
+/** checkout: turns a held, unexpired reservation into an order, selling exactly the held units. */
+import { Timestamp } from 'firebase-admin/firestore';
+import { VariantDoc } from '../api/catalog';
+import type { OrderDoc } from '../api/inventory';
+import type { CheckoutResponse, ReservationRequest } from '../api/inventory-callables';
+import { countReads, type Deps } from './deps';
+import { precondition } from './errors';
+import { once } from './idempotency';
+import { orderRef, reservationRef, variantRef } from './paths';
+import { assertHeld, type Caller, readReservation, settleAllocations } from './reservations';
+import { StockTx } from './stock-tx';
+
+export async function checkout(
+  deps: Deps,
+  caller: Caller,
+  req: ReservationRequest,
+): Promise<CheckoutResponse> {
+  const id = req.reservationId;
+  const answer = await once(
+    deps,
+    { scope: 'checkout', uid: caller.uid, key: req.idempotencyKey, request: req },
+    'check out',
+    async (tx, opId) => {
+      const now = deps.clock.now();
+      const res = readReservation(await tx.get(reservationRef(deps.db, id)), { ...caller, staff: false });
+      assertHeld(id, res, now);
+
+      // Prices are not stock: read outside the transaction's locks.
+      const variants = await deps.db.getAll(...res.lines.map((l) => variantRef(deps.db, l.productId, l.sku)));
+      countReads(deps, variants.length);
+      const lines = res.lines.map((line, i) => {
+        const snap = variants[i]!;
+        if (!snap.exists)
+          throw precondition('price_missing', `${line.sku} has no price; it cannot be sold yet`);
+        const unitPriceMinor = VariantDoc.parse(snap.data()).priceMinor;
+        return { ...line, unitPriceMinor, lineTotalMinor: unitPriceMinor * line.qty };
+      });
+
+      const st = new StockTx(tx, deps, {
+        actor: { uid: caller.uid, role: 'customer' },
+        correlationId: id,
+        idempotencyKey: req.idempotencyKey,
+        opId,
+      });
+      await settleAllocations(st, res, 'sale', `order ${id}`);
+      deps.checkpoint?.('checkout:before-write');
+
+      const at = Timestamp.fromDate(now);
+      const totalMinor = lines.reduce((sum, l) => sum + l.lineTotalMinor, 0);
+      const order: OrderDoc = {
+        customerId: res.customerId,
+        reservationId: id,
+        lines: lines.map((l) => ({
+          sku: l.sku,
+          qty: l.qty,
+          unitPriceMinor: l.unitPriceMinor,
+          allocations: l.allocations,
+          returned: 0,
+        })),
+        totalMinor,
+        currency: 'GBP',
+        status: 'placed',
+        statusHistory: [{ status: 'placed', at }],
+        createdAt: at,
+      };
+      st.write();
+      tx.create(orderRef(deps.db, id), order);
+      tx.update(reservationRef(deps.db, id), { status: 'checked_out', closedAt: at, orderId: id });
+      return {
+        orderId: id,
+        reservationId: id,
+        lines: lines.map((l) => ({
+          sku: l.sku,
+          qty: l.qty,
+          unitPriceMinor: l.unitPriceMinor,
+          lineTotalMinor: l.lineTotalMinor,
+        })),
+        totalMinor,
+        currency: 'GBP' as const,
+      };
+    },
+  );
+  for (const line of answer.lines) deps.refresher?.request(line.sku);
+  return answer;
+}

@@ -1,0 +1,40 @@
+/**
+ * Domain errors carry the callable error code that fits them, so handlers map them one to one and
+ * apps can switch on the code. The codes are strings on purpose: the Firestore SDK retries a
+ * transaction whose callback throws an error with a numeric gRPC code.
+ */
+export type InventoryErrorCode =
+  | 'invalid-argument'
+  | 'unauthenticated'
+  | 'permission-denied'
+  | 'not-found'
+  | 'failed-precondition'
+  | 'resource-exhausted'
+  | 'unavailable';
+
+export class InventoryError extends Error {
+  constructor(
+    readonly code: InventoryErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'InventoryError';
+  }
+}
+
+export const invalidField = (field: string, message: string) =>
+  new InventoryError('invalid-argument', `${field}: ${message}`, { field, issues: [{ field, message }] });
+
+export const notFound = (kind: string, id: string) =>
+  new InventoryError('not-found', `No ${kind} '${id}' exists`, { kind, id });
+
+export const outOfStock = (sku: string, requested: number, available: number) =>
+  new InventoryError(
+    'resource-exhausted',
+    `Not enough stock of ${sku}: ${requested} requested, ${available} available`,
+    { sku, requested, available },
+  );
+
+export const precondition = (reason: string, message: string) =>
+  new InventoryError('failed-precondition', message, { reason });

@@ -1,0 +1,59 @@
+/**
+ * What each kind of stock movement does to the counters. The single definition used both to apply
+ * a movement and to replay the ledger, so the two cannot disagree.
+ */
+import type { Counters, LedgerKind } from '../api/inventory';
+
+export interface Movement {
+  kind: LedgerKind;
+  sku: string;
+  locationId: string;
+  /** transfer_out only. */
+  toLocationId?: string | null;
+  /** The shard the units sit in, for sharded locations; null otherwise. */
+  shard: number | null;
+  /** Positive, except for `adjust` where the sign says which way. */
+  qty: number;
+  reason: string;
+}
+
+export interface Effect {
+  locationId: string;
+  delta: Partial<Counters>;
+  /** Whether the effect falls on the movement's shard (or on the location as a whole). */
+  onShard: boolean;
+}
+
+export function effectsOf(m: Pick<Movement, 'kind' | 'locationId' | 'toLocationId' | 'qty'>): Effect[] {
+  const at = (delta: Partial<Counters>): Effect => ({ locationId: m.locationId, delta, onShard: true });
+  const q = m.qty;
+  switch (m.kind) {
+    case 'reserve':
+      return [at({ reserved: q })];
+    case 'release':
+    case 'expire':
+      return [at({ reserved: -q })];
+    case 'sale':
+      return [at({ onHand: -q, reserved: -q })];
+    case 'return':
+    case 'restock':
+    case 'adjust':
+      return [at({ onHand: q })];
+    case 'damaged':
+      return [at({ damaged: q })];
+    case 'transfer_out':
+      if (!m.toLocationId) throw new Error('transfer_out needs toLocationId');
+      return [at({ onHand: -q }), { locationId: m.toLocationId, delta: { inTransit: q }, onShard: false }];
+    case 'transfer_in':
+      return [at({ inTransit: -q, onHand: q })];
+  }
+}
+
+export const zeroCounters = (): Counters => ({ onHand: 0, reserved: 0, inTransit: 0, damaged: 0 });
+
+export function addDelta(c: Counters, delta: Partial<Counters>): void {
+  c.onHand += delta.onHand ?? 0;
+  c.reserved += delta.reserved ?? 0;
+  c.inTransit += delta.inTransit ?? 0;
+  c.damaged += delta.damaged ?? 0;
+}

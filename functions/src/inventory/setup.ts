@@ -1,0 +1,64 @@
+/**
+ * Bringing SKUs and locations into existence (seed scripts, staff tools, tests). Stock itself only
+ * ever arrives through the ledger (restock), so replaying the ledger always gives the counters.
+ */
+import type { LocationDoc } from '../api/catalog';
+import { emptyLocationStock, newInventoryDoc, withTotals } from './availability';
+import type { Deps } from './deps';
+import { InventoryDoc } from '../api/inventory';
+import { forgetLocations } from './locations';
+import { inventoryRef, locationsCol } from './paths';
+import { runInTransaction } from './transaction';
+
+export async function upsertLocation(deps: Deps, location: LocationDoc): Promise<void> {
+  await locationsCol(deps.db).doc(location.id).set(location);
+  forgetLocations(deps.db);
+}
+
+export interface SkuSetup {
+  sku: string;
+  productId: string;
+  madeToOrder?: boolean;
+  backorderable?: boolean;
+  /** Planning figures per location (not stock: stock comes by restock). */
+  locations?: Record<string, { incoming?: number; safetyStock?: number }>;
+}
+
+/** Creates `inventory/{sku}` if missing and sets its planning figures; never touches stock counters. */
+export async function defineSku(deps: Deps, setup: SkuSetup): Promise<void> {
+  await runInTransaction(deps, `define ${setup.sku}`, async (tx) => {
+    const ref = inventoryRef(deps.db, setup.sku);
+    const snap = await tx.get(ref);
+    const now = deps.clock.now();
+    const doc = snap.exists ? InventoryDoc.parse(snap.data()) : newInventoryDoc(setup, now);
+    const locations = { ...doc.locations };
+    for (const [id, plan] of Object.entries(setup.locations ?? {})) {
+      const cur = locations[id] ?? newInventoryDoc(setup, now).locations[id];
+      locations[id] = {
+        ...(cur ?? {
+          onHand: 0,
+          reserved: 0,
+          available: 0,
+          inTransit: 0,
+          damaged: 0,
+          incoming: 0,
+          safetyStock: 0,
+        }),
+        incoming: plan.incoming ?? cur?.incoming ?? 0,
+        safetyStock: plan.safetyStock ?? cur?.safetyStock ?? 0,
+      };
+    }
+    tx.set(
+      ref,
+      withTotals(
+        {
+          ...doc,
+          madeToOrder: setup.madeToOrder ?? doc.madeToOrder,
+          backorderable: setup.backorderable ?? doc.backorderable,
+          locations,
+        },
+        now,
+      ),
+    );
+  });
+}

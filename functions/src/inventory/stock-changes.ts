@@ -1,0 +1,119 @@
+/** Staff stock changes: restock, adjustStock and recordReturn. */
+import { Timestamp } from 'firebase-admin/firestore';
+import { OrderDoc } from '../api/inventory';
+import type {
+  AdjustStockRequest,
+  RecordReturnRequest,
+  RestockRequest,
+  StockChangeResponse,
+} from '../api/inventory-callables';
+import type { Deps } from './deps';
+import { InventoryError, notFound } from './errors';
+import { once } from './idempotency';
+import { loadLocations } from './locations';
+import { orderRef } from './paths';
+import { putUnits, takeUnits } from './placement';
+import { StockTx } from './stock-tx';
+import type { Tx } from './transaction';
+
+export interface Staff {
+  uid: string;
+  role: 'staff' | 'admin';
+}
+
+/** The frame every staff change shares: idempotency, a known location, one StockTx, a refresh after. */
+async function staffChange<Req extends { idempotencyKey: string; sku: string; locationId: string }>(
+  deps: Deps,
+  staff: Staff,
+  scope: string,
+  req: Req,
+  change: (st: StockTx, tx: Tx, opId: string) => Promise<Omit<StockChangeResponse, 'sku' | 'locationId'>>,
+): Promise<StockChangeResponse> {
+  const locations = await loadLocations(deps);
+  if (!locations.has(req.locationId)) throw notFound('location', req.locationId);
+  const answer = await once(
+    deps,
+    { scope, uid: staff.uid, key: req.idempotencyKey, request: req },
+    scope,
+    async (tx, opId) => {
+      const st = new StockTx(tx, deps, {
+        actor: staff,
+        correlationId: opId,
+        idempotencyKey: req.idempotencyKey,
+        opId,
+      });
+      await st.loadInventory([req.sku]);
+      const result = await change(st, tx, opId);
+      deps.checkpoint?.(`${scope}:before-write`);
+      st.write();
+      return { sku: req.sku, locationId: req.locationId, ...result };
+    },
+  );
+  deps.refresher?.request(req.sku);
+  return answer;
+}
+
+export function restock(deps: Deps, staff: Staff, req: RestockRequest): Promise<StockChangeResponse> {
+  return staffChange(deps, staff, 'restock', req, async (st) => {
+    const [id] = await putUnits(
+      st,
+      { kind: 'restock', sku: req.sku, locationId: req.locationId, reason: req.reason },
+      req.qty,
+    );
+    return { kind: 'restock', qty: req.qty, ledgerEntryId: id! };
+  });
+}
+
+export function adjustStock(deps: Deps, staff: Staff, req: AdjustStockRequest): Promise<StockChangeResponse> {
+  return staffChange(deps, staff, 'adjustStock', req, async (st) => {
+    const move = {
+      kind: 'adjust' as const,
+      sku: req.sku,
+      locationId: req.locationId,
+      reason: req.note ? `${req.reason}: ${req.note}` : req.reason,
+    };
+    const ids =
+      req.delta > 0 ? await putUnits(st, move, req.delta) : await takeUnits(st, move, -req.delta, (n) => -n);
+    return { kind: 'adjust', qty: req.delta, ledgerEntryId: ids.join(',') };
+  });
+}
+
+/**
+ * A customer's goods come back: resellable ones go on sale at the chosen location, damaged ones are
+ * recorded there and never sold. Never more than was bought and not yet returned.
+ */
+export function recordReturn(
+  deps: Deps,
+  staff: Staff,
+  req: RecordReturnRequest,
+): Promise<StockChangeResponse> {
+  return staffChange(deps, staff, 'recordReturn', req, async (st, tx) => {
+    const ref = orderRef(deps.db, req.orderId);
+    const snap = await tx.get(ref);
+    if (!snap.exists) throw notFound('order', req.orderId);
+    const order = OrderDoc.parse(snap.data());
+    const lineIndex = order.lines.findIndex((l) => l.sku === req.sku);
+    const line = order.lines[lineIndex];
+    if (!line) throw notFound('order line', `${req.orderId}/${req.sku}`);
+    const returnable = line.qty - line.returned;
+    if (req.qty > returnable)
+      throw new InventoryError(
+        'failed-precondition',
+        `Order ${req.orderId} has ${returnable} × ${req.sku} left to return; ${req.qty} were brought back`,
+        { reason: 'return_exceeds_order', returnable },
+      );
+    const move = { sku: req.sku, locationId: req.locationId, reason: `return of order ${req.orderId}` };
+    const [id] =
+      req.condition === 'resellable'
+        ? await putUnits(st, { ...move, kind: 'return' }, req.qty)
+        : [st.apply({ ...move, kind: 'damaged', qty: req.qty, shard: null })];
+    const lines = order.lines.map((l, i) => (i === lineIndex ? { ...l, returned: l.returned + req.qty } : l));
+    const status = lines.every((l) => l.returned === l.qty) ? 'returned' : 'partially_returned';
+    tx.update(ref, {
+      lines,
+      status,
+      statusHistory: [...order.statusHistory, { status, at: Timestamp.fromDate(deps.clock.now()) }],
+    });
+    return { kind: req.condition === 'resellable' ? 'return' : 'damaged', qty: req.qty, ledgerEntryId: id! };
+  });
+}

@@ -1,0 +1,159 @@
+/**
+ * Stock changes inside one transaction: load the counters, apply movements (each checked against
+ * the invariants and recorded as exactly one ledger entry), then write everything at once.
+ *
+ * onHand/reserved of a sharded location live in its shard documents; everything else (inTransit,
+ * damaged, unsharded locations) in the availability document. The hot path touches shards only;
+ * the availability document's figures for sharded locations are refreshed elsewhere (refresh.ts).
+ */
+import { Timestamp } from 'firebase-admin/firestore';
+import { InventoryDoc, type Actor, type LedgerEntry, ShardDoc } from '../api/inventory';
+import { emptyLocationStock, withTotals } from './availability';
+import type { Deps } from './deps';
+import { notFound, precondition } from './errors';
+import { effectsOf, type Movement } from './movements';
+import { inventoryRef, ledgerCol, shardRef } from './paths';
+import type { Tx } from './transaction';
+
+export interface OpContext {
+  actor: Actor;
+  /** The business object the movements belong to (reservation, order, transfer, operation). */
+  correlationId: string;
+  idempotencyKey: string | null;
+  /** Unique per operation and stable across its retries: ledger entry ids derive from it. */
+  opId: string;
+}
+
+export interface ShardKey {
+  sku: string;
+  locationId: string;
+  index: number;
+}
+
+const shardKey = (k: ShardKey) => `${k.sku}/${k.locationId}_${k.index}`;
+
+export class StockTx {
+  private readonly docs = new Map<string, InventoryDoc>();
+  private readonly shards = new Map<string, ShardDoc | null>();
+  private readonly dirtyDocs = new Set<string>();
+  private readonly dirtyShards = new Set<string>();
+  private readonly entries: LedgerEntry[] = [];
+
+  constructor(
+    readonly tx: Tx,
+    private readonly deps: Deps,
+    private readonly ctx: OpContext,
+  ) {}
+
+  /** Reads the availability documents of `skus` (unknown SKUs are `not-found`). */
+  async loadInventory(skus: string[]): Promise<void> {
+    const wanted = [...new Set(skus)].filter((sku) => !this.docs.has(sku));
+    const snaps = await this.tx.getAll(wanted.map((sku) => inventoryRef(this.deps.db, sku)));
+    for (const sku of wanted) {
+      const snap = snaps.get(inventoryRef(this.deps.db, sku).path);
+      if (!snap?.exists) throw notFound('sku', sku);
+      this.docs.set(sku, InventoryDoc.parse(snap.data()));
+    }
+  }
+
+  inventory(sku: string): InventoryDoc {
+    const doc = this.docs.get(sku);
+    if (!doc) throw new Error(`inventory/${sku} was not loaded in this transaction`);
+    return doc;
+  }
+
+  async loadShards(keys: ShardKey[]): Promise<void> {
+    const wanted = keys.filter((k) => !this.shards.has(shardKey(k)));
+    const refs = wanted.map((k) => shardRef(this.deps.db, k.sku, k.locationId, k.index));
+    const snaps = await this.tx.getAll(refs);
+    wanted.forEach((k, i) => {
+      const snap = snaps.get(refs[i]!.path);
+      this.shards.set(shardKey(k), snap?.exists ? ShardDoc.parse(snap.data()) : null);
+    });
+  }
+
+  /** A loaded shard, or null if it does not exist. */
+  shard(key: ShardKey): ShardDoc | null {
+    const doc = this.shards.get(shardKey(key));
+    if (doc === undefined) throw new Error(`shard ${shardKey(key)} was not loaded in this transaction`);
+    return doc;
+  }
+
+  /** Applies a movement to the loaded counters, enforcing the invariants, and records its ledger entry. */
+  apply(m: Movement): string {
+    for (const effect of effectsOf(m)) {
+      const { onHand = 0, reserved = 0, inTransit = 0, damaged = 0 } = effect.delta;
+      const shard = effect.onShard ? m.shard : null;
+      if (onHand !== 0 || reserved !== 0) {
+        const cell = shard === null ? this.locationCell(m.sku, effect.locationId) : this.shardCell(m, shard);
+        cell.onHand += onHand;
+        cell.reserved += reserved;
+        cell.available = cell.onHand - cell.reserved;
+        if (cell.reserved < 0 || cell.available < 0)
+          throw precondition(
+            'insufficient_stock',
+            `${m.kind} of ${m.qty} × ${m.sku} at ${effect.locationId} would leave ${cell.onHand} on hand and ${cell.reserved} reserved`,
+          );
+      }
+      if (inTransit !== 0 || damaged !== 0) {
+        const cell = this.locationCell(m.sku, effect.locationId, true);
+        cell.inTransit += inTransit;
+        cell.damaged += damaged;
+        if (cell.inTransit < 0 || cell.damaged < 0)
+          throw precondition(
+            'insufficient_stock',
+            `${m.kind} of ${m.qty} × ${m.sku} would leave negative stock`,
+          );
+      }
+    }
+    const id = `${this.ctx.opId}-${this.entries.length}`;
+    this.entries.push({
+      kind: m.kind,
+      sku: m.sku,
+      locationId: m.locationId,
+      toLocationId: m.toLocationId ?? null,
+      shard: m.shard,
+      qty: m.qty,
+      reason: m.reason,
+      actor: this.ctx.actor,
+      correlationId: this.ctx.correlationId,
+      idempotencyKey: this.ctx.idempotencyKey,
+      at: Timestamp.fromDate(this.deps.clock.now()),
+    });
+    return id;
+  }
+
+  /** Writes every changed counter and the ledger entries; call once, after all reads. */
+  write(): void {
+    const now = this.deps.clock.now();
+    for (const sku of this.dirtyDocs) {
+      this.tx.set(inventoryRef(this.deps.db, sku), withTotals(this.inventory(sku), now));
+    }
+    for (const key of this.dirtyShards) {
+      const doc = this.shards.get(key)!;
+      this.tx.set(shardRef(this.deps.db, doc.sku, doc.locationId, doc.index), {
+        ...doc,
+        version: doc.version + 1,
+      });
+    }
+    this.entries.forEach((entry, i) =>
+      this.tx.create(ledgerCol(this.deps.db).doc(`${this.ctx.opId}-${i}`), entry),
+    );
+  }
+
+  private locationCell(sku: string, locationId: string, anyField = false) {
+    const doc = this.inventory(sku);
+    if (!anyField && doc.shards[locationId])
+      throw new Error(`${sku} is sharded at ${locationId}: onHand/reserved change on a shard`);
+    this.dirtyDocs.add(sku);
+    return (doc.locations[locationId] ??= emptyLocationStock());
+  }
+
+  private shardCell(m: Movement, index: number) {
+    const key = shardKey({ sku: m.sku, locationId: m.locationId, index });
+    const doc = this.shards.get(key);
+    if (!doc) throw new Error(`shard ${key} was not loaded or does not exist`);
+    this.dirtyShards.add(key);
+    return doc;
+  }
+}
