@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { firestoreServiceDefinition } from './protos';
+import { compileRulesPolicy } from './rules/policy';
+import { describeReload, watchRulesFile } from './rules/watch-file';
 import type { RulesCompiler } from './server/access';
 import { Backend } from './server/backend';
 import { openFrontDoor } from './server/front-door';
@@ -22,7 +24,7 @@ export interface EmulatorOptions {
   rulesFile?: string;
   /** Rules source to load at start (instead of a file). */
   rules?: string;
-  /** The rules engine; without one every request is allowed, as with no rules at all. */
+  /** The rules engine (default: emulator/src/rules); until rules are loaded every request is allowed. */
   rulesCompiler?: RulesCompiler;
   /** Idle time after which a transaction expires and releases its locks (default 60 s, as production). */
   transactionTimeoutMs?: number;
@@ -46,7 +48,7 @@ export async function start(options: EmulatorOptions = {}): Promise<RunningEmula
     transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000,
     lockWaitTimeoutMs: options.lockWaitTimeoutMs ?? 20_000,
     versionRetentionMs: options.versionRetentionMs ?? 10 * 60_000,
-    rulesCompiler: options.rulesCompiler ?? null,
+    rulesCompiler: options.rulesCompiler ?? compileRulesPolicy,
   });
   const rules = options.rules ?? (options.rulesFile ? readFileSync(options.rulesFile, 'utf8') : undefined);
   if (rules !== undefined) {
@@ -56,6 +58,14 @@ export async function start(options: EmulatorOptions = {}): Promise<RunningEmula
       throw new Error(`The rules did not compile:\n${errors.map((i) => i.description).join('\n')}`);
     }
   }
+  // A rules file given at start is reloaded when it changes; a broken edit leaves the old rules in force.
+  const watcher = options.rulesFile
+    ? watchRulesFile(
+        options.rulesFile,
+        (source) => backend.access.loadRules(options.projectId ?? null, source),
+        (outcome) => console.error(describeReload(outcome)),
+      )
+    : null;
   const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
   grpcServer.addService(firestoreServiceDefinition(), firestoreService(backend));
   const door = await openFrontDoor(host, options.port ?? 0, grpcServer, restHandler(backend));
@@ -64,6 +74,7 @@ export async function start(options: EmulatorOptions = {}): Promise<RunningEmula
     port: door.port,
     reset: () => backend.reset(),
     stop: async () => {
+      watcher?.close();
       backend.close();
       grpcServer.forceShutdown();
       await door.close();

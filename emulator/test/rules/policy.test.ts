@@ -110,7 +110,7 @@ describe('rules policy: single-document reads', () => {
       /false for 'get' @ L6 \(match \/databases\/\{database\}\/documents\/orders\/\{orderId\}\)/,
     );
   });
-  it('denies anonymous callers', () => denied(get(anon)));
+  it('denies anonymous callers', () => void denied(get(anon)));
   it('reports evaluation errors by message', () => {
     const msg = denied(() => policy.checkGet(alice, 'p', '(default)', `${DB}/orders/none`, null, store()));
     assert.match(msg, /Null value error\. for 'get' @ L6/);
@@ -155,9 +155,10 @@ describe('rules policy: list queries', () => {
     const msg = denied(list(alice, {}));
     assert.match(msg, /not provable for every document the query may return for 'list' @ L7/);
   });
-  it('denies a query pinned to someone else', () => denied(list(alice, { where: eq('customerId', 'bob') })));
+  it('denies a query pinned to someone else', () =>
+    void denied(list(alice, { where: eq('customerId', 'bob') })));
   it('denies a query without the limit the rule asks for', () =>
-    denied(list(alice, { where: eq('customerId', 'alice'), limit: { value: 500 } })));
+    void denied(list(alice, { where: eq('customerId', 'alice'), limit: { value: 500 } })));
   it('requires every IN alternative to be allowed', () => {
     denied(list(alice, { where: filter('customerId', 'IN', ['alice', 'bob']) }));
     list(alice, { where: filter('customerId', 'IN', ['alice']) })();
