@@ -33,19 +33,11 @@ export async function defineSku(deps: Deps, setup: SkuSetup): Promise<void> {
     const doc = snap.exists ? InventoryDoc.parse(snap.data()) : newInventoryDoc(setup, now);
     const locations = { ...doc.locations };
     for (const [id, plan] of Object.entries(setup.locations ?? {})) {
-      const cur = locations[id] ?? newInventoryDoc(setup, now).locations[id];
+      const cur = locations[id] ?? emptyLocationStock();
       locations[id] = {
-        ...(cur ?? {
-          onHand: 0,
-          reserved: 0,
-          available: 0,
-          inTransit: 0,
-          damaged: 0,
-          incoming: 0,
-          safetyStock: 0,
-        }),
-        incoming: plan.incoming ?? cur?.incoming ?? 0,
-        safetyStock: plan.safetyStock ?? cur?.safetyStock ?? 0,
+        ...cur,
+        incoming: plan.incoming ?? cur.incoming,
+        safetyStock: plan.safetyStock ?? cur.safetyStock,
       };
     }
     tx.set(
