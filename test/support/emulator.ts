@@ -95,7 +95,8 @@ export async function useEmulator(options: EmulatorOptions = {}): Promise<TestFi
       const db = getFirestore(app);
       if (auth === undefined) connectFirestoreEmulator(db, hostname, port);
       else {
-        const mockUserToken = auth === 'owner' ? 'owner' : { ...auth, sub: auth.uid, user_id: auth.uid };
+        const { uid, ...claims } = auth === 'owner' ? { uid: '' } : auth;
+        const mockUserToken = auth === 'owner' ? 'owner' : { ...claims, sub: uid, user_id: uid };
         connectFirestoreEmulator(db, hostname, port, { mockUserToken } as EmulatorSettings);
       }
       webApps.push(app);

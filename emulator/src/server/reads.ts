@@ -99,6 +99,8 @@ export async function lockForRead(backend: Backend, tx: Transaction, names: Iter
     backend.transactions.finish(tx, reason);
     throw reason;
   }
+  // Time spent queued for a lock is not idleness.
+  tx.lastActive = Date.now();
 }
 
 export async function getDocuments(

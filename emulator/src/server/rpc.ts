@@ -48,6 +48,9 @@ function streaming<Req, Res>(
   fn: (request: Req, caller: Caller, send: (response: Res) => void) => Promise<void>,
 ): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
+    // Headers go out first: google-gax re-sends a server-streaming request that fails before any
+    // response headers (up to twice, seconds apart), which would repeat reads and delay errors.
+    call.sendMetadata(new grpc.Metadata());
     (async () => fn(call.request, callerOf(call), (response) => call.write(response)))().then(
       () => call.end(),
       (error) => call.emit('error', toStatus(error)),

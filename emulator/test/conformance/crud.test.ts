@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FieldPath, FieldValue, Timestamp } from 'firebase-admin/firestore';
+import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
+
+const code = (n: number) => (error: unknown) => (error as { code?: number }).code === n;
+
+describe('documents: create, read, update, delete', () => {
+  let fs: TestFirestore;
+  before(async () => {
+    fs = await useEmulator();
+  });
+  after(() => fs.stop());
+
+  it('sets, reads back every value type, and deletes', async () => {
+    const ref = fs.adminDb.doc('crud/types');
+    const value = {
+      n: null,
+      b: true,
+      i: 42,
+      d: 1.5,
+      s: 'text',
+      t: Timestamp.fromMillis(1_700_000_000_123),
+      bytes: Buffer.from([1, 2, 3]),
+      ref: fs.adminDb.doc('crud/other'),
+      geo: new (await import('firebase-admin/firestore')).GeoPoint(51.5, -0.1),
+      arr: [1, 'two', [3]].flat(),
+      map: { nested: { deep: 'yes' } },
+    };
+    const written = await ref.set(value);
+    const snap = await ref.get();
+    assert.equal(snap.exists, true);
+    assert.deepEqual(snap.get('map'), { nested: { deep: 'yes' } });
+    assert.equal(snap.get('t').toMillis(), 1_700_000_000_123);
+    assert.deepEqual([...snap.get('bytes')], [1, 2, 3]);
+    assert.equal(snap.get('ref').path, 'crud/other');
+    assert.equal(snap.get('geo').latitude, 51.5);
+    assert.ok(snap.updateTime!.isEqual(written.writeTime));
+    assert.ok(snap.createTime!.isEqual(written.writeTime));
+    await ref.delete();
+    assert.equal((await ref.get()).exists, false);
+  });
+
+  it('create fails with ALREADY_EXISTS when the document exists, update with NOT_FOUND when it does not', async () => {
+    const ref = fs.adminDb.doc('crud/once');
+    await ref.create({ a: 1 });
+    await assert.rejects(ref.create({ a: 2 }), code(6));
+    await assert.rejects(fs.adminDb.doc('crud/missing').update({ a: 1 }), code(5));
+    assert.equal((await ref.get()).get('a'), 1);
+  });
+
+  it('update touches only the named fields (update mask), including nested and escaped field paths', async () => {
+    const ref = fs.adminDb.doc('crud/mask');
+    await ref.set({ a: { b: 1, c: 2 }, 'dotted.name': 1, other: 'keep', 'we`ird': 0 });
+    await ref.update('a.b', 10, new FieldPath('dotted.name'), 5, new FieldPath('we`ird'), 7);
+    const data = (await ref.get()).data();
+    assert.deepEqual(data, { a: { b: 10, c: 2 }, 'dotted.name': 5, other: 'keep', 'we`ird': 7 });
+    await ref.update({ a: FieldValue.delete() });
+    assert.deepEqual(Object.keys((await ref.get()).data()!).sort(), ['dotted.name', 'other', 'we`ird']);
+  });
+
+  it('set with merge keeps other fields; mergeFields limits what is written', async () => {
+    const ref = fs.adminDb.doc('crud/merge');
+    await ref.set({ a: 1, b: { x: 1, y: 2 } });
+    await ref.set({ b: { x: 5 } }, { merge: true });
+    assert.deepEqual((await ref.get()).data(), { a: 1, b: { x: 5, y: 2 } });
+    await ref.set({ a: 9, b: { x: 0, y: 0 } }, { mergeFields: ['b.y'] });
+    assert.deepEqual((await ref.get()).data(), { a: 1, b: { x: 5, y: 0 } });
+  });
+
+  it('honours update-time and existence preconditions', async () => {
+    const ref = fs.adminDb.doc('crud/precondition');
+    const first = await ref.set({ v: 1 });
+    await ref.update({ v: 2 }, { lastUpdateTime: first.writeTime });
+    await assert.rejects(ref.update({ v: 3 }, { lastUpdateTime: first.writeTime }), code(9));
+    await assert.rejects(ref.delete({ lastUpdateTime: first.writeTime }), code(9));
+    assert.equal((await ref.get()).get('v'), 2);
+    await ref.delete({ exists: true });
+    await assert.rejects(ref.delete({ exists: true }), code(5));
+  });
+
+  it('a write that changes nothing keeps the update time', async () => {
+    const ref = fs.adminDb.doc('crud/noop');
+    await ref.set({ v: 1 });
+    const before = (await ref.get()).updateTime!;
+    await ref.set({ v: 1 });
+    assert.ok((await ref.get()).updateTime!.isEqual(before));
+  });
+
+  it('getAll returns documents in order, missing ones as not existing, and applies a field mask', async () => {
+    await fs.adminDb.doc('crud/g1').set({ a: 1, b: 2 });
+    const [one, missing] = await fs.adminDb.getAll(fs.adminDb.doc('crud/g1'), fs.adminDb.doc('crud/none'), {
+      fieldMask: ['a'],
+    });
+    assert.deepEqual(one!.data(), { a: 1 });
+    assert.equal(missing!.exists, false);
+  });
+
+  it('lists documents including missing parents of subcollections, and collection ids', async () => {
+    const db = fs.adminDb;
+    await db.doc('tree/present').set({ x: 1 });
+    await db.doc('tree/ghost/sub/child').set({ x: 1 });
+    const ids = (await db.collection('tree').listDocuments()).map((r) => r.id).sort();
+    assert.deepEqual(ids, ['ghost', 'present']);
+    const subs = (await db.doc('tree/ghost').listCollections()).map((c) => c.id);
+    assert.deepEqual(subs, ['sub']);
+    const roots = (await db.listCollections()).map((c) => c.id);
+    assert.ok(roots.includes('tree') && roots.includes('crud'));
+  });
+
+  it('rejects a document over 1 MiB with INVALID_ARGUMENT and accepts one just under', async () => {
+    await fs.adminDb.doc('crud/small').set({ s: 'x'.repeat(1_048_000) });
+    await assert.rejects(fs.adminDb.doc('crud/big').set({ s: 'x'.repeat(1_048_576) }), code(3));
+    assert.equal((await fs.adminDb.doc('crud/big').get()).exists, false);
+  });
+
+  it('commits 500 writes atomically and rejects 501 with INVALID_ARGUMENT', async () => {
+    const ok = fs.adminDb.batch();
+    for (let i = 0; i < 500; i++) ok.set(fs.adminDb.doc(`batch500/${i}`), { i });
+    await ok.commit();
+    assert.equal((await fs.adminDb.collection('batch500').count().get()).data().count, 500);
+    const tooMany = fs.adminDb.batch();
+    for (let i = 0; i < 501; i++) tooMany.set(fs.adminDb.doc(`batch501/${i}`), { i });
+    await assert.rejects(tooMany.commit(), code(3));
+    assert.equal((await fs.adminDb.collection('batch501').count().get()).data().count, 0);
+  });
+
+  it('a batch with one failing precondition writes nothing', async () => {
+    const batch = fs.adminDb.batch();
+    batch.set(fs.adminDb.doc('atomic/a'), { v: 1 });
+    batch.update(fs.adminDb.doc('atomic/missing'), { v: 1 });
+    await assert.rejects(batch.commit(), code(5));
+    assert.equal((await fs.adminDb.doc('atomic/a').get()).exists, false);
+  });
+
+  it('BulkWriter (BatchWrite) reports each write on its own', async () => {
+    const writer = fs.adminDb.bulkWriter();
+    writer.onWriteError(() => false);
+    const good = writer.set(fs.adminDb.doc('bulk/ok'), { v: 1 });
+    const bad = writer.update(fs.adminDb.doc('bulk/missing'), { v: 1 });
+    await writer.close();
+    await good;
+    await assert.rejects(bad, code(5));
+    assert.equal((await fs.adminDb.doc('bulk/ok').get()).get('v'), 1);
+  });
+
+  it('recursiveDelete removes a document with its subcollections', async () => {
+    await fs.adminDb.doc('rd/a').set({ x: 1 });
+    await fs.adminDb.doc('rd/a/sub/b').set({ x: 1 });
+    await fs.adminDb.recursiveDelete(fs.adminDb.doc('rd/a'));
+    assert.equal((await fs.adminDb.doc('rd/a/sub/b').get()).exists, false);
+    assert.equal((await fs.adminDb.doc('rd/a').get()).exists, false);
+  });
+});

@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Timestamp } from 'firebase-admin/firestore';
+import { doc, runTransaction as webRunTransaction } from 'firebase/firestore';
+import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
+import { databaseName, rawClient } from './raw-client';
+
+const TX_TIMEOUT_MS = 700;
+
+describe('transactions', () => {
+  let fs: TestFirestore;
+  before(async () => {
+    fs = await useEmulator({ transactionTimeoutMs: TX_TIMEOUT_MS });
+  });
+  after(() => fs.stop());
+
+  it('100 concurrent runTransaction increments of one document end at exactly +100', async () => {
+    const ref = fs.adminDb.doc('counters/hot');
+    await ref.set({ n: 0 });
+    let attempts = 0;
+    await Promise.all(
+      Array.from({ length: 100 }, () =>
+        fs.adminDb.runTransaction(async (tx) => {
+          attempts++;
+          const snap = await tx.get(ref);
+          tx.update(ref, { n: snap.get('n') + 1 });
+        }),
+      ),
+    );
+    assert.equal((await ref.get()).get('n'), 100);
+    assert.ok(attempts >= 100);
+  });
+
+  it('web SDK transactions (optimistic, with preconditions) also end at exactly +N', async () => {
+    const web = fs.webDb();
+    await fs.adminDb.doc('counters/web').set({ n: 0 });
+    const ref = doc(web, 'counters/web');
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        webRunTransaction(web, async (tx) => {
+          const snap = await tx.get(ref);
+          tx.update(ref, { n: snap.get('n') + 1 });
+        }),
+      ),
+    );
+    assert.equal((await fs.adminDb.doc('counters/web').get()).get('n'), 20);
+  });
+
+  it('of two transactions that read and write the same document one is aborted and its retry succeeds', async () => {
+    // Two documents taken in opposite orders: a deadlock the emulator must break by aborting one.
+    const a = fs.adminDb.doc('pair/a');
+    const b = fs.adminDb.doc('pair/b');
+    await a.set({ n: 0 });
+    await b.set({ n: 0 });
+    let attempts = 0;
+    let bothRead!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothRead = resolve));
+    let firstReads = 0;
+    const run = (first: typeof a, second: typeof a) =>
+      fs.adminDb.runTransaction(async (tx) => {
+        attempts++;
+        const s1 = await tx.get(first);
+        if (++firstReads === 2) bothRead();
+        await Promise.race([barrier, new Promise((r) => setTimeout(r, 200))]);
+        const s2 = await tx.get(second);
+        tx.update(first, { n: s1.get('n') + 1 });
+        tx.update(second, { n: s2.get('n') + 1 });
+      });
+    await Promise.all([run(a, b), run(b, a)]);
+    assert.equal((await a.get()).get('n'), 2);
+    assert.equal((await b.get()).get('n'), 2);
+    assert.ok(attempts >= 3, `expected a retry, saw ${attempts} attempts`);
+  });
+
+  it('a commit whose optimistic precondition no longer holds gets FAILED_PRECONDITION and writes nothing', async () => {
+    const ref = fs.adminDb.doc('optimistic/doc');
+    const first = await ref.set({ v: 1 });
+    await ref.set({ v: 2 });
+    const batch = fs.adminDb.batch();
+    batch.update(ref, { v: 3 }, { lastUpdateTime: first.writeTime });
+    batch.set(fs.adminDb.doc('optimistic/other'), { v: 1 });
+    await assert.rejects(batch.commit(), (e: any) => e.code === 9);
+    assert.equal((await ref.get()).get('v'), 2);
+    assert.equal((await fs.adminDb.doc('optimistic/other').get()).exists, false);
+  });
+
+  it('read-only transactions see one snapshot even while others commit', async () => {
+    const x = fs.adminDb.doc('snap/x');
+    const y = fs.adminDb.doc('snap/y');
+    await fs.adminDb.batch().set(x, { v: 1 }).set(y, { v: 1 }).commit();
+    const seen = await fs.adminDb.runTransaction(
+      async (tx) => {
+        const vx = (await tx.get(x)).get('v');
+        await fs.adminDb.batch().set(x, { v: 2 }).set(y, { v: 2 }).commit();
+        const vy = (await tx.get(y)).get('v');
+        const count = (await tx.get(fs.adminDb.collection('snap').where('v', '==', 1))).size;
+        return { vx, vy, count };
+      },
+      { readOnly: true },
+    );
+    assert.deepEqual(seen, { vx: 1, vy: 1, count: 2 });
+  });
+
+  it('reads at a read time see the state of that time', async () => {
+    const ref = fs.adminDb.doc('history/doc');
+    const v1 = await ref.set({ v: 1 });
+    await ref.set({ v: 2 });
+    await fs.adminDb.doc('history/later').set({ v: 3 });
+    const old = await fs.adminDb.runTransaction(
+      async (tx) => {
+        const single = (await tx.get(ref)).get('v');
+        const names = (await tx.get(fs.adminDb.collection('history'))).docs.map((d) => d.id);
+        return { single, names };
+      },
+      { readOnly: true, readTime: v1.writeTime },
+    );
+    assert.deepEqual(old, { single: 1, names: ['doc'] });
+    assert.equal((await ref.get()).get('v'), 2);
+  });
+
+  it('a transaction that never commits releases its locks after the idle timeout', async () => {
+    const ref = fs.adminDb.doc('abandoned/doc');
+    await ref.set({ n: 0 });
+    const raw = rawClient(fs.host);
+    const database = databaseName(fs.projectId);
+    const [begun] = await raw.beginTransaction({ database });
+    const stream = raw.batchGetDocuments({
+      database,
+      documents: [`${database}/documents/abandoned/doc`],
+      transaction: begun.transaction,
+    });
+    for await (const _ of stream) void _;
+    // The abandoned transaction holds the lock; this one waits for it to expire, then succeeds.
+    const started = Date.now();
+    await fs.adminDb.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      tx.update(ref, { n: snap.get('n') + 1 });
+    });
+    const waited = Date.now() - started;
+    assert.equal((await ref.get()).get('n'), 1);
+    if (fs.inProcess) assert.ok(waited >= TX_TIMEOUT_MS / 2, `waited only ${waited} ms`);
+    await assert.rejects(
+      raw.commit({ database, transaction: begun.transaction, writes: [] }),
+      (e: any) => e.code === 10 && /expired/.test(e.message),
+    );
+    await raw.close();
+  });
+
+  it('a plain write waits for the lock of a transaction that read the document', async () => {
+    const ref = fs.adminDb.doc('order/doc');
+    await ref.set({ v: 'initial' });
+    const order: string[] = [];
+    let read!: () => void;
+    const hasRead = new Promise<void>((resolve) => (read = resolve));
+    const tx = fs.adminDb.runTransaction(async (t) => {
+      const snap = await t.get(ref);
+      read();
+      await new Promise((r) => setTimeout(r, 100));
+      t.set(ref, { v: `${snap.get('v')}+tx` });
+      order.push('tx');
+    });
+    await hasRead;
+    const write = ref.update({ v: 'plain' }).then(() => order.push('plain'));
+    await Promise.all([tx, write]);
+    assert.equal((await ref.get()).get('v'), 'plain');
+    if (fs.inProcess) assert.deepEqual(order, ['tx', 'plain']);
+  });
+
+  it('rejects read times older than it keeps versions of, and in the future', async () => {
+    if (!fs.inProcess) return;
+    const future = Timestamp.fromMillis(Date.now() + 3_600_000);
+    await assert.rejects(
+      fs.adminDb.runTransaction(async (tx) => tx.get(fs.adminDb.doc('x/y')), {
+        readOnly: true,
+        readTime: future,
+      }),
+      (e: any) => e.code === 3,
+    );
+  });
+});
