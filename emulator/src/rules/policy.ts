@@ -194,8 +194,10 @@ export class RulesPolicy implements AccessPolicy {
   ): void {
     const limit = writes.length > 1 ? ACCESS_LIMIT_BATCH : ACCESS_LIMIT_SINGLE;
     const host = new DocumentAccess(projectId, databaseId, limit, beforeReader, afterReader);
-    // Writes carry the commit time, which is also what server timestamps resolve to.
-    const time = writes.find((w) => w.after)?.after?.updateTime ?? nowMicros();
+    // request.time is the commit time at the millisecond precision server timestamps resolve to,
+    // so `data.at == request.time` holds for a serverTimestamp() as in production.
+    const commitTime = writes.find((w) => w.after)?.after?.updateTime;
+    const time = commitTime === undefined ? nowMicros() : Math.floor(commitTime / 1000) * 1000;
     for (const w of writes) {
       const path = rulesPathOf(w.docName);
       const request = requestValue(caller, w.method, path, time, [

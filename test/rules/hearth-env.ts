@@ -1,0 +1,122 @@
+/**
+ * The Hearth rules under test: an emulator (ours in process, or the one FIRESTORE_EMULATOR_HOST
+ * names), @firebase/rules-unit-testing loaded with the repository's firestore.rules, seed data,
+ * and one Firestore client per kind of caller.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  assertFails,
+  assertSucceeds,
+  initializeTestEnvironment,
+  type RulesTestEnvironment,
+} from '@firebase/rules-unit-testing';
+import firebase from 'firebase/compat/app';
+import 'firebase/compat/firestore';
+import { useEmulator, type TestFirestore } from '../support/emulator';
+
+export type Db = firebase.firestore.Firestore;
+export type Actor = 'anonymous' | 'alice' | 'bob' | 'staff' | 'admin';
+export const ACTORS: Actor[] = ['anonymous', 'alice', 'bob', 'staff', 'admin'];
+
+export const serverTime = () => firebase.firestore.FieldValue.serverTimestamp();
+export const Timestamp = firebase.firestore.Timestamp;
+
+export interface HearthRules {
+  env: RulesTestEnvironment;
+  db(actor: Actor): Db;
+  /** A caller with any claims (for forged or malformed claims). */
+  dbWith(uid: string, claims: Record<string, unknown>): Db;
+  /** Reads with rules off, to check what a denied write left behind. */
+  adminGet(path: string): Promise<Record<string, unknown> | undefined>;
+  stop(): Promise<void>;
+}
+
+/** What ensureProfile writes: the contract of functions/src/api/customers.ts. */
+export function profile(uid: string, at = Timestamp.fromMillis(Date.UTC(2025, 0, 1))) {
+  return {
+    uid,
+    displayName: uid[0]!.toUpperCase() + uid.slice(1),
+    email: `${uid}@example.com`,
+    region: 'uk-south',
+    addresses: [{ label: 'Home', line1: '1 High St', city: 'Leeds', postcode: 'LS1 1AA', country: 'UK' }],
+    preferences: { styles: ['scandi'], rooms: ['living'], budgetMinor: { min: 0, max: 50000 } },
+    consent: { personalisation: true, marketing: false },
+    consentHistory: [{ purpose: 'personalisation', granted: true, source: 'signup', at }],
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+async function seed(db: Db): Promise<void> {
+  const batch = db.batch();
+  const set = (path: string, data: Record<string, unknown>) => batch.set(db.doc(path), data);
+  set('products/p1', { name: 'Oak sofa', category: 'sofas', active: true });
+  set('products/p1/variants/s1', { productId: 'p1', options: { colour: 'oak' }, priceMinor: 89900 });
+  set('locations/l1', { kind: 'warehouse', region: 'uk-north', priority: 1 });
+  set('inventory/s1', { sku: 's1', available: 5, onHand: 7, reserved: 2, status: 'in_stock', version: 3 });
+  set('inventory/s1/shards/0', { available: 2, onHand: 3, reserved: 1 });
+  for (const uid of ['alice', 'bob']) {
+    set(`reservations/r-${uid}`, { customerId: uid, status: 'held', lines: [{ sku: 's1', qty: 1 }] });
+    set(`orders/o-${uid}`, { customerId: uid, status: 'paid', totalMinor: 89900 });
+    set(`recommendations/${uid}`, { items: [{ productId: 'p1', score: 0.9 }], modelVersion: 'v1' });
+    set(`customers/${uid}`, profile(uid));
+    set(`customers/${uid}/events/e1`, {
+      kind: 'view',
+      productId: 'p1',
+      sku: null,
+      quantity: 1,
+      at: Timestamp.now(),
+    });
+  }
+  set('ledger/l-1', { kind: 'reserve', sku: 's1', qty: 1, correlationId: 'r-alice' });
+  set('models/v1', { version: 'v1', metrics: { recallAt10: 0.2 } });
+  set('models/current', { version: 'v1' });
+  set('transfers/t1', { sku: 's1', qty: 1, status: 'in_transit' });
+  set('reconciliations/run1', { drift: [] });
+  set('idempotency/reserve:alice:key12345', { uid: 'alice' });
+  await batch.commit();
+}
+
+export async function startHearthRules(): Promise<HearthRules> {
+  const support: TestFirestore = await useEmulator();
+  const colon = support.host.lastIndexOf(':');
+  const env = await initializeTestEnvironment({
+    projectId: support.projectId,
+    firestore: {
+      host: support.host.slice(0, colon),
+      port: Number(support.host.slice(colon + 1)),
+      rules: readFileSync(join(__dirname, '..', '..', 'firestore.rules'), 'utf8'),
+    },
+  });
+  await env.withSecurityRulesDisabled((ctx) => seed(ctx.firestore() as unknown as Db));
+  const contexts: Record<Actor, Db> = {
+    anonymous: env.unauthenticatedContext().firestore() as unknown as Db,
+    alice: env.authenticatedContext('alice', { email: 'alice@example.com' }).firestore() as unknown as Db,
+    bob: env.authenticatedContext('bob', { email: 'bob@example.com' }).firestore() as unknown as Db,
+    staff: env.authenticatedContext('sam', { staff: true }).firestore() as unknown as Db,
+    admin: env.authenticatedContext('ada', { admin: true }).firestore() as unknown as Db,
+  };
+  return {
+    env,
+    db: (actor) => contexts[actor],
+    dbWith: (uid, claims) => env.authenticatedContext(uid, claims).firestore() as unknown as Db,
+    async adminGet(path) {
+      let data: Record<string, unknown> | undefined;
+      await env.withSecurityRulesDisabled(async (ctx) => {
+        data = (await ctx.firestore().doc(path).get()).data();
+      });
+      return data;
+    },
+    async stop() {
+      await env.cleanup();
+      await support.stop();
+    },
+  };
+}
+
+/** Asserts the request is allowed (true) or refused with PERMISSION_DENIED (false). */
+export async function expectAccess(allowed: boolean, request: () => Promise<unknown>): Promise<void> {
+  if (allowed) await assertSucceeds(request());
+  else await assertFails(request());
+}
