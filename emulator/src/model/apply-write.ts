@@ -1,6 +1,7 @@
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from '../errors';
 import { deleteField, getField, isPrefixOf, parseFieldPath, setField } from './fieldpath';
 import { documentSize, MAX_DOCUMENT_BYTES } from './size';
+import { RESERVED_NAME, storableFields, storableValue } from './storable';
 import { microsFromTimestamp, timestampFromMicros } from './time';
 import type { Fields, Micros, StoredDocument, Value, Write } from './types';
 import {
@@ -11,7 +12,6 @@ import {
   NULL_VALUE,
   numberOf,
   valuesEqual,
-  VECTOR_TYPE,
 } from './values';
 
 export interface WriteOutcome {
@@ -27,9 +27,6 @@ type Operation = 'update' | 'delete' | 'verify' | 'transform';
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
-const MAX_FIELD_NAME_BYTES = 1500;
-const MAX_DEPTH = 20;
-const RESERVED = /^__.*__$/;
 
 function operationOf(write: Write): Operation {
   const ops = (['update', 'delete', 'verify', 'transform'] as const).filter((op) => write[op] != null);
@@ -65,64 +62,16 @@ function validateDocumentName(name: unknown): asserts name is string {
     );
   }
   for (const id of segments) {
-    if (id === '.' || id === '..' || RESERVED.test(id)) {
+    if (id === '.' || id === '..' || RESERVED_NAME.test(id)) {
       throw invalidArgument(`Resource id "${id}" is invalid because it is reserved.`);
     }
-  }
-}
-
-function validateFieldName(name: string, where: string): void {
-  if (name === '') throw invalidArgument(`Field names cannot be empty (in ${where}).`);
-  if (RESERVED.test(name))
-    throw invalidArgument(
-      `Field name "${name}" is reserved (names matching __.*__ are reserved), in ${where}.`,
-    );
-  if (Buffer.byteLength(name, 'utf8') > MAX_FIELD_NAME_BYTES) {
-    throw invalidArgument(
-      `Field name "${name.slice(0, 40)}..." is longer than ${MAX_FIELD_NAME_BYTES} bytes.`,
-    );
-  }
-}
-
-/** Rejects values Firestore would not store: reserved names, empty names, malformed vectors, deep nesting. */
-export function validateValue(value: Value, where: string, depth = 0): void {
-  if (depth > MAX_DEPTH)
-    throw invalidArgument(`Value in ${where} is nested more than ${MAX_DEPTH} levels deep.`);
-  if (value.arrayValue !== undefined) {
-    for (const element of value.arrayValue.values ?? []) {
-      if (element.arrayValue !== undefined)
-        throw invalidArgument(`Arrays cannot directly contain arrays (in ${where}).`);
-      validateValue(element, where, depth + 1);
-    }
-    return;
-  }
-  if (value.mapValue === undefined) return;
-  const fields = value.mapValue.fields ?? {};
-  if (fields.__type__ !== undefined) {
-    if (fields.__type__.stringValue !== VECTOR_TYPE)
-      throw invalidArgument(`Field name "__type__" is reserved, in ${where}.`);
-    const components = fields.value?.arrayValue?.values;
-    if (Object.keys(fields).length !== 2 || components === undefined || !components.every(isNumber)) {
-      throw invalidArgument(
-        `A vector value (in ${where}) must be {__type__: "__vector__", value: [numbers]}.`,
-      );
-    }
-    return;
-  }
-  validateFields(fields, where, depth + 1);
-}
-
-function validateFields(fields: Fields, where: string, depth = 0): void {
-  for (const name of Object.keys(fields)) {
-    validateFieldName(name, where);
-    validateValue(fields[name]!, where, depth);
   }
 }
 
 function parseWritablePath(path: string, where: string): string[] {
   const segments = parseFieldPath(path);
   for (const segment of segments) {
-    if (RESERVED.test(segment))
+    if (RESERVED_NAME.test(segment))
       throw invalidArgument(`Field path "${path}" in ${where} uses a reserved name.`);
   }
   return segments;
@@ -158,8 +107,12 @@ function parseTransforms(raw: any[] | undefined): Transform[] {
     }
     for (const kind of ['appendMissingElements', 'removeAllFromArray'] as const) {
       if (t[kind] == null) continue;
-      const elements: Value[] = t[kind].values ?? [];
-      for (const e of elements) validateValue(e, where, 1);
+      const elements: Value[] = (t[kind].values ?? []).map((e: Value) => {
+        if (e.arrayValue !== undefined)
+          throw invalidArgument(`Arrays cannot directly contain arrays (in ${where}).`);
+        return storableValue(e, where, 1);
+      });
+
       const apply =
         kind === 'appendMissingElements'
           ? (current: Value | undefined) => {
@@ -203,6 +156,8 @@ const minimum = (current: Value, operand: Value) => extremum(current, operand, f
 interface ParsedWrite {
   op: Operation;
   name: string;
+  /** The update's fields as they will be stored. */
+  fields: Fields;
   mask?: string[][];
   transforms: Transform[];
 }
@@ -229,8 +184,9 @@ function parseWrite(write: Write): ParsedWrite {
   }
   let mask: string[][] | undefined;
   let transforms: Transform[] = [];
+  let fields: Fields = {};
   if (op === 'update') {
-    validateFields(write.update.fields ?? {}, `document "${name}"`);
+    fields = storableFields(write.update.fields ?? {}, `document "${name}"`);
     if (hasMask) {
       mask = (write.updateMask.fieldPaths ?? []).map((p: string) => parseWritablePath(p, 'the update mask'));
       for (let i = 0; i < mask!.length; i++) {
@@ -249,7 +205,7 @@ function parseWrite(write: Write): ParsedWrite {
       throw invalidArgument('A transform write must list at least one field transform.');
     transforms = parseTransforms(write.transform.fieldTransforms);
   }
-  const parsed: ParsedWrite = { op, name, transforms, ...(mask ? { mask } : {}) };
+  const parsed: ParsedWrite = { op, name, fields, transforms, ...(mask ? { mask } : {}) };
   parsedWrites.set(write, parsed);
   return parsed;
 }
@@ -271,7 +227,7 @@ function checkPrecondition(current: StoredDocument | null, precondition: any, na
 
 /** Applies one google.firestore.v1.Write to the current version of its document. */
 export function applyWrite(current: StoredDocument | null, write: Write, commitTime: Micros): WriteOutcome {
-  const { op, name, mask, transforms } = parseWrite(write);
+  const { op, name, mask, transforms, fields: update } = parseWrite(write);
   checkPrecondition(current, write.currentDocument, name);
   if (op === 'verify') return { document: current, transformResults: [] };
   if (op === 'delete') return { document: null, transformResults: [] };
@@ -280,14 +236,13 @@ export function applyWrite(current: StoredDocument | null, write: Write, commitT
   if (op === 'transform') {
     fields = current?.fields ?? {};
   } else if (mask) {
-    const update: Fields = write.update.fields ?? {};
     fields = current?.fields ?? {};
     for (const path of mask) {
       const value = getField(update, path);
       fields = value === undefined ? deleteField(fields, path) : setField(fields, path, value);
     }
   } else {
-    fields = write.update.fields ?? {};
+    fields = update;
   }
 
   // REQUEST_TIME has millisecond precision.

@@ -499,6 +499,22 @@ function project(doc: StoredDocument, paths: string[][]): StoredDocument {
 }
 
 /**
+ * Whether the document belongs to the query's result set before offset and limit: in scope,
+ * passing `where`, holding every ordered field and inside the cursors. For watching a query
+ * document by document; offset and limit need the whole result set (runStructuredQuery).
+ */
+export function matchesQuery(doc: StoredDocument, parent: string, query: StructuredQuery): boolean {
+  const q = compileQuery(query);
+  if (!inScope(doc.name, parent, q) || (q.filter && !q.filter(doc))) return false;
+  const row = rowOf(doc, q.orderBy);
+  if (!row) return false;
+  return (
+    (!q.startAt || afterStart(row.keys, q.startAt, q.orderBy)) &&
+    (!q.endAt || beforeEnd(row.keys, q.endAt, q.orderBy))
+  );
+}
+
+/**
  * Runs a query over candidate documents (any superset of its scope) under `parent`
  * (`projects/{p}/databases/{d}/documents` or a document name below it).
  */

@@ -251,6 +251,14 @@ test('malformed writes are INVALID_ARGUMENT', () => {
       { update: { name: 'projects/p/databases/(default)/documents/c/__x__', fields: {} } },
     ],
     ['too deep', update({ a: nested(25) })],
+    ['untyped value', update({ a: {} })],
+    ['timestamp before year 1', update({ t: { timestampValue: { seconds: '-62135596801', nanos: 0 } } })],
+    [
+      'timestamp nanos out of range',
+      update({ t: { timestampValue: { seconds: '0', nanos: 1_000_000_000 } } }),
+    ],
+    ['latitude out of range', update({ g: { geoPointValue: { latitude: 91, longitude: 0 } } })],
+    ['array in an array union', transformWriteAt('n', { appendMissingElements: { values: [arr()] } })],
   ];
   for (const [label, write] of bad) {
     assert.throws(() => applyWrite(null, write, T1), { code: status.INVALID_ARGUMENT }, label);
@@ -286,4 +294,12 @@ test('documentSize follows Firestore storage size rules', () => {
     description: str('Learn Cloud Firestore'),
   };
   assert.equal(documentSize({ name, fields }), 147);
+});
+
+test('timestamps are stored with microsecond precision, in fields and in array unions', () => {
+  const t = (nanos: number): Value => ({ timestampValue: { seconds: '1', nanos } });
+  const written = applyWrite(null, update({ t: t(123_456_789), m: map({ a: arr(t(999)) }) }), T1).document!;
+  assert.deepEqual(written.fields, { t: t(123_456_000), m: map({ a: arr(t(0)) }) });
+  const unioned = transformOn(undefined, { appendMissingElements: { values: [t(1_001)] } });
+  assert.deepEqual(unioned.value, arr(t(1_000)));
 });
