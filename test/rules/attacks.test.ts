@@ -1,0 +1,421 @@
+/**
+ * What a hostile app could try against firestore.rules: forged ids, self-granted claims, oversized
+ * or malformed documents, server-owned fields, widened queries, and batches that hide a forbidden
+ * write behind a permitted one.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import firebase from 'firebase/compat/app';
+import {
+  expectAccess,
+  serverTime,
+  startHearthRules,
+  Timestamp,
+  type Db,
+  type HearthRules,
+} from './hearth-env';
+
+let h: HearthRules;
+before(async () => {
+  h = await startHearthRules();
+});
+after(() => h.stop());
+
+const alice = () => h.db('alice');
+const event = (extra: Record<string, unknown> = {}) => ({
+  kind: 'view',
+  productId: 'p1',
+  quantity: 1,
+  at: serverTime(),
+  ...extra,
+});
+const addEvent = (db: Db, data: Record<string, unknown>, uid = 'alice') =>
+  db.collection(`customers/${uid}/events`).add(data);
+const updateProfile = (db: Db, data: Record<string, unknown>, uid = 'alice') =>
+  db.doc(`customers/${uid}`).update({ updatedAt: serverTime(), ...data });
+
+type Row = [name: string, allowed: boolean, request: () => Promise<unknown>];
+
+function rows(title: string, table: () => Row[]) {
+  describe(title, () => {
+    for (const [name, allowed, request] of table()) {
+      it(`${name}: ${allowed ? 'allowed' : 'denied'}`, () => expectAccess(allowed, request));
+    }
+  });
+}
+
+rows('valid writes by the owner (the baseline the attacks vary)', () => [
+  [
+    'event with every field',
+    true,
+    () => addEvent(alice(), event({ sku: 's1', kind: 'purchase', quantity: 2 })),
+  ],
+  ['event with sku null', true, () => addEvent(alice(), event({ sku: null, kind: 'wishlist' }))],
+  ['cartAdd event', true, () => addEvent(alice(), event({ kind: 'cartAdd' }))],
+  ['profile: new display name', true, () => updateProfile(alice(), { displayName: 'Alice Smith' })],
+  ['profile: region cleared', true, () => updateProfile(alice(), { region: null })],
+  [
+    'profile: preferences',
+    true,
+    () =>
+      updateProfile(alice(), { preferences: { styles: ['boho', 'rustic'], rooms: [], budgetMinor: null } }),
+  ],
+  [
+    'profile: two addresses, one with line2',
+    true,
+    () =>
+      updateProfile(alice(), {
+        addresses: [
+          {
+            label: 'Home',
+            line1: '1 High St',
+            line2: 'Flat 2',
+            city: 'Leeds',
+            postcode: 'LS1 1AA',
+            country: 'UK',
+          },
+          { label: 'Work', line1: '9 Mill Rd', city: 'York', postcode: 'YO1 2BB', country: 'UK' },
+        ],
+      }),
+  ],
+  [
+    'batch of two valid events',
+    true,
+    () => {
+      const db = alice();
+      const batch = db.batch();
+      batch.set(db.collection('customers/alice/events').doc(), event());
+      batch.set(db.collection('customers/alice/events').doc(), event({ kind: 'wishlist' }));
+      return batch.commit();
+    },
+  ],
+  ['listen to own reservation', true, () => listenOnce(alice().doc('reservations/r-alice'))],
+  [
+    'listen to own orders query',
+    true,
+    () => listenOnce(alice().collection('orders').where('customerId', '==', 'alice')),
+  ],
+  ['listen to availability anonymously', true, () => listenOnce(h.db('anonymous').doc('inventory/s1'))],
+]);
+
+rows('forged uid in the path or the body', () => [
+  ["event in another customer's history", false, () => addEvent(alice(), event(), 'bob')],
+  [
+    "update of another customer's profile",
+    false,
+    () => updateProfile(alice(), { displayName: 'Bob' }, 'bob'),
+  ],
+  ["read of another customer's profile", false, () => alice().doc('customers/bob').get()],
+  ["read of another customer's recommendations", false, () => alice().doc('recommendations/bob').get()],
+  ["read of another customer's reservation", false, () => alice().doc('reservations/r-bob').get()],
+  ["read of another customer's events", false, () => alice().collection('customers/bob/events').get()],
+  ['profile uid changed to another customer', false, () => updateProfile(alice(), { uid: 'bob' })],
+  ['profile email changed', false, () => updateProfile(alice(), { email: 'bob@example.com' })],
+  ['event claiming a customer in the body', false, () => addEvent(alice(), event({ customerId: 'alice' }))],
+  [
+    'profile created for oneself (ensureProfile only)',
+    false,
+    () => h.dbWith('carol', {}).doc('customers/carol').set({ uid: 'carol' }),
+  ],
+  [
+    'uid that only looks like the owner (prefix)',
+    false,
+    () => h.dbWith('alic', {}).doc('customers/alice').get(),
+  ],
+]);
+
+rows('self-granted roles and claims', () => [
+  ['profile gains staff: true', false, () => updateProfile(alice(), { staff: true })],
+  ['profile gains roles', false, () => updateProfile(alice(), { roles: ['admin'] })],
+  ['profile gains claims map', false, () => updateProfile(alice(), { claims: { admin: true } })],
+  [
+    'profile grants its own marketing consent',
+    false,
+    () => updateProfile(alice(), { 'consent.marketing': true }),
+  ],
+  ['profile rewrites consent history', false, () => updateProfile(alice(), { consentHistory: [] })],
+  [
+    'staff claim as a string is not staff',
+    false,
+    () => h.dbWith('mallory', { staff: 'true' }).doc('ledger/l-1').get(),
+  ],
+  ['staff claim as 1 is not staff', false, () => h.dbWith('mallory', { staff: 1 }).doc('ledger/l-1').get()],
+  [
+    'admin claim false is not admin',
+    false,
+    () => h.dbWith('mallory', { admin: false }).doc('models/current').get(),
+  ],
+  [
+    'a staff member still cannot write the ledger',
+    false,
+    () => h.db('staff').collection('ledger').add({ kind: 'adjust', qty: 100 }),
+  ],
+  [
+    'an admin still cannot edit stock',
+    false,
+    () => h.db('admin').doc('inventory/s1').update({ available: 1000 }),
+  ],
+]);
+
+const long = (n: number) => 'x'.repeat(n);
+const address = { label: 'Home', line1: '1 High St', city: 'Leeds', postcode: 'LS1 1AA', country: 'UK' };
+
+rows('oversized documents and fields', () => [
+  ['display name of 80 characters', true, () => updateProfile(alice(), { displayName: long(80) })],
+  ['display name of 81 characters', false, () => updateProfile(alice(), { displayName: long(81) })],
+  ['10 addresses', true, () => updateProfile(alice(), { addresses: Array(10).fill(address) })],
+  ['11 addresses', false, () => updateProfile(alice(), { addresses: Array(11).fill(address) })],
+  [
+    'address line of 121 characters',
+    false,
+    () => updateProfile(alice(), { addresses: [{ ...address, line1: long(121) }] }),
+  ],
+  [
+    '11 style tags',
+    false,
+    () =>
+      updateProfile(alice(), { preferences: { styles: Array(11).fill('a'), rooms: [], budgetMinor: null } }),
+  ],
+  [
+    'style tag of 31 characters',
+    false,
+    () => updateProfile(alice(), { preferences: { styles: [long(31)], rooms: [], budgetMinor: null } }),
+  ],
+  ['event productId of 101 characters', false, () => addEvent(alice(), event({ productId: long(101) }))],
+  ['event quantity above 10000', false, () => addEvent(alice(), event({ quantity: 10001 }))],
+  ['event with a 100 kB payload field', false, () => addEvent(alice(), event({ blob: long(100_000) }))],
+]);
+
+rows('extra fields', () => [
+  ['event with a price', false, () => addEvent(alice(), event({ priceMinor: 1 }))],
+  [
+    'address with a phone number',
+    false,
+    () => updateProfile(alice(), { addresses: [{ ...address, phone: '0113' }] }),
+  ],
+  [
+    'preferences with an extra key',
+    false,
+    () => updateProfile(alice(), { preferences: { styles: [], rooms: [], budgetMinor: null, vip: true } }),
+  ],
+  [
+    'budget with an extra key',
+    false,
+    () =>
+      updateProfile(alice(), {
+        preferences: { styles: [], rooms: [], budgetMinor: { min: 0, max: 1, currency: 'GBP' } },
+      }),
+  ],
+  ['profile with a new top-level field', false, () => updateProfile(alice(), { nickname: 'Al' })],
+]);
+
+rows('type confusion', () => [
+  ['event quantity as a string', false, () => addEvent(alice(), event({ quantity: '1' }))],
+  ['event quantity as a fraction', false, () => addEvent(alice(), event({ quantity: 1.5 }))],
+  ['event quantity zero', false, () => addEvent(alice(), event({ quantity: 0 }))],
+  ['event kind return (store-recorded only)', false, () => addEvent(alice(), event({ kind: 'return' }))],
+  ['event kind with different case', false, () => addEvent(alice(), event({ kind: 'VIEW' }))],
+  ['event productId as a number', false, () => addEvent(alice(), event({ productId: 42 }))],
+  ['event productId with a slash', false, () => addEvent(alice(), event({ productId: 'p1/../p2' }))],
+  ['event sku as a list', false, () => addEvent(alice(), event({ sku: ['s1'] }))],
+  [
+    'event without a kind',
+    false,
+    () => addEvent(alice(), { productId: 'p1', quantity: 1, at: serverTime() }),
+  ],
+  ['display name as a number', false, () => updateProfile(alice(), { displayName: 42 })],
+  ['addresses as a map', false, () => updateProfile(alice(), { addresses: { 0: address } })],
+  [
+    'address without a city',
+    false,
+    () => updateProfile(alice(), { addresses: [{ label: 'H', line1: 'l', postcode: 'p', country: 'c' }] }),
+  ],
+  [
+    'budget with min above max',
+    false,
+    () =>
+      updateProfile(alice(), { preferences: { styles: [], rooms: [], budgetMinor: { min: 10, max: 1 } } }),
+  ],
+  [
+    'budget as a string',
+    false,
+    () => updateProfile(alice(), { preferences: { styles: [], rooms: [], budgetMinor: '500' } }),
+  ],
+  [
+    'budget with a fractional amount',
+    false,
+    () =>
+      updateProfile(alice(), { preferences: { styles: [], rooms: [], budgetMinor: { min: 0.5, max: 10 } } }),
+  ],
+  ['region as a map', false, () => updateProfile(alice(), { region: { name: 'uk' } })],
+]);
+
+rows('server-owned fields and timestamps', () => [
+  ['event time chosen by the client', false, () => addEvent(alice(), event({ at: Timestamp.now() }))],
+  [
+    'event time in the future',
+    false,
+    () => addEvent(alice(), event({ at: Timestamp.fromMillis(Date.now() + 86_400_000) })),
+  ],
+  [
+    'profile updatedAt chosen by the client',
+    false,
+    () => alice().doc('customers/alice').update({ displayName: 'A', updatedAt: Timestamp.now() }),
+  ],
+  [
+    'profile update without updatedAt',
+    false,
+    () => alice().doc('customers/alice').update({ displayName: 'A' }),
+  ],
+  ['profile createdAt moved', false, () => updateProfile(alice(), { createdAt: serverTime() })],
+  [
+    'profile consent replaced',
+    false,
+    () => updateProfile(alice(), { consent: { personalisation: true, marketing: true } }),
+  ],
+  ['profile deleted by its owner (deleteMyData only)', false, () => alice().doc('customers/alice').delete()],
+  ['own event edited', false, () => alice().doc('customers/alice/events/e1').update({ kind: 'purchase' })],
+  ['own event deleted', false, () => alice().doc('customers/alice/events/e1').delete()],
+  ['own event overwritten with set', false, () => alice().doc('customers/alice/events/e1').set(event())],
+  [
+    'own reservation extended',
+    false,
+    () =>
+      alice()
+        .doc('reservations/r-alice')
+        .update({ expiresAt: Timestamp.fromMillis(Date.now() + 1e9) }),
+  ],
+  ['own order marked refunded', false, () => alice().doc('orders/o-alice').update({ status: 'refunded' })],
+  ['own recommendations rewritten', false, () => alice().doc('recommendations/alice').set({ items: [] })],
+  [
+    'availability counter changed',
+    false,
+    () =>
+      alice()
+        .doc('inventory/s1')
+        .update({ available: firebase.firestore.FieldValue.increment(100) }),
+  ],
+  ['shard counter changed', false, () => alice().doc('inventory/s1/shards/0').update({ reserved: 0 })],
+]);
+
+rows('list queries that try to widen access', () => [
+  ['orders without a customer filter', false, () => alice().collection('orders').get()],
+  [
+    'orders of alice or bob (in)',
+    false,
+    () => alice().collection('orders').where('customerId', 'in', ['alice', 'bob']).get(),
+  ],
+  [
+    'orders of anyone but bob (!=)',
+    false,
+    () => alice().collection('orders').where('customerId', '!=', 'bob').get(),
+  ],
+  ['orders by status only', false, () => alice().collection('orders').where('status', '==', 'paid').get()],
+  [
+    'orders by a range on the customer',
+    false,
+    () => alice().collection('orders').where('customerId', '>=', 'alice').get(),
+  ],
+  [
+    'orders from a cursor on the customer',
+    false,
+    () => alice().collection('orders').orderBy('customerId').startAt('alice').get(),
+  ],
+  [
+    'own orders with an extra filter',
+    true,
+    () => alice().collection('orders').where('customerId', '==', 'alice').where('status', '==', 'paid').get(),
+  ],
+  [
+    'own reservations in (alice)',
+    true,
+    () => alice().collection('reservations').where('customerId', 'in', ['alice']).get(),
+  ],
+  ['events of every customer (collection group)', false, () => alice().collectionGroup('events').get()],
+  [
+    'own events through a collection group filter',
+    false,
+    () => alice().collectionGroup('events').where('customerId', '==', 'alice').get(),
+  ],
+  ['every customer profile', false, () => alice().collection('customers').get()],
+  ['every recommendation list', false, () => alice().collection('recommendations').get()],
+  [
+    'ledger entries of own reservation',
+    false,
+    () => alice().collection('ledger').where('correlationId', '==', 'r-alice').get(),
+  ],
+  ['listen to all reservations', false, () => listenOnce(alice().collection('reservations'))],
+  [
+    'anonymous own-looking query',
+    false,
+    () => h.db('anonymous').collection('orders').where('customerId', '==', 'alice').get(),
+  ],
+]);
+
+describe('batched writes that mix permitted and forbidden writes', () => {
+  const cases: [string, (db: Db, batch: firebase.firestore.WriteBatch) => void][] = [
+    ['valid event + stock change', (db, b) => b.update(db.doc('inventory/s1'), { available: 999 })],
+    [
+      "valid event + other customer's event",
+      (db, b) => b.set(db.collection('customers/bob/events').doc(), event()),
+    ],
+    [
+      "valid event + other customer's profile",
+      (db, b) => b.update(db.doc('customers/bob'), { displayName: 'x', updatedAt: serverTime() }),
+    ],
+    ['valid event + deleting an old event', (db, b) => b.delete(db.doc('customers/alice/events/e1'))],
+    [
+      'valid event + invalid event',
+      (db, b) => b.set(db.collection('customers/alice/events').doc(), event({ kind: 'return' })),
+    ],
+    ['valid event + ledger entry', (db, b) => b.set(db.collection('ledger').doc(), { kind: 'sale' })],
+  ];
+  for (const [name, forbidden] of cases) {
+    it(`${name}: denied, and nothing is written`, async () => {
+      const db = alice();
+      const batch = db.batch();
+      const permitted = db.collection('customers/alice/events').doc();
+      batch.set(permitted, event());
+      forbidden(db, batch);
+      await expectAccess(false, () => batch.commit());
+      assert.equal(await h.adminGet(permitted.path), undefined);
+    });
+  }
+
+  it('valid profile update + valid event in a transaction: allowed', () =>
+    expectAccess(true, () =>
+      alice().runTransaction(async (tx) => {
+        const db = alice();
+        await tx.get(db.doc('customers/alice'));
+        tx.update(db.doc('customers/alice'), { displayName: 'Alice T', updatedAt: serverTime() });
+        tx.set(db.collection('customers/alice/events').doc(), event());
+      }),
+    ));
+});
+
+type Snapshot = { metadata: { fromCache: boolean } };
+type Listenable = {
+  onSnapshot(
+    options: { includeMetadataChanges: boolean },
+    next: (s: Snapshot) => void,
+    error: (e: Error) => void,
+  ): () => void;
+};
+
+/**
+ * Resolves with the first snapshot the server confirms (the SDK may first raise one from its cache
+ * of earlier reads), rejects with the listener's error.
+ */
+function listenOnce(target: Listenable): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const stop = target.onSnapshot(
+      { includeMetadataChanges: true },
+      (snapshot) => {
+        if (snapshot.metadata.fromCache) return;
+        stop();
+        resolve(snapshot);
+      },
+      (error) => reject(error),
+    );
+  });
+}
