@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { AggregateField, FieldValue, Filter, type Query } from 'firebase-admin/firestore';
+import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
+
+const ITEMS: Record<string, Record<string, unknown>> = {
+  i1: { n: 1, s: 'a', tags: ['x', 'y'], cat: 'A', price: 10 },
+  i2: { n: 2, s: 'b', tags: ['y'], cat: 'B', price: 20 },
+  i3: { n: 3, s: 'c', tags: [], cat: 'A', price: 30 },
+  i4: { n: null, s: 'd', cat: 'B', price: 5 },
+  i5: { n: NaN, cat: 'C', price: 15 },
+  i6: { s: 'e', cat: 'A' },
+  i7: { cat: 'D', price: 10 },
+};
+
+describe('queries', () => {
+  let fs: TestFirestore;
+  const ids = async (q: Query) => (await q.get()).docs.map((d) => d.id);
+  const sorted = async (q: Query) => (await ids(q)).sort();
+  before(async () => {
+    fs = await useEmulator();
+    const batch = fs.adminDb.batch();
+    for (const [id, data] of Object.entries(ITEMS)) batch.set(fs.adminDb.doc(`items/${id}`), data);
+    batch.set(fs.adminDb.doc('other/i1'), { price: 10 });
+    await batch.commit();
+  });
+  after(() => fs.stop());
+  const items = () => fs.adminDb.collection('items');
+
+  it('equality, inequality and range operators', async () => {
+    assert.deepEqual(await sorted(items().where('n', '==', 1)), ['i1']);
+    assert.deepEqual(await sorted(items().where('price', '<', 15)), ['i1', 'i4', 'i7']);
+    assert.deepEqual(await sorted(items().where('price', '<=', 15)), ['i1', 'i4', 'i5', 'i7']);
+    assert.deepEqual(await sorted(items().where('price', '>', 15)), ['i2', 'i3']);
+    assert.deepEqual(await sorted(items().where('price', '>=', 20)), ['i2', 'i3']);
+    assert.deepEqual(await sorted(items().where('s', '>=', 'c')), ['i3', 'i4', 'i6']);
+    // != skips documents without the field and with null.
+    assert.deepEqual(await sorted(items().where('price', '!=', 10)), ['i2', 'i3', 'i4', 'i5']);
+    assert.deepEqual(await sorted(items().where('n', '>', 1)), ['i2', 'i3']);
+  });
+
+  it('in, not-in, array-contains and array-contains-any', async () => {
+    assert.deepEqual(await sorted(items().where('price', 'in', [10, 30])), ['i1', 'i3', 'i7']);
+    assert.deepEqual(await sorted(items().where('price', 'not-in', [10, 20])), ['i3', 'i4', 'i5']);
+    assert.deepEqual(await sorted(items().where('tags', 'array-contains', 'y')), ['i1', 'i2']);
+    assert.deepEqual(await sorted(items().where('tags', 'array-contains-any', ['x', 'z'])), ['i1']);
+  });
+
+  it('null and NaN filters', async () => {
+    assert.deepEqual(await sorted(items().where('n', '==', null)), ['i4']);
+    assert.deepEqual(await sorted(items().where('n', '==', NaN)), ['i5']);
+    assert.deepEqual(await sorted(items().where('n', '!=', null)), ['i1', 'i2', 'i3', 'i5']);
+  });
+
+  it('AND and OR composites, nested', async () => {
+    assert.deepEqual(
+      await sorted(items().where(Filter.or(Filter.where('cat', '==', 'C'), Filter.where('price', '==', 20)))),
+      ['i2', 'i5'],
+    );
+    assert.deepEqual(
+      await sorted(
+        items().where(
+          Filter.and(
+            Filter.where('cat', '==', 'A'),
+            Filter.or(Filter.where('price', '<', 15), Filter.where('price', '>', 25)),
+          ),
+        ),
+      ),
+      ['i1', 'i3'],
+    );
+  });
+
+  it('inequalities on several fields', async () => {
+    assert.deepEqual(await sorted(items().where('price', '>', 5).where('s', '<', 'c')), ['i1', 'i2']);
+  });
+
+  it('orders by several fields, drops documents missing an ordered field, ties broken by name', async () => {
+    assert.deepEqual(await ids(items().orderBy('cat').orderBy('price', 'desc')), [
+      'i3',
+      'i1',
+      'i2',
+      'i4',
+      'i5',
+      'i7',
+    ]);
+    assert.deepEqual(await ids(items().orderBy('price')), ['i4', 'i1', 'i7', 'i5', 'i2', 'i3']);
+    assert.deepEqual(await ids(items().orderBy('price', 'desc')), ['i3', 'i2', 'i5', 'i7', 'i1', 'i4']);
+  });
+
+  it('cursors by value and by document', async () => {
+    const byPrice = items().orderBy('price');
+    assert.deepEqual(await ids(byPrice.startAt(10).endBefore(20)), ['i1', 'i7', 'i5']);
+    assert.deepEqual(await ids(byPrice.startAfter(10)), ['i5', 'i2', 'i3']);
+    assert.deepEqual(await ids(byPrice.endAt(15)), ['i4', 'i1', 'i7', 'i5']);
+    const i1 = await fs.adminDb.doc('items/i1').get();
+    assert.deepEqual(await ids(byPrice.startAfter(i1)), ['i7', 'i5', 'i2', 'i3']);
+    assert.deepEqual(await ids(byPrice.endBefore(i1)), ['i4']);
+  });
+
+  it('offset, limit, limitToLast and select', async () => {
+    const byPrice = items().orderBy('price');
+    assert.deepEqual(await ids(byPrice.offset(2).limit(2)), ['i7', 'i5']);
+    assert.deepEqual(await ids(byPrice.limitToLast(2)), ['i2', 'i3']);
+    const selected = await items().where('cat', '==', 'B').select('price').get();
+    assert.deepEqual(
+      selected.docs.map((d) => d.data()),
+      [{ price: 20 }, { price: 5 }],
+    );
+  });
+
+  it('collection group queries see every collection with the id, and only those', async () => {
+    const db = fs.adminDb;
+    await db.doc('shops/s1/stock/a').set({ qty: 1 });
+    await db.doc('shops/s2/stock/b').set({ qty: 2 });
+    await db.doc('stock/c').set({ qty: 3 });
+    await db.doc('shops/s1/stocktake/x').set({ qty: 4 });
+    assert.deepEqual(await sorted(db.collectionGroup('stock')), ['a', 'b', 'c']);
+    assert.deepEqual(await sorted(db.collectionGroup('stock').where('qty', '>', 1)), ['b', 'c']);
+  });
+
+  it('count, sum and average', async () => {
+    const snap = await items()
+      .aggregate({
+        count: AggregateField.count(),
+        total: AggregateField.sum('price'),
+        mean: AggregateField.average('price'),
+      })
+      .get();
+    assert.deepEqual(snap.data(), { count: 7, total: 90, mean: 15 });
+    assert.equal((await items().where('cat', '==', 'A').count().get()).data().count, 3);
+    assert.equal((await items().orderBy('price').limit(2).count().get()).data().count, 2);
+    const empty = await fs.adminDb
+      .collection('nothing')
+      .aggregate({ mean: AggregateField.average('x') })
+      .get();
+    assert.equal(empty.data().mean, null);
+  });
+
+  it('findNearest ranks vectors by distance, with a threshold and a distance field', async () => {
+    const db = fs.adminDb;
+    const vectors: Record<string, number[]> = { v1: [0, 0], v2: [1, 0], v3: [3, 4], v4: [-1, -1] };
+    await Promise.all(
+      Object.entries(vectors).map(([id, v]) =>
+        db.doc(`vecs/${id}`).set({ embedding: FieldValue.vector(v), kind: 'k' }),
+      ),
+    );
+    const euclid = await db
+      .collection('vecs')
+      .findNearest({
+        vectorField: 'embedding',
+        queryVector: [0.9, 0],
+        limit: 3,
+        distanceMeasure: 'EUCLIDEAN',
+        distanceResultField: 'd',
+      })
+      .get();
+    assert.deepEqual(
+      euclid.docs.map((d) => d.id),
+      ['v2', 'v1', 'v4'],
+    );
+    assert.ok(Math.abs(euclid.docs[0]!.get('d') - 0.1) < 1e-9);
+    const within = await db
+      .collection('vecs')
+      .where('kind', '==', 'k')
+      .findNearest({
+        vectorField: 'embedding',
+        queryVector: [0, 0],
+        limit: 10,
+        distanceMeasure: 'EUCLIDEAN',
+        distanceThreshold: 1.5,
+      })
+      .get();
+    assert.deepEqual(
+      within.docs.map((d) => d.id),
+      ['v1', 'v2', 'v4'],
+    );
+    const cosine = await db
+      .collection('vecs')
+      .findNearest({ vectorField: 'embedding', queryVector: [3, 4], limit: 1, distanceMeasure: 'COSINE' })
+      .get();
+    assert.deepEqual(
+      cosine.docs.map((d) => d.id),
+      ['v3'],
+    );
+    const dot = await db
+      .collection('vecs')
+      .findNearest({
+        vectorField: 'embedding',
+        queryVector: [1, 1],
+        limit: 2,
+        distanceMeasure: 'DOT_PRODUCT',
+      })
+      .get();
+    assert.deepEqual(
+      dot.docs.map((d) => d.id),
+      ['v3', 'v2'],
+    );
+  });
+});
