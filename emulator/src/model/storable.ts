@@ -86,10 +86,10 @@ export function storableValue(value: Value, where: string, depth = 0): Value {
   if (value.mapValue === undefined) return value;
   const fields = value.mapValue.fields ?? {};
   if (Object.hasOwn(fields, '__type__')) {
-    const components = fields.value?.arrayValue?.values;
+    const array = fields.value?.arrayValue;
     if (fields.__type__!.stringValue !== VECTOR_TYPE)
       throw invalidArgument(`Field name "__type__" is reserved, in ${where}.`);
-    if (Object.keys(fields).length !== 2 || components === undefined || !components.every(isNumber)) {
+    if (Object.keys(fields).length !== 2 || array === undefined || !(array.values ?? []).every(isNumber)) {
       throw invalidArgument(`A vector value in ${where} must be {__type__: "__vector__", value: [numbers]}.`);
     }
     return value;

@@ -1,7 +1,8 @@
 /**
  * Firestore's total order of values, as a table: groups in ascending order, the values inside a
  * group equal to each other. Shared by the emulator's unit tests and the SDK conformance suite,
- * which turns each proto value into its SDK form (see `label` for what each one is).
+ * which turns each proto value into its SDK form (see `label` for what each one is). That suite
+ * picks groups by index, so add new groups at the end of their type's run, not before group 14.
  */
 import type { Value } from '../../src/model/types';
 
@@ -93,7 +94,6 @@ export const ORDERING_TABLE: OrderingEntry[][] = [
   [e('[2]', arr(int(2)))],
   [e('["a"]', arr(str('a')))],
   [e('[{}]', arr(map({})))],
-  [e('vector []', vector())],
   [e('vector [100]', vector(100))],
   [e('vector [1, 2]', vector(1, 2))],
   [e('vector [1, 3]', vector(1, 3))],
