@@ -109,6 +109,12 @@ function deny(reason: string, path: PathToken[]): never {
   throw permissionDenied(`Missing or insufficient permissions: ${reason} (request on ${showPath(path)}).`);
 }
 
+function inScope(name: string[], parent: string[], collectionId: string, group: boolean): boolean {
+  if (name.length < parent.length + 2 || !parent.every((s, i) => name[i] === s)) return false;
+  if (collectionId && name[name.length - 2] !== collectionId) return false;
+  return group || name.length === parent.length + 2;
+}
+
 /** The AccessPolicy of a rules file: what the server consults for every non-owner request. */
 export class RulesPolicy implements AccessPolicy {
   constructor(readonly rules: CompiledRules) {}
@@ -166,11 +172,15 @@ export class RulesPolicy implements AccessPolicy {
     // The query as a whole: the rule must hold for any document its filters admit.
     for (const facts of alternatives) {
       const host = new DocumentAccess(projectId, databaseId, ACCESS_LIMIT_SINGLE, reader);
+      // A query pinned to one document by __name__ is checked at that document's path.
+      const pinned =
+        facts.name && inScope(facts.name, parentPath, collectionId, from.allDescendants === true);
+      const at = pinned ? facts.name! : path;
       const decision = this.rules.evaluate(
-        { method: 'list', path, request, resource: symbolicResource(facts) },
+        { method: 'list', path: at, request, resource: symbolicResource(facts) },
         host,
       );
-      if (!decision.allowed) deny(decision.reason, path);
+      if (!decision.allowed) deny(decision.reason, at);
     }
     // And each document it did return, should the symbolic check have been too generous.
     for (const doc of results) {

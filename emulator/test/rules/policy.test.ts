@@ -365,3 +365,43 @@ describe('rules compiler', () => {
     assert.match(issues[0]!.description, /expected ';' but found '}' at line 3, column 38/);
   });
 });
+
+describe('rules policy: queries pinned by document name', () => {
+  const pinnedPolicy = compileRulesPolicy(
+    `rules_version = '2';
+service cloud.firestore {
+  match /databases/{database}/documents {
+    match /recs/{uid} {
+      allow list: if request.auth.uid == uid && resource.id == uid;
+    }
+  }
+}`,
+    'p',
+  ).policy as RulesPolicy;
+  it('binds the wildcard of a query pinned by __name__', () => {
+    const run = (caller: Caller, id: string) => () =>
+      pinnedPolicy.checkList(
+        caller,
+        'p',
+        '(default)',
+        DB,
+        {
+          from: [{ collectionId: 'recs' }],
+          where: {
+            fieldFilter: {
+              field: { fieldPath: '__name__' },
+              op: 'EQUAL',
+              value: { referenceValue: `${DB}/recs/${id}` },
+            },
+          },
+        },
+        [],
+        store(),
+      );
+    run(alice, 'alice')();
+    denied(run(alice, 'bob'));
+    denied(() =>
+      pinnedPolicy.checkList(alice, 'p', '(default)', DB, { from: [{ collectionId: 'recs' }] }, [], store()),
+    );
+  });
+});
