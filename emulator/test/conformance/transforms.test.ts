@@ -17,9 +17,9 @@ describe('field transforms', () => {
   });
 
   /** Commits one update with transforms through the v1 API; returns the stored fields. */
-  const transform = async (path: string, fields: object, transforms: object[]) => {
+  const transform = async (path: string, fields: Record<string, object>, transforms: object[]) => {
     const name = documentName(fs.projectId, path);
-    const [response] = await raw.commit({
+    const [response] = await raw.commit(<Parameters<RawClient['commit']>[0]>{
       database: databaseName(fs.projectId),
       writes: [
         { update: { name, fields }, updateTransforms: transforms.map((t) => ({ fieldPath: 'v', ...t })) },
