@@ -50,10 +50,17 @@ function regex(pattern: string, anchored: boolean): RegExp {
       flags += 'i';
       body = body.slice(4);
     }
+    const source = anchored ? `^(?:${body})$` : body;
+    const extra = anchored ? '' : 'g';
     try {
-      re = new RegExp(anchored ? `^(?:${body})$` : body, anchored ? flags : flags + 'g');
+      re = new RegExp(source, flags + extra);
     } catch (e) {
-      return fail(`Invalid regular expression '${pattern}': ${(e as Error).message}.`);
+      // RE2 accepts escapes such as \- that JS rejects in unicode mode; retry without it.
+      try {
+        re = new RegExp(source, flags.replace('u', '') + extra);
+      } catch {
+        return fail(`Invalid regular expression '${pattern}': ${(e as Error).message}.`);
+      }
     }
     regexCache.set(key, re);
   }

@@ -128,6 +128,7 @@ table('strings', [
   ["'abcdef'[1:3]", '"bc"'],
   ["'abc'[5]", /^error: Index 5 is out of range/],
   ["'x'.matches('[')", /^error: Invalid regular expression/],
+  ["'a-b'.matches('a\\\\-b')", 'true'],
   ["'x'.frobnicate()", /^error: Function not found/],
   ["'é'.toUtf8().size()", '2'],
   ['string(12)', '"12"'],
