@@ -1,0 +1,27 @@
+/** What the customer domain needs from outside: Firestore, Firebase Auth (accounts) and a clock. */
+import type { Auth } from 'firebase-admin/auth';
+import type { Deps } from '../inventory/deps';
+
+export interface CustomerDeps extends Deps {
+  auth: Auth;
+}
+
+/** Who is calling, as the callable's auth token says. */
+export interface Customer {
+  uid: string;
+  email: string | null;
+  name: string | null;
+}
+
+export type CustomerErrorCode = 'failed-precondition' | 'not-found';
+
+export class CustomerError extends Error {
+  constructor(
+    readonly code: CustomerErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'CustomerError';
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The profile is made by a callable the app calls after every sign-in, not by an Auth trigger:
+ * the Functions emulator runs callables exactly as production does, while v1 `auth.user().onCreate`
+ * triggers are legacy and v2 blocking functions need Identity Platform; a callable also lets the
+ * app wait for the profile (and send the sign-up screen's consent choices) before it writes events.
+ * Calling it again is harmless: an existing profile is returned as it is.
+ */
+import type { EnsureProfileRequest, EnsureProfileResponse } from '../api/customers';
+import { CustomerProfile } from '../api/customers';
+import { runInTransaction } from '../inventory/transaction';
+import type { Customer, CustomerDeps } from './deps';
+import { customerRef, newProfile } from './profile';
+
+export async function ensureProfile(
+  deps: CustomerDeps,
+  who: Customer,
+  req: EnsureProfileRequest,
+): Promise<EnsureProfileResponse> {
+  const ref = customerRef(deps.db, who.uid);
+  return runInTransaction(deps, 'create your profile', async (tx) => {
+    const snap = await tx.get(ref);
+    if (snap.exists) return { created: false, consent: CustomerProfile.parse(snap.data()).consent };
+    const profile = newProfile(
+      {
+        uid: who.uid,
+        displayName: req.displayName || who.name || '',
+        email: who.email,
+        region: req.region ?? null,
+        consent: {
+          personalisation: req.consent?.personalisation ?? false,
+          marketing: req.consent?.marketing ?? false,
+        },
+        consentSource: 'signup',
+      },
+      deps.clock.now(),
+    );
+    tx.create(ref, profile);
+    return { created: true, consent: profile.consent };
+  });
+}

@@ -1,0 +1,207 @@
+/**
+ * `npm start`: the whole store on this machine. Builds the functions, starts the project's Firestore
+ * emulator (or the official one with --official), the firebase-tools Auth and Functions emulators,
+ * seeds the demo data, trains a first model, prints where everything is, and stops it all on Ctrl-C.
+ *
+ *   npm start [-- --official] [-- --no-seed] [-- --no-train] [-- --verbose]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { spawnChild, stopChild, type Child } from './processes';
+import { hubLists, portAccepts, portIsFree, waitFor } from './ready';
+import { seed, type SeedResult } from '../seed/seed';
+import { printBanner } from './banner';
+import { emulatorEnv, host, ports, projectId, repoRoot, useLocalStack } from './stack';
+
+const flags = new Set(process.argv.slice(2));
+const official = flags.has('--official');
+const verbose = flags.has('--verbose');
+const logDir = join(repoRoot, '.cache', 'dev');
+const children: Child[] = [];
+let stopping = false;
+
+const say = (line: string) => console.log(`hearth: ${line}`);
+
+class StartError extends Error {}
+
+function run(what: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
+  const started = Date.now();
+  const result = spawnSync(command, args, {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) {
+    throw new StartError(
+      `${what} failed (exit ${result.status ?? result.signal}). Fix the errors above and run npm start again.`,
+    );
+  }
+  say(`${what} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function buildFunctions(): void {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'functions', 'package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
+  say('building the functions');
+  if (pkg.scripts?.build) run('functions build', 'npm', ['--prefix', 'functions', 'run', 'build']);
+  else run('functions build (tsc)', process.execPath, [bin('tsc'), '-p', 'functions/tsconfig.json']);
+}
+
+const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
+const start = (name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
+  const child = spawnChild(name, command, args, { cwd: repoRoot, env, logDir, echo: verbose });
+  children.push(child);
+  return child;
+};
+
+async function checkPorts(names: (keyof typeof ports)[]): Promise<void> {
+  const busy: string[] = [];
+  for (const name of names) if (!(await portIsFree(host, ports[name]))) busy.push(`${name} ${ports[name]}`);
+  if (busy.length > 0) {
+    throw new StartError(
+      `port(s) in use: ${busy.join(', ')}. Is a stack already running? Stop it (Ctrl-C in its terminal), ` +
+        `or find the process with: lsof -i :${ports[busy[0]!.split(' ')[0] as keyof typeof ports]}`,
+    );
+  }
+}
+
+async function startProjectFirestore(): Promise<void> {
+  say(`starting the project's Firestore emulator on ${host}:${ports.firestore}`);
+  const child = start('firestore', process.execPath, [
+    '--import',
+    'tsx',
+    join('emulator', 'src', 'cli.ts'),
+    '--host',
+    host,
+    '--port',
+    String(ports.firestore),
+    '--project',
+    projectId,
+    '--rules',
+    'firestore.rules',
+  ]);
+  await waitFor('the Firestore emulator', child, portAccepts(host, ports.firestore), 30_000);
+  say('Firestore emulator ready, firestore.rules loaded');
+}
+
+function officialFirestoreJar(): string | undefined {
+  const dir = join(homedir(), '.cache', 'firebase', 'emulators');
+  if (!existsSync(dir)) return undefined;
+  return readdirSync(dir).find((f) => /^cloud-firestore-emulator-.*\.jar$/.test(f));
+}
+
+function javaMajor(): number | undefined {
+  const out = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const match = /version "(\d+)/.exec(`${out.stderr ?? ''}${out.stdout ?? ''}`);
+  return match ? Number(match[1]) : undefined;
+}
+
+async function startFirebaseTools(): Promise<void> {
+  const only = official ? 'firestore,auth,functions' : 'auth,functions';
+  say(`starting the firebase-tools emulators: ${only}`);
+  const env = official ? {} : { FIRESTORE_EMULATOR_HOST: emulatorEnv.FIRESTORE_EMULATOR_HOST };
+  const child = start(
+    'firebase',
+    bin('firebase'),
+    ['emulators:start', '--only', only, '--project', projectId],
+    env,
+  );
+  // The hub lists an emulator when it listens; "All emulators ready" comes once the functions loaded.
+  await waitFor(
+    `the ${only} emulators`,
+    child,
+    async () => (await hubLists(ports.hub, only.split(','))()) && child.printed(/All emulators ready/),
+    120_000,
+  );
+  if (child.printed(/Failed to load function definition|functions: Failed/)) {
+    throw new StartError(`the Functions emulator could not load the functions:\n${child.tail()}`);
+  }
+}
+
+function checkOfficialInstalled(): void {
+  const jar = officialFirestoreJar();
+  const java = javaMajor();
+  if (jar === undefined || java === undefined || java < 21) {
+    throw new StartError(
+      `--official needs the official Firestore emulator: Java 21+ (found ${java ?? 'none'}) and its jar ` +
+        `(${jar ?? 'not downloaded'}; \`npx firebase setup:emulators:firestore\` fetches it). ` +
+        `Without them, run npm start without --official to use the project's emulator.`,
+    );
+  }
+}
+
+async function seedAndTrain(): Promise<SeedResult | undefined> {
+  useLocalStack();
+  if (flags.has('--no-seed')) {
+    say('not seeding (--no-seed)');
+    return undefined;
+  }
+  const result = await seed({ log: say });
+  const trainer = join(repoRoot, 'scripts', 'src', 'train', 'train.ts');
+  if (flags.has('--no-train')) say('not training (--no-train)');
+  else if (!existsSync(trainer))
+    say('no trainer yet (scripts/src/train/train.ts): recommendations fall back to popular items');
+  else {
+    say('training a first recommendation model');
+    try {
+      run('training', process.execPath, ['--import', 'tsx', trainer], emulatorEnv);
+    } catch (err) {
+      say(
+        `${(err as Error).message.split('.')[0]}; the stack keeps running, recommendations fall back to popular items`,
+      );
+    }
+  }
+  return result;
+}
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('stopping');
+    // Functions and Auth first, so nothing writes to Firestore while it goes down.
+    for (const child of [...children].reverse()) await stopChild(child);
+    say('stopped');
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => {
+    if (stopping) {
+      for (const child of children) if (child.proc.pid) process.kill(-child.proc.pid, 'SIGKILL');
+      process.exit(130);
+    }
+    void stopAll(0);
+  });
+  process.on('SIGTERM', () => void stopAll(0));
+
+  const started = Date.now();
+  if (official) checkOfficialInstalled();
+  await checkPorts(['firestore', 'auth', 'functions', 'hub']);
+  buildFunctions();
+  if (!official) await startProjectFirestore();
+  await startFirebaseTools();
+  const seeded = await seedAndTrain();
+  printBanner({ official, seeded, seconds: (Date.now() - started) / 1000 });
+
+  // Stay up until Ctrl-C; if a server dies on its own, the stack is broken: say so and stop.
+  const died = await Promise.race(children.map((c) => c.exited.then((code) => ({ c, code }))));
+  if (!stopping) {
+    say(
+      `${died.c.name} stopped unexpectedly (${died.code}). Its last lines:\n${died.c.tail()}\nlog: ${died.c.logFile}`,
+    );
+    await stopAll(1);
+  }
+}
+
+main().catch(async (err: unknown) => {
+  if (stopping) return;
+  console.error(
+    `\nhearth: could not start: ${err instanceof StartError ? err.message : (err as Error).stack}`,
+  );
+  console.error(`hearth: logs of each server are in ${logDir}`);
+  await stopAll(1);
+});

@@ -1,0 +1,130 @@
+/**
+ * `npm run seed`: the demo store from data/online-retail/ into the running local stack (or wherever
+ * FIRESTORE_EMULATOR_HOST and FIREBASE_AUTH_EMULATOR_HOST point). Safe to run again: reference data
+ * is rewritten, live state (stock, customers, histories) is left as it is.
+ *
+ *   npm run seed [-- --customers 800]
+ */
+import { getApps, initializeApp } from 'firebase-admin/app';
+import { getAuth, type Auth } from 'firebase-admin/auth';
+import { getFirestore, type Firestore } from 'firebase-admin/firestore';
+import { customerRef, eventsOf } from '../../../functions/src/customers/profile';
+import {
+  inventoryRef,
+  ledgerCol,
+  locationsCol,
+  orderRef,
+  shardRef,
+  variantRef,
+} from '../../../functions/src/inventory/paths';
+import { readRetailProducts, readRetailTransactions } from '../data/online-retail';
+import { projectId, useLocalStack } from '../dev/stack';
+import { buildCatalog } from './catalog';
+import { planCustomers, type DemoUser } from './customers';
+import { locations, planStock } from './stock';
+import { upsertUsers } from './users';
+import { writeAll, type SeedWrite } from './write';
+
+export interface SeedOptions {
+  db?: Firestore;
+  auth?: Auth;
+  /** How many ordinary customers get a purchase history (the demo users always do). */
+  population?: number;
+  now?: Date;
+  log?: (line: string) => void;
+}
+
+export interface SeedResult {
+  users: DemoUser[];
+  hotSkus: string[];
+  counts: Record<string, number>;
+  seconds: number;
+}
+
+export const DEFAULT_POPULATION = 800;
+
+function defaultApp() {
+  return getApps()[0] ?? initializeApp({ projectId });
+}
+
+export async function seed(opts: SeedOptions = {}): Promise<SeedResult> {
+  const started = Date.now();
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const db = opts.db ?? getFirestore(defaultApp());
+  const auth = opts.auth ?? getAuth(defaultApp());
+  const now = opts.now ?? new Date();
+
+  log('seeding: reading data/online-retail/');
+  const catalog = buildCatalog(readRetailProducts());
+  const stock = planStock(catalog, now);
+  const customers = await planCustomers(readRetailTransactions(), catalog, now, {
+    population: opts.population ?? DEFAULT_POPULATION,
+  });
+  log(`  planned in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const set = (ref: SeedWrite['ref'], data: object): SeedWrite => ({ ref, data: { ...data }, mode: 'set' });
+  const create = (ref: SeedWrite['ref'], data: object): SeedWrite => ({
+    ref,
+    data: { ...data },
+    mode: 'create',
+  });
+  const counts: Record<string, number> = {};
+  const step = async (label: string, writes: SeedWrite[]) => {
+    const t = Date.now();
+    const { written, kept } = await writeAll(db, writes, label);
+    counts[label] = writes.length;
+    const keptNote = kept > 0 ? `, ${kept} already there (kept as they are)` : '';
+    log(`  ${label}: ${written} written${keptNote} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  };
+
+  await step('catalog', [
+    ...locations.map((l) => set(locationsCol(db).doc(l.id), l)),
+    ...catalog.products.map((p) => set(db.collection('products').doc(p.id), p.doc)),
+    ...catalog.variants.map((v) => set(variantRef(db, v.doc.productId, v.doc.sku), v.doc)),
+  ]);
+  await step('stock', [
+    ...stock.inventory.map((i) => create(inventoryRef(db, i.sku), i.doc)),
+    ...stock.shards.map((s) => create(shardRef(db, s.sku, s.doc.locationId, s.doc.index), s.doc)),
+    ...stock.ledger.map((e) => create(ledgerCol(db).doc(e.id), e.doc)),
+  ]);
+  await step('customers', [
+    ...customers.profiles.map((p) => create(customerRef(db, p.uid), p.doc)),
+    ...customers.events.map((e) => create(eventsOf(db, e.uid).doc(e.id), e.doc)),
+    ...customers.orders.map((o) => create(orderRef(db, o.id), o.doc)),
+  ]);
+  const users = await upsertUsers(auth, customers.users);
+  log(`  users: ${users.created} created, ${users.updated} reset to the demo state`);
+
+  const seconds = (Date.now() - started) / 1000;
+  log(
+    `seeded in ${seconds.toFixed(1)} s: ${catalog.products.length} products, ${catalog.variants.length} SKUs, ` +
+      `${locations.length} locations, hot SKUs ${stock.hotSkus.join(', ')}, ${customers.profiles.length} customers ` +
+      `with ${customers.events.length} history events, ${customers.users.length} users`,
+  );
+  return { users: customers.users, hotSkus: stock.hotSkus, counts, seconds };
+}
+
+function populationFlag(): number | undefined {
+  const i = process.argv.indexOf('--customers');
+  if (i < 0) return undefined;
+  const n = Number(process.argv[i + 1]);
+  if (!Number.isInteger(n) || n < 0) {
+    console.error('--customers takes a whole number, e.g. --customers 800');
+    process.exit(2);
+  }
+  return n;
+}
+
+if (require.main === module) {
+  if (!process.env.FIRESTORE_EMULATOR_HOST) useLocalStack();
+  seed({ population: populationFlag() }).then(
+    () => process.exit(0),
+    (err: Error) => {
+      console.error(`seed failed: ${err.message}`);
+      console.error(
+        'Is the stack running (npm start)? The seed talks to the emulators on 127.0.0.1:8080 and :9099.',
+      );
+      process.exit(1);
+    },
+  );
+}
