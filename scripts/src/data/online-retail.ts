@@ -3,10 +3,11 @@
  * the cleaning rules that produce it from the raw export, and readers for the eval, training and seed
  * scripts. A user's clone has only these files, never the raw export.
  */
-import { parse } from 'csv-parse/sync';
-import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
+import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 
 export const retailDataDir = join(__dirname, '..', '..', '..', 'data', 'online-retail');
 export const transactionsFile = 'transactions.csv.gz';
@@ -107,27 +108,31 @@ export function dropReason(raw: {
   return null;
 }
 
-function readCsv(path: string): Record<string, string>[] {
-  const bytes = readFileSync(path);
-  const text = path.endsWith('.gz') ? gunzipSync(bytes) : bytes;
-  return parse(text, { columns: true, skip_empty_lines: true });
-}
-
-export function readRetailTransactions(dir = retailDataDir): RetailTransaction[] {
-  return readCsv(join(dir, transactionsFile)).map((r) => ({
-    invoice: r.invoice!,
-    date: r.date!,
-    stockCode: r.stockCode!,
-    quantity: Number(r.quantity),
-    unitPrice: Number(r.unitPrice),
-    customerId: r.customerId ?? '',
-    country: r.country!,
-    cancelled: r.cancelled === '1',
-  }));
+/** Streams the transactions, so memory holds one record at a time rather than the whole file. */
+export async function* readRetailTransactions(dir = retailDataDir): AsyncGenerator<RetailTransaction> {
+  const records = createReadStream(join(dir, transactionsFile))
+    .pipe(createGunzip())
+    .pipe(parse({ columns: true, skip_empty_lines: true }));
+  for await (const r of records as AsyncIterable<Record<string, string>>) {
+    yield {
+      invoice: r.invoice!,
+      date: r.date!,
+      stockCode: r.stockCode!,
+      quantity: Number(r.quantity),
+      unitPrice: Number(r.unitPrice),
+      customerId: r.customerId ?? '',
+      country: r.country!,
+      cancelled: r.cancelled === '1',
+    };
+  }
 }
 
 export function readRetailProducts(dir = retailDataDir): RetailProduct[] {
-  return readCsv(join(dir, productsFile)).map((r) => ({
+  const rows: Record<string, string>[] = parseSync(readFileSync(join(dir, productsFile)), {
+    columns: true,
+    skip_empty_lines: true,
+  });
+  return rows.map((r) => ({
     stockCode: r.stockCode!,
     description: r.description!,
     medianUnitPrice: Number(r.medianUnitPrice),

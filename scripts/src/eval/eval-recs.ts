@@ -1,0 +1,252 @@
+/**
+ * Offline evaluation of the recommenders on the Online Retail data (data/online-retail/):
+ *   npm run eval:recs                     the reported run (test split), writes bench/results/recs-eval.{json,svg}
+ *   npm run eval:recs -- --split validation   the tuning run (train to Oct 2011, test on October)
+ *   npm run eval:recs -- --only tfjs,als      a subset of methods
+ * Each method trains in its own child process so its peak memory is its own.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ownedItems, type WeightOptions } from '../../../functions/src/recommendations/interactions';
+import {
+  recommendTopK,
+  trainRecommender,
+  type TrainOptions,
+} from '../../../functions/src/recommendations/model';
+import { topKExcluding, type Ranked } from '../../../functions/src/recommendations/top-k';
+import { alsScores, trainAls, type AlsOptions } from './implicit-als';
+import { knnScores, trainItemKnn } from './item-knn';
+import { evaluate, type Metrics } from './metrics';
+import { renderPlot } from './plot';
+import { popularityScores } from './popularity';
+import { loadEvalData, splits, type EvalData } from './retail-split';
+
+const repoRoot = join(__dirname, '..', '..', '..');
+
+/** The tuned settings (chosen on the validation split; see bench/results/recs-eval-validation.json). */
+export const config = {
+  weights: { halfLifeDays: 120 } satisfies Partial<WeightOptions>,
+  itemKnn: { neighbours: 100 },
+  als: {
+    factors: 64,
+    iterations: 15,
+    regularization: 0.1,
+    alpha: 10,
+    cgSteps: 3,
+    seed: 42,
+  } satisfies AlsOptions,
+  tfjs: { dim: 64, epochs: 30, learningRate: 0.02, l2: 1e-4, seed: 42 } satisfies Partial<TrainOptions>,
+};
+
+const methods = ['popularity', 'item-knn', 'als', 'tfjs'] as const;
+type Method = (typeof methods)[number];
+
+export interface CurvePoint {
+  epoch: number;
+  loss?: number;
+  recall10: number;
+  ndcg10: number;
+  ms: number;
+}
+
+export interface MethodResult {
+  method: Method;
+  params: object;
+  metrics: Metrics;
+  trainSeconds: number;
+  /** Peak RSS of the method's process, and the part of it above what loading the data took. */
+  peakRssMB: number;
+  peakRssAboveDataMB: number;
+  backend?: string;
+  curve: CurvePoint[];
+}
+
+const mb = (kb: number) => Math.round(kb / 102.4) / 10;
+
+function rankAll(data: EvalData, score: (u: number, out: Float32Array) => Float32Array): Ranked[] {
+  const out = new Float32Array(data.train.items.length);
+  return Array.from(data.testUsers, (u) => topKExcluding(score(u, out), ownedItems(data.train, u), 20));
+}
+
+async function runMethod(
+  method: Method,
+  data: EvalData,
+): Promise<Omit<MethodResult, 'peakRssMB' | 'peakRssAboveDataMB'>> {
+  const m = data.train;
+  const started = Date.now();
+  if (method === 'popularity') {
+    const scores = popularityScores(m);
+    const trainSeconds = (Date.now() - started) / 1000;
+    return {
+      method,
+      params: {},
+      metrics: evaluate(
+        data,
+        rankAll(data, () => scores),
+      ),
+      trainSeconds,
+      curve: [],
+    };
+  }
+  if (method === 'item-knn') {
+    const knn = trainItemKnn(m, config.itemKnn.neighbours);
+    const trainSeconds = (Date.now() - started) / 1000;
+    const metrics = evaluate(
+      data,
+      rankAll(data, (u, out) => knnScores(knn, m, u, out)),
+    );
+    return { method, params: config.itemKnn, metrics, trainSeconds, curve: [] };
+  }
+  if (method === 'als') {
+    const curve: CurvePoint[] = [];
+    const model = trainAls(m, config.als, (epoch, model, ms) => {
+      const metrics = evaluate(
+        data,
+        rankAll(data, (u, out) => alsScores(model, u, m.items.length, out)),
+      );
+      curve.push({ epoch, recall10: metrics.recall10, ndcg10: metrics.ndcg10, ms });
+      console.log(
+        `als iteration ${epoch}/${config.als.iterations}: ${ms} ms, recall@10 ${metrics.recall10.toFixed(4)}`,
+      );
+    });
+    const metrics = evaluate(
+      data,
+      rankAll(data, (u, out) => alsScores(model, u, m.items.length, out)),
+    );
+    const trainSeconds = curve.reduce((s, p) => s + p.ms, 0) / 1000;
+    return { method, params: config.als, metrics, trainSeconds, curve };
+  }
+  const curve: CurvePoint[] = [];
+  const model = await trainRecommender(m, config.tfjs, {
+    onEpoch: async (report, snapshot) => {
+      const metrics = evaluate(data, await recommendTopK(snapshot(), m, 20, data.testUsers));
+      curve.push({
+        epoch: report.epoch,
+        loss: report.loss,
+        recall10: metrics.recall10,
+        ndcg10: metrics.ndcg10,
+        ms: report.ms,
+      });
+      console.log(
+        `tfjs epoch ${report.epoch}/${report.epochs}: loss ${report.loss.toFixed(4)}, ${report.ms} ms, ` +
+          `recall@10 ${metrics.recall10.toFixed(4)}`,
+      );
+    },
+  });
+  const metrics = evaluate(data, await recommendTopK(model, m, 20, data.testUsers));
+  const trainSeconds = curve.reduce((s, p) => s + p.ms, 0) / 1000;
+  return { method, params: config.tfjs, metrics, trainSeconds, curve, backend: model.backend };
+}
+
+async function child(method: Method, splitName: keyof typeof splits, resultFile: string): Promise<void> {
+  const data = await loadEvalData(splits[splitName], config.weights);
+  const dataRss = process.resourceUsage().maxRSS;
+  const result = await runMethod(method, data);
+  const peak = process.resourceUsage().maxRSS;
+  writeFileSync(
+    resultFile,
+    JSON.stringify({ ...result, peakRssMB: mb(peak), peakRssAboveDataMB: mb(peak - dataRss) }),
+  );
+}
+
+function runChild(method: Method, splitName: string, resultFile: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const args = [
+      ...process.execArgv,
+      __filename,
+      '--child',
+      method,
+      '--split',
+      splitName,
+      '--result',
+      resultFile,
+    ];
+    const proc = spawn(process.execPath, args, { stdio: 'inherit' });
+    proc.on('error', reject);
+    proc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${method} exited with ${code}`))));
+  });
+}
+
+function arg(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at < 0 ? undefined : process.argv[at + 1];
+}
+
+function table(results: MethodResult[]): string {
+  const rows = results.map((r) =>
+    [
+      r.method,
+      r.metrics.recall10.toFixed(4),
+      r.metrics.recall20.toFixed(4),
+      r.metrics.ndcg10.toFixed(4),
+      (r.metrics.coverage10 * 100).toFixed(1) + '%',
+      r.trainSeconds.toFixed(1),
+      r.peakRssMB.toFixed(0),
+      r.peakRssAboveDataMB.toFixed(0),
+    ].join(' | '),
+  );
+  return [
+    '| method | recall@10 | recall@20 | NDCG@10 | coverage@10 | train s | peak RSS MB | above data MB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r} |`),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const splitName = (arg('split') ?? 'test') as keyof typeof splits;
+  if (!(splitName in splits)) throw new Error(`--split must be one of ${Object.keys(splits).join(', ')}`);
+  const childMethod = arg('child') as Method | undefined;
+  if (childMethod) return child(childMethod, splitName, arg('result')!);
+
+  const only = arg('only')?.split(',') ?? [...methods];
+  const unknown = only.filter((m) => !methods.includes(m as Method));
+  if (unknown.length) throw new Error(`unknown methods ${unknown.join(', ')}; known: ${methods.join(', ')}`);
+  const started = Date.now();
+  const data = await loadEvalData(splits[splitName], config.weights);
+  const dir = join(tmpdir(), `hearth-eval-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const results: MethodResult[] = [];
+  try {
+    for (const method of methods.filter((m) => only.includes(m))) {
+      console.log(`--- ${method}`);
+      const file = join(dir, `${method}.json`);
+      await runChild(method, splitName, file);
+      results.push(JSON.parse(readFileSync(file, 'utf8')) as MethodResult);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const report = {
+    generatedBy: 'npm run eval:recs' + (splitName === 'test' ? '' : ` -- --split ${splitName}`),
+    data: 'data/online-retail/transactions.csv.gz (UCI Online Retail, CC BY 4.0, doi:10.24432/C5BW33)',
+    split: data.split,
+    protocol:
+      'train on interactions before trainEnd; test users = customers with training history who bought, in ' +
+      '[trainEnd, testEnd), items they had not bought before; lists exclude owned items; ' +
+      'recall@K = hits/min(K, relevant); NDCG@K binary; coverage = share of trained items in any top-10',
+    sizes: {
+      trainUsers: data.train.users.length,
+      trainItems: data.train.items.length,
+      trainPairs: data.train.cols.length,
+      trainEvents: data.trainEvents,
+      testUsers: data.testUsers.length,
+    },
+    weights: config.weights,
+    machine: { cpus: 'one core per method (single-threaded)', node: process.version },
+    totalSeconds: Math.round((Date.now() - started) / 100) / 10,
+    results,
+  };
+  const out = join(repoRoot, 'bench', 'results');
+  mkdirSync(out, { recursive: true });
+  const name = splitName === 'test' ? 'recs-eval' : `recs-eval-${splitName}`;
+  writeFileSync(join(out, `${name}.json`), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(join(out, `${name}.svg`), renderPlot(results, `${data.split.name} split`));
+  console.log(`\n${table(results)}\n\nwrote bench/results/${name}.json and .svg in ${report.totalSeconds} s`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
