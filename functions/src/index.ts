@@ -44,3 +44,13 @@ export const reconcileInventory = onSchedule('every 60 minutes', async () => {
     `reconciliation ${report.runId}: ${report.drift.length} drift found, ${open.length} left for a person`,
   );
 });
+
+// Customers: profiles, consent, export and erasure.
+import { getAuth } from 'firebase-admin/auth';
+import { customerCallables } from './customers/callables';
+
+const customers = customerCallables(() => ({ ...inventoryDeps(), auth: getAuth() }));
+export const ensureProfile = onCall(customers.ensureProfile);
+export const setConsent = onCall(customers.setConsent);
+export const exportMyData = onCall(customers.exportMyData);
+export const deleteMyData = onCall(customers.deleteMyData);
