@@ -40,6 +40,12 @@ export function valueOf(doc: StoredDocument, field: FieldRef): Value | undefined
 
 const isNull = (v: Value) => typeOrder(v) === TypeOrder.Null;
 
+/**
+ * Firestore's IN, ARRAY_CONTAINS and ARRAY_CONTAINS_ANY never match through a null or NaN operand
+ * (`in [null]` finds nothing, even where the field is null); IS_NULL and IS_NAN do that.
+ */
+const matchable = (v: Value) => !isNull(v) && !isNaNValue(v);
+
 interface FilterStats {
   notIn: number;
   notEqual: number;
@@ -128,6 +134,7 @@ function compileFieldFilter(raw: any, stats: FilterStats): { test: Predicate; di
       };
     }
     case 'ARRAY_CONTAINS':
+      if (!matchable(value)) return { test: () => false, disjunctions: 1 };
       return {
         test: (doc) => {
           const values = valueOf(doc, field)?.arrayValue?.values;
@@ -136,27 +143,29 @@ function compileFieldFilter(raw: any, stats: FilterStats): { test: Predicate; di
         disjunctions: 1,
       };
     case 'IN': {
-      const values = list();
-      checkDisjunctionValues(values, MAX_DISJUNCTIONS, op, field);
+      const listed = list();
+      checkDisjunctionValues(listed, MAX_DISJUNCTIONS, op, field);
       stats.inOrAny++;
+      const values = listed.filter(matchable);
       return {
         test: (doc) => {
           const other = valueOf(doc, field);
           return other !== undefined && values.some((v) => valuesEqual(other, v));
         },
-        disjunctions: values.length,
+        disjunctions: listed.length,
       };
     }
     case 'ARRAY_CONTAINS_ANY': {
-      const values = list();
-      checkDisjunctionValues(values, MAX_DISJUNCTIONS, op, field);
+      const listed = list();
+      checkDisjunctionValues(listed, MAX_DISJUNCTIONS, op, field);
       stats.inOrAny++;
+      const values = listed.filter(matchable);
       return {
         test: (doc) => {
           const elements = valueOf(doc, field)?.arrayValue?.values;
           return elements !== undefined && elements.some((e) => values.some((v) => valuesEqual(e, v)));
         },
-        disjunctions: values.length,
+        disjunctions: listed.length,
       };
     }
     case 'NOT_IN': {

@@ -73,7 +73,7 @@ test('each field operator', () => {
     ['NOT_EQUAL', int(1), ['false', 'nan', 'neg', 'zero', 'two', 'str', 'arr', 'arr2', 'map']],
     ['ARRAY_CONTAINS', dbl(1), ['arr']],
     ['ARRAY_CONTAINS', str('b'), []],
-    ['IN', arr(int(-5), str('a'), NULL), ['null', 'neg', 'str']],
+    ['IN', arr(int(-5), str('a'), NULL), ['neg', 'str']],
     ['ARRAY_CONTAINS_ANY', arr(str('a'), int(2)), ['arr', 'arr2']],
     ['NOT_IN', arr(int(1), str('a'), dbl(NaN)), ['false', 'neg', 'zero', 'two', 'arr', 'arr2', 'map']],
     ['NOT_IN', arr(int(1), NULL), []],
@@ -82,6 +82,24 @@ test('each field operator', () => {
     const got = run(MIXED, { where: where('v', op, value) }).map((id) => id.slice(2));
     assert.deepEqual(got.sort(), [...expected].sort(), `${op} ${JSON.stringify(value)}`);
   }
+});
+
+test('IN and the array operators never match through null or NaN operands', () => {
+  const docs = [
+    doc('c/null', { v: NULL }),
+    doc('c/nan', { v: dbl(NaN) }),
+    doc('c/arr', { v: arr(NULL, dbl(NaN)) }),
+  ];
+  for (const [op, value] of [
+    ['IN', arr(NULL, dbl(NaN))],
+    ['ARRAY_CONTAINS_ANY', arr(NULL, dbl(NaN))],
+    ['ARRAY_CONTAINS', NULL],
+    ['ARRAY_CONTAINS', dbl(NaN)],
+  ] as const) {
+    assert.deepEqual(run(docs, { where: where('v', op, value) }), [], op);
+  }
+  // NOT_IN does compare NaN (and a null in its list makes it match nothing).
+  assert.deepEqual(run(docs, { where: where('v', 'NOT_IN', arr(dbl(NaN))) }), ['c/arr']);
 });
 
 test('each unary operator', () => {
