@@ -271,6 +271,8 @@ export class Evaluator {
       const receiver = this.eval(callee.object, scope);
       const args = e.args.map((a) => this.eval(a, scope));
       if (receiver.t === 'null') return fail(`Null value error.`);
+      if (receiver.t === 'unknown' && callee.name === 'get' && args.length === 2)
+        return getOfUnknown(receiver, args[0]!, args[1]!);
       return callMethod(receiver, callee.name, args);
     }
     if (callee.kind !== 'ident') return fail('Only functions and methods can be called.');
@@ -323,6 +325,24 @@ export class Evaluator {
       this.depth--;
     }
   }
+}
+
+/** `data.get(key, default)` on a list query's document: known where the query pins the field. */
+function getOfUnknown(receiver: RVal & { t: 'unknown' }, key: RVal, fallback: RVal): RVal {
+  const names =
+    key.t === 'string'
+      ? [key.v]
+      : key.t === 'list'
+        ? key.v.map((k) => (k.t === 'string' ? k.v : undefined))
+        : [];
+  if (names.length === 0 || names.some((n) => n === undefined)) return UNKNOWN;
+  let v: RVal = receiver;
+  for (const name of names as string[]) {
+    if (v.t === 'unknown') v = memberOfUnknown(v, name);
+    else if (v.t === 'map') v = v.v.get(name) ?? fallback;
+    else return fallback;
+  }
+  return v;
 }
 
 function arithmetic(op: string, a: RVal, b: RVal): RVal {

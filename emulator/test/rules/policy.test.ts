@@ -39,6 +39,9 @@ service cloud.firestore {
     match /{path=**}/events/{eventId} {
       allow list: if resource.data.public == true;
     }
+    match /shelves/{id} {
+      allow list: if resource.data.get('owner', '') == request.auth.uid;
+    }
     match /counters/{id} {
       allow create: if true;
     }
@@ -192,6 +195,21 @@ describe('rules policy: list queries', () => {
     denied(products({ where: and(filter('price', 'LESS_THAN_OR_EQUAL', 100), eq('active', true)) }));
     denied(products({ where: and(filter('price', 'GREATER_THAN', 5), eq('active', true)) }));
     denied(products({ where: filter('price', 'LESS_THAN', 50) }));
+  });
+  it('reads pinned fields through map.get()', () => {
+    const shelves = (where?: object) => () =>
+      policy.checkList(
+        alice,
+        'p',
+        '(default)',
+        DB,
+        { from: [{ collectionId: 'shelves' }], where },
+        [],
+        store(),
+      );
+    shelves(eq('owner', 'alice'))();
+    denied(shelves(eq('owner', 'bob')));
+    denied(shelves());
   });
   it('proves membership from array-contains', () => {
     const teams = (where: object) => () =>
