@@ -81,6 +81,20 @@ export class Backend {
     }
   }
 
+  /** What the emulator holds and how much memory it uses, for benchmarks and debugging. */
+  stats() {
+    let documents = 0;
+    for (const db of this.databases.values()) documents += db.store.documentCount;
+    const memory = process.memoryUsage();
+    return {
+      databases: this.databases.size,
+      documents,
+      activeTransactions: this.transactions.activeCount,
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+    };
+  }
+
   close(): void {
     clearInterval(this.sweeper);
     this.reset();

@@ -1,6 +1,6 @@
 /**
  * The official emulator's REST control surface, served on the gRPC port (see front-door.ts):
- * clear a database, load rules, and a liveness answer. @firebase/rules-unit-testing and
+ * clear a database, load rules, a liveness answer, and memory/document statistics. @firebase/rules-unit-testing and
  * firebase-tools call these paths.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -34,6 +34,7 @@ export function restHandler(backend: Backend) {
     try {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://emulator').pathname);
       if (req.method === 'GET' && (path === '/' || path === '/health')) return reply(res, 200, 'Ok');
+      if (req.method === 'GET' && path === '/emulator/v1/stats') return reply(res, 200, backend.stats());
       const clear = CLEAR.exec(path);
       if (clear && req.method === 'DELETE') {
         backend.clearDatabase(parseDatabaseName(`projects/${clear[1]}/databases/${clear[2]}`));

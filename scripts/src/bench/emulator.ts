@@ -1,0 +1,310 @@
+/**
+ * Benchmarks the project's Firestore emulator through the real firebase-admin SDK, with the
+ * emulator in a child process (as developers run it) so its memory is measured alone. Writes
+ * bench/results/emulator.json: single-document writes/s, transactional increments/s on one hot
+ * document at 1, 8 and 64 concurrent clients (with aborts and retries), point reads/s, query
+ * latency over 10,000 documents, commit-to-onSnapshot latency with 1, 100 and 1,000 listeners,
+ * and the emulator's memory holding 100,000 documents. Runs in about two minutes.
+ *
+ * BENCH_SECONDS (default 3) sets the length of each throughput phase.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
+import { getFirestore, type Firestore } from 'firebase-admin/firestore';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const root = join(__dirname, '..', '..', '..');
+
+const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+function summary(latencies: number[]) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    p50Ms: round(percentile(sorted, 50), 2),
+    p99Ms: round(percentile(sorted, 99), 2),
+    samples: sorted.length,
+  };
+}
+
+async function startEmulator(): Promise<{ child: ChildProcess; host: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'emulator/src/cli.ts'), '--port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const host = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /ready on (\S+:\d+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+  return { child, host };
+}
+
+let appCount = 0;
+function adminDb(projectId: string): { app: App; db: Firestore } {
+  const app = initializeApp({ projectId }, `bench-${++appCount}`);
+  return { app, db: getFirestore(app) };
+}
+
+/** Runs `worker` on `concurrency` loops for SECONDS; returns operations per second and latencies. */
+async function throughput(concurrency: number, worker: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  const deadline = Date.now() + SECONDS * 1000;
+  let ops = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, c) => {
+      while (Date.now() < deadline) {
+        const t = performance.now();
+        await worker(c * 1_000_000 + ops);
+        latencies.push(performance.now() - t);
+        ops++;
+      }
+    }),
+  );
+  return { opsPerSecond: round(ops / ((Date.now() - started) / 1000)), ...summary(latencies) };
+}
+
+async function writes(db: Firestore) {
+  return throughput(16, (i) =>
+    db
+      .doc(`writes/d${i}`)
+      .set({ i, name: `item ${i}`, price: i % 100 })
+      .then(() => {}),
+  );
+}
+
+async function hotIncrements(db: Firestore, clients: number) {
+  const ref = db.doc(`hot/counter-${clients}`);
+  await ref.set({ n: 0 });
+  let attempts = 0;
+  let failures = 0;
+  const result = await throughput(clients, async () => {
+    try {
+      await db.runTransaction(async (tx) => {
+        attempts++;
+        const snap = await tx.get(ref);
+        tx.update(ref, { n: snap.get('n') + 1 });
+      });
+    } catch {
+      failures++;
+    }
+  });
+  const committed = (await ref.get()).get('n') as number;
+  return {
+    clients,
+    incrementsPerSecond: result.opsPerSecond,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    committed,
+    attempts,
+    retries: attempts - committed - failures,
+    failedTransactions: failures,
+    /** Every transaction that reported success is in the counter, and nothing else is. */
+    consistent: committed === result.samples - failures,
+  };
+}
+
+async function pointReads(db: Firestore) {
+  const batch = db.batch();
+  for (let i = 0; i < 500; i++) batch.set(db.doc(`reads/r${i}`), { i, name: `item ${i}` });
+  await batch.commit();
+  return throughput(16, (i) =>
+    db
+      .doc(`reads/r${i % 500}`)
+      .get()
+      .then(() => {}),
+  );
+}
+
+async function seed(db: Firestore, collection: string, count: number, make: (i: number) => object) {
+  for (let start = 0; start < count; start += 500) {
+    const batch = db.batch();
+    for (let i = start; i < Math.min(count, start + 500); i++)
+      batch.set(db.doc(`${collection}/d${i}`), make(i));
+    await batch.commit();
+  }
+}
+
+const product = (i: number) => ({
+  name: `Product ${i}`,
+  category: ['sofa', 'lamp', 'rug', 'table', 'chair'][i % 5],
+  room: ['living', 'bedroom', 'kitchen'][i % 3],
+  price: (i * 7919) % 1000,
+  tags: [`t${i % 7}`, `t${i % 11}`],
+  active: i % 10 !== 0,
+});
+
+async function queries(db: Firestore) {
+  await seed(db, 'catalog', 10_000, product);
+  const run = async (label: string, make: () => FirebaseFirestore.Query, times: number) => {
+    const latencies: number[] = [];
+    let size = 0;
+    for (let i = 0; i < times; i++) {
+      const t = performance.now();
+      size = (await make().get()).size;
+      latencies.push(performance.now() - t);
+    }
+    return { query: label, results: size, ...summary(latencies) };
+  };
+  const col = db.collection('catalog');
+  return [
+    await run(
+      "where category == 'lamp' orderBy price limit 20",
+      () => col.where('category', '==', 'lamp').orderBy('price').limit(20),
+      40,
+    ),
+    await run(
+      "where price >= 500 and room == 'kitchen', limit 100",
+      () => col.where('price', '>=', 500).where('room', '==', 'kitchen').limit(100),
+      40,
+    ),
+    await run(
+      "where tags array-contains 't3' (about 2,200 results)",
+      () => col.where('tags', 'array-contains', 't3'),
+      10,
+    ),
+    await countLatency(col),
+  ];
+}
+
+async function countLatency(col: FirebaseFirestore.CollectionReference) {
+  const latencies: number[] = [];
+  let count = 0;
+  for (let i = 0; i < 20; i++) {
+    const t = performance.now();
+    count = (await col.count().get()).data().count;
+    latencies.push(performance.now() - t);
+  }
+  return { query: 'count() over all 10,000', results: count, ...summary(latencies) };
+}
+
+/** Commit-to-callback latency of `listeners` query listeners, each on its own stream (admin SDK). */
+async function listenLatency(db: Firestore, listeners: number, commits: number) {
+  const col = db.collection(`live-${listeners}`);
+  await col.doc('seed').set({ k: 1, v: -1 });
+  const latencies: number[] = [];
+  let expected = -1;
+  let sentAt = 0;
+  let pending = 0;
+  let release: () => void = () => {};
+  let ready = 0;
+  let allReady!: () => void;
+  const readyPromise = new Promise<void>((resolve) => (allReady = resolve));
+  const unsubscribes = Array.from({ length: listeners }, () => {
+    let first = true;
+    return col.where('k', '==', 1).onSnapshot((snap) => {
+      if (first) {
+        first = false;
+        if (++ready === listeners) allReady();
+        return;
+      }
+      if (snap.docChanges().some((c) => c.doc.get('v') === expected)) {
+        latencies.push(performance.now() - sentAt);
+        if (--pending === 0) release();
+      }
+    });
+  });
+  await readyPromise;
+  for (let v = 0; v < commits; v++) {
+    expected = v;
+    pending = listeners;
+    const delivered = new Promise<void>((resolve) => (release = resolve));
+    sentAt = performance.now();
+    await col.doc('seed').set({ k: 1, v });
+    await delivered;
+  }
+  unsubscribes.forEach((u) => u());
+  return { listeners, commits, ...summary(latencies) };
+}
+
+async function memory(db: Firestore, host: string) {
+  const stats = async () =>
+    (await fetch(`http://${host}/emulator/v1/stats`)).json() as Promise<Record<string, number>>;
+  const before = await stats();
+  await seed(db, 'memory', 100_000, product);
+  const after = await stats();
+  const mb = (n: number) => round(n / 1024 / 1024);
+  return {
+    documents: 100_000,
+    rssMbBefore: mb(before.rssBytes!),
+    rssMbAfter: mb(after.rssBytes!),
+    heapUsedMbBefore: mb(before.heapUsedBytes!),
+    heapUsedMbAfter: mb(after.heapUsedBytes!),
+    bytesPerDocument: Math.round((after.heapUsedBytes! - before.heapUsedBytes!) / 100_000),
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const { child, host } = await startEmulator();
+  process.env.FIRESTORE_EMULATOR_HOST = host;
+  const { app, db } = adminDb(`bench-emulator-${Date.now()}`);
+  try {
+    await db.doc('warmup/x').set({ x: 1 });
+    console.log('writes...');
+    const singleWrites = await writes(db);
+    console.log('hot document transactions...');
+    const transactions = [];
+    for (const clients of [1, 8, 64]) transactions.push(await hotIncrements(db, clients));
+    console.log('point reads...');
+    const reads = await pointReads(db);
+    console.log('queries over 10,000 documents...');
+    const queryLatency = await queries(db);
+    console.log('listeners...');
+    const listen = [];
+    for (const [listeners, commits] of [
+      [1, 50],
+      [100, 20],
+      [1000, 10],
+    ] as const) {
+      listen.push(await listenLatency(db, listeners, commits));
+    }
+    console.log('memory with 100,000 documents...');
+    const mem = await memory(adminDb(`bench-memory-${Date.now()}`).db, host);
+    const result = {
+      benchmark: 'emulator',
+      date: new Date().toISOString(),
+      command: 'npm run bench -- emulator',
+      setup: {
+        client: 'firebase-admin (Node) in the bench process',
+        emulator: 'emulator/src/cli.ts in a child process',
+        phaseSeconds: SECONDS,
+        cpus: (await import('node:os')).cpus().length,
+      },
+      singleDocumentWrites: { concurrency: 16, ...singleWrites },
+      hotDocumentTransactions: transactions,
+      pointReads: { concurrency: 16, ...reads },
+      queryLatencyOver10000Docs: queryLatency,
+      commitToSnapshotLatency: listen,
+      memoryWith100000Docs: mem,
+      durationSeconds: round((Date.now() - started) / 1000),
+    };
+    mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+    writeFileSync(join(root, 'bench', 'results', 'emulator.json'), `${JSON.stringify(result, null, 2)}\n`);
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await db.terminate();
+    await deleteApp(app);
+    child.kill('SIGTERM');
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
