@@ -120,7 +120,7 @@ class Parser {
       if (v.kind !== 'string') this.fail(`rules_version must be a string such as '2'`, v);
       if (v.text !== '1' && v.text !== '2') this.fail(`unsupported rules_version '${v.text}'`, v);
       version = v.text;
-      this.expect(';');
+      if (!this.is('service')) this.expect(';');
     }
     const service = this.take();
     if (service.kind !== 'ident' || service.text !== 'service')
@@ -205,7 +205,8 @@ class Parser {
       this.expect('if');
       condition = this.expression();
     }
-    this.expect(';');
+    // The official compiler accepts a last statement without its semicolon.
+    if (!this.is('}')) this.expect(';');
     return { ...this.pos(kw), methods: [...methods], written, condition };
   }
 

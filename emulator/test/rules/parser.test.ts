@@ -107,13 +107,26 @@ describe('rules parser', () => {
     assert.ok(literal.kind === 'path' && 'text' in literal.segments[1]![0]!);
   });
 
+  it('accepts a last statement without its semicolon', () => {
+    const r = parseRules(
+      "rules_version = '2'\nservice cloud.firestore { match /a/{b} { allow read: if true } }",
+    );
+    assert.equal(r.matches[0]!.allows.length, 1);
+  });
+
   it('skips comments', () => {
     const r = parseRules(wrap('    // a comment\n    /* block\n comment */ match /a/{b} { allow read; }'));
     assert.equal(r.matches[0]!.matches[0]!.pathText, '/a/{b}');
   });
 
   const cases: [string, string, number, number, RegExp][] = [
-    ['missing semicolon', wrap('    match /a/{b} { allow read: if true }'), 4, 40, /expected ';'/],
+    [
+      'missing semicolon between statements',
+      wrap('    match /a/{b} { allow read: if true allow write; }'),
+      4,
+      40,
+      /expected ';'/,
+    ],
     ['unknown method', wrap('    match /a/{b} { allow erase: if true; }'), 4, 26, /unknown method 'erase'/],
     ['malformed wildcard', wrap('    match /a/{b=*} { allow read; }'), 4, 14, /malformed wildcard/],
     ['wildcard bound twice', wrap('    match /a/{b}/c/{b} { allow read; }'), 4, 20, /bound twice/],
