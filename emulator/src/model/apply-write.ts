@@ -37,14 +37,10 @@ function operationOf(write: Write): Operation {
 
 /** The full name of the document a write targets. */
 export function writeDocumentName(write: Write): string {
-  switch (operationOf(write)) {
-    case 'update':
-      return write.update.name;
-    case 'transform':
-      return write.transform.document;
-    default:
-      return write[operationOf(write)];
-  }
+  const op = operationOf(write);
+  if (op === 'update') return write.update.name;
+  if (op === 'transform') return write.transform.document;
+  return write[op];
 }
 
 function validateDocumentName(name: unknown): asserts name is string {
@@ -107,12 +103,8 @@ function parseTransforms(raw: any[] | undefined): Transform[] {
     }
     for (const kind of ['appendMissingElements', 'removeAllFromArray'] as const) {
       if (t[kind] == null) continue;
-      const elements: Value[] = (t[kind].values ?? []).map((e: Value) => {
-        if (e.arrayValue !== undefined)
-          throw invalidArgument(`Arrays cannot directly contain arrays (in ${where}).`);
-        return storableValue(e, where, 1);
-      });
-
+      const asArray = storableValue({ arrayValue: { values: t[kind].values ?? [] } }, where);
+      const elements = asArray.arrayValue!.values ?? [];
       const apply =
         kind === 'appendMissingElements'
           ? (current: Value | undefined) => {
