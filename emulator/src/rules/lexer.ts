@@ -63,18 +63,22 @@ const ESCAPES: Record<string, string> = {
 export class Lexer {
   pos = 0;
 
-  constructor(readonly source: string) {}
+  constructor(readonly source: string) {
+    for (let i = 0; i < source.length; i++) if (source[i] === '\n') this.lineStarts.push(i + 1);
+  }
+
+  /** Offsets where each line starts, for line and column of any offset by binary search. */
+  private readonly lineStarts: number[] = [0];
 
   lineColumn(offset: number): { line: number; column: number } {
-    let line = 1;
-    let lineStart = 0;
-    for (let i = 0; i < offset && i < this.source.length; i++) {
-      if (this.source[i] === '\n') {
-        line++;
-        lineStart = i + 1;
-      }
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
     }
-    return { line, column: offset - lineStart + 1 };
+    return { line: lo + 1, column: offset - this.lineStarts[lo]! + 1 };
   }
 
   error(message: string, offset: number): RulesSyntaxError {
