@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FieldPath, FieldValue, Timestamp } from 'firebase-admin/firestore';
+import { deleteDoc, doc, increment, setDoc, updateDoc, writeBatch } from 'firebase/firestore';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 
 const code = (n: number) => (error: unknown) => (error as { code?: number }).code === n;
@@ -142,6 +143,26 @@ describe('documents: create, read, update, delete', () => {
     await good;
     await assert.rejects(bad, code(5));
     assert.equal((await fs.adminDb.doc('bulk/ok').get()).get('v'), 1);
+  });
+
+  it('web SDK writes (through the Write stream) land, batched and single', async () => {
+    const web = fs.webDb();
+    await setDoc(doc(web, 'webw/a'), { n: 1, tags: ['x'] });
+    await updateDoc(doc(web, 'webw/a'), { n: increment(2), 'nested.field': true });
+    const batch = writeBatch(web);
+    batch.set(doc(web, 'webw/b'), { n: 10 });
+    batch.delete(doc(web, 'webw/gone'));
+    await batch.commit();
+    await setDoc(doc(web, 'webw/gone'), { n: 0 });
+    await deleteDoc(doc(web, 'webw/gone'));
+    assert.deepEqual((await fs.adminDb.doc('webw/a').get()).data(), {
+      n: 3,
+      tags: ['x'],
+      nested: { field: true },
+    });
+    assert.equal((await fs.adminDb.doc('webw/b').get()).get('n'), 10);
+    assert.equal((await fs.adminDb.doc('webw/gone').get()).exists, false);
+    await assert.rejects(updateDoc(doc(web, 'webw/missing'), { n: 1 }), (e: any) => e.code === 'not-found');
   });
 
   it('recursiveDelete removes a document with its subcollections', async () => {
