@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compareValues, typeOrder, valuesEqual, valuesIdentical } from '../../src/model/values';
+import {
+  compareValues,
+  microsFromTimestamp,
+  timestampFromMicros,
+  typeOrder,
+  valuesEqual,
+  valuesIdentical,
+} from '../../src/model/values';
 import { ORDERING_TABLE } from './ordering-table';
 
 const flat = ORDERING_TABLE.flatMap((group, g) => group.map((entry) => ({ ...entry, g })));
@@ -35,4 +42,12 @@ test('identity tells integers from doubles and -0 from 0, equality does not', ()
   assert.equal(valuesIdentical({ doubleValue: -0 }, { doubleValue: 0 }), false);
   assert.equal(valuesIdentical({ doubleValue: NaN }, { doubleValue: NaN }), true);
   assert.equal(valuesIdentical({ integerValue: 5 }, { integerValue: '5' }), true);
+});
+
+test('timestamps and microseconds convert both ways, before the epoch too', () => {
+  for (const micros of [0, 1, 999_999, 1_000_000, -1, -1_000_001, 1_700_000_000_123_456]) {
+    assert.equal(microsFromTimestamp(timestampFromMicros(micros)), micros);
+  }
+  assert.deepEqual(timestampFromMicros(-1), { seconds: '-1', nanos: 999_999_000 });
+  assert.equal(microsFromTimestamp({ seconds: '2', nanos: 1_999 }), 2_000_001);
 });
