@@ -80,8 +80,8 @@ export async function useEmulator(options: EmulatorOptions = {}): Promise<TestFi
   ];
 
   const adminApp = initializeAdminApp({ projectId }, `admin-${projectId}`);
+  // FIRESTORE_EMULATOR_HOST is set by now: the admin SDK connects there as owner, without credentials.
   const adminDb = getAdminFirestore(adminApp);
-  adminDb.settings({ host, ssl: false, preferRest: false });
   const webApps: FirebaseApp[] = [];
   const webDbs: WebFirestore[] = [];
 

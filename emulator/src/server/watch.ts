@@ -29,6 +29,8 @@ export class WatchTarget {
   readonly docs = new Map<string, Micros>();
   /** Queries with limit, offset or nearest-neighbour ranking depend on documents they do not hold. */
   readonly positional: boolean;
+  /** Identical targets (same parent and query) share one re-run per commit. */
+  readonly queryKey: string;
 
   constructor(
     readonly id: number,
@@ -38,6 +40,7 @@ export class WatchTarget {
     this.positional =
       spec.kind === 'query' &&
       (spec.query.limit != null || Number(spec.query.offset ?? 0) > 0 || spec.query.findNearest != null);
+    this.queryKey = spec.kind === 'query' ? JSON.stringify([spec.parent, spec.query]) : '';
   }
 
   /** The target's full result set at `at` (latest when omitted). */
@@ -65,8 +68,17 @@ export class WatchTarget {
   }
 
   /** Messages for a commit's changes to documents in this target's scope. */
-  onChanges(db: Database, changes: DocumentChange[], time: Micros): ListenResponse[] {
-    if (this.positional) return this.diff(this.results(db), (name) => db.store.get(name) !== null, time);
+  onChanges(
+    db: Database,
+    changes: DocumentChange[],
+    time: Micros,
+    rerun: Map<string, StoredDocument[]>,
+  ): ListenResponse[] {
+    if (this.positional) {
+      let results = rerun.get(this.queryKey);
+      if (!results) rerun.set(this.queryKey, (results = this.results(db)));
+      return this.diff(results, (name) => db.store.get(name) !== null, time);
+    }
     const out: ListenResponse[] = [];
     for (const { name, after } of changes) {
       if (after && this.matches(after)) out.push(this.changed(after));
@@ -129,7 +141,12 @@ export class WatchHub {
       // Kindless queries (every collection below a parent) are indexed under the empty id.
       note(this.byGroup.get(''), change);
     }
-    deliver(affected.keys(), (target) => target.onChanges(this.db, affected.get(target)!, time), time);
+    const rerun = new Map<string, StoredDocument[]>();
+    this.deliver(
+      affected.keys(),
+      (target) => target.onChanges(this.db, affected.get(target)!, time, rerun),
+      time,
+    );
   }
 
   /** Every document is about to vanish (data cleared): tell each target what it loses. */
@@ -138,13 +155,50 @@ export class WatchHub {
     for (const index of [this.byDocument, this.byCollection, this.byGroup]) {
       for (const set of index.values()) for (const target of set) targets.add(target);
     }
-    deliver(targets, (target) => target.diff([], () => false, time), time);
+    this.deliver(targets, (target) => target.diff([], () => false, time), time);
   }
 
   closeAll(): void {
     this.byDocument.clear();
     this.byCollection.clear();
     this.byGroup.clear();
+  }
+
+  /**
+   * Sends each sink the messages of its targets, in one batch closed by one global snapshot. A
+   * target whose update fails (an emulator bug) is dropped with an INTERNAL cause; the commit that
+   * triggered it has already happened and must not fail.
+   */
+  private deliver(
+    targets: Iterable<WatchTarget>,
+    compute: (target: WatchTarget) => ListenResponse[],
+    time: Micros,
+  ): void {
+    const perSink = new Map<TargetSink, ListenResponse[]>();
+    for (const target of targets) {
+      let responses: ListenResponse[];
+      try {
+        responses = compute(target);
+      } catch (error) {
+        console.error('[firestore-emulator] internal error in a Listen target:', error);
+        this.remove(target);
+        const message = `Internal error in the Firestore emulator: ${error instanceof Error ? error.message : error}`;
+        responses = [
+          {
+            targetChange: {
+              targetChangeType: 'REMOVE',
+              targetIds: [target.id],
+              cause: { code: 13, message },
+            },
+          },
+        ];
+      }
+      if (responses.length === 0) continue;
+      let list = perSink.get(target.sink);
+      if (!list) perSink.set(target.sink, (list = []));
+      list.push(...responses);
+    }
+    for (const [sink, responses] of perSink) sink.send(responses, time);
   }
 
   private keys(target: WatchTarget): Array<[Map<string, Set<WatchTarget>>, string]> {
@@ -155,23 +209,6 @@ export class WatchHub {
     if (!from.allDescendants) return [[this.byCollection, `${spec.parent}/${collectionId}`]];
     return [[this.byGroup, collectionId]];
   }
-}
-
-/** Sends each sink the messages of its targets, in one batch closed by one global snapshot. */
-function deliver(
-  targets: Iterable<WatchTarget>,
-  compute: (target: WatchTarget) => ListenResponse[],
-  time: Micros,
-): void {
-  const perSink = new Map<TargetSink, ListenResponse[]>();
-  for (const target of targets) {
-    const responses = compute(target);
-    if (responses.length === 0) continue;
-    let list = perSink.get(target.sink);
-    if (!list) perSink.set(target.sink, (list = []));
-    list.push(...responses);
-  }
-  for (const [sink, responses] of perSink) sink.send(responses, time);
 }
 
 function addTo(index: Map<string, Set<WatchTarget>>, key: string, target: WatchTarget): void {
