@@ -1,6 +1,5 @@
 import type { Fields, StoredDocument, Value } from '../model/types';
-import { resourceValue } from './stdlib';
-import { int, list, NULL, type RVal } from './values';
+import { int, list, map, NULL, str, type RVal } from './values';
 
 /**
  * `projects/p/databases/d/documents/a/b` -> the rules path `/databases/d/documents/a/b` as segments.
@@ -49,7 +48,12 @@ export function fieldsValue(fields: Fields): RVal & { t: 'map' } {
 /** `resource` for a stored document, or null when it does not exist. */
 export function documentResource(doc: StoredDocument | null): RVal {
   if (!doc) return NULL;
-  return resourceValue(rulesPathOf(doc.name), fieldsValue(doc.fields).v);
+  const path = rulesPathOf(doc.name);
+  return map([
+    ['data', fieldsValue(doc.fields)],
+    ['id', str(path[path.length - 1] ?? '')],
+    ['__name__', { t: 'path', segments: path }],
+  ]);
 }
 
 /** A field path of a query (`a.b`, `` `x.y`.z ``) split into its names. */

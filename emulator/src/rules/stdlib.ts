@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { RulesEvalError } from './errors';
-import { bool, equals, int, list, map, setOf, show, str, typeName, UNKNOWN, type RVal } from './values';
+import { bool, equals, int, list, setOf, show, str, typeName, UNKNOWN, type RVal } from './values';
 
 /** The standard library of the rules language: methods on values and the namespaced functions. */
 
@@ -491,13 +491,4 @@ export function convert(name: string, args: RVal[]): RVal | undefined {
       break;
   }
   return fail(`Cannot convert ${typeName(v)} ${show(v)} to ${name}.`);
-}
-
-/** Builds the value of `resource`-like maps: data, id and __name__ of a document. */
-export function resourceValue(path: string[], data: Map<string, RVal>): RVal {
-  return map([
-    ['data', { t: 'map', v: data }],
-    ['id', str(path[path.length - 1] ?? '')],
-    ['__name__', { t: 'path', segments: path }],
-  ]);
 }
