@@ -55,12 +55,16 @@ function replay<Res>(record: unknown, requestHash: string): Res {
 /**
  * Runs `effect` at most once per (scope, uid, key) and returns the first answer to every call.
  * `effect` must do all its reads before its writes, and must not write `undefined` into its result.
+ * `precheck` may refuse the call before any transaction (say, from a consistent read showing no
+ * stock); its refusal stands unless the call has meanwhile succeeded under the same key. It may
+ * return a function called once the call is settled, told whether this call's effect committed.
  */
 export async function once<Req, Res extends Record<string, unknown>>(
   deps: Deps,
   call: Call<Req>,
   what: string,
   effect: (tx: Tx, opId: string, attempt: number) => Promise<Res>,
+  precheck?: () => Promise<((settledByThisCall: boolean) => void) | void>,
 ): Promise<Res> {
   const opId = operationId(call.scope, call.uid, call.key);
   const ref = idempotencyRef(deps.db, `${call.scope}-${opId}`);
@@ -70,21 +74,43 @@ export async function once<Req, Res extends Record<string, unknown>>(
   const seen = await ref.get();
   countReads(deps, 1);
   if (seen.exists) return replay<Res>(seen.data(), requestHash);
+  let release: ((settledByThisCall: boolean) => void) | void = undefined;
+  let effectCommitted = false;
+  if (precheck) {
+    try {
+      release = await precheck();
+    } catch (err) {
+      const again = await ref.get();
+      countReads(deps, 1);
+      if (again.exists) return replay<Res>(again.data(), requestHash);
+      throw err;
+    }
+  }
 
-  return runInTransaction(deps, what, async (tx, attempt) => {
-    const prior = await tx.get(ref);
-    if (prior.exists) return replay<Res>(prior.data(), requestHash);
-    const result = await effect(tx, opId, attempt);
-    const now = deps.clock.now().getTime();
-    const record: IdempotencyRecord = {
-      scope: call.scope,
-      uid: call.uid,
-      requestHash,
-      result,
-      createdAt: Timestamp.fromMillis(now),
-      expireAt: Timestamp.fromMillis(now + KEEP_RECORDS_MS),
-    };
-    tx.create(ref, record);
-    return result;
-  });
+  try {
+    const answer = await runInTransaction(deps, what, async (tx, attempt) => {
+      effectCommitted = false;
+      const prior = await tx.get(ref);
+      if (prior.exists) return replay<Res>(prior.data(), requestHash);
+      const result = await effect(tx, opId, attempt);
+      const now = deps.clock.now().getTime();
+      const record: IdempotencyRecord = {
+        scope: call.scope,
+        uid: call.uid,
+        requestHash,
+        result,
+        createdAt: Timestamp.fromMillis(now),
+        expireAt: Timestamp.fromMillis(now + KEEP_RECORDS_MS),
+      };
+      tx.create(ref, record);
+      effectCommitted = true;
+      return result;
+    });
+    return answer;
+  } catch (err) {
+    effectCommitted = false;
+    throw err;
+  } finally {
+    release?.(effectCommitted);
+  }
 }

@@ -18,6 +18,7 @@ import { runInTransaction } from './transaction';
 export async function refreshAvailability(deps: Deps, sku: string, rewrite = false): Promise<boolean> {
   const snap = await shardsOf(deps.db, sku).get();
   countReads(deps, Math.max(1, snap.size));
+  if (snap.empty && !rewrite) return false;
   const sums = new Map<string, { onHand: number; reserved: number }>();
   for (const d of snap.docs) {
     const s = ShardDoc.parse(d.data());

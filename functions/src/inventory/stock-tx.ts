@@ -123,22 +123,25 @@ export class StockTx {
     return id;
   }
 
-  /** Writes every changed counter and the ledger entries; call once, after all reads. */
-  write(): void {
+  /** Writes every changed counter and the ledger entries; call once, after all reads. Returns what it wrote. */
+  write(): { docs: InventoryDoc[]; shards: ShardDoc[] } {
     const now = this.deps.clock.now();
+    const written = { docs: [] as InventoryDoc[], shards: [] as ShardDoc[] };
     for (const sku of this.dirtyDocs) {
-      this.tx.set(inventoryRef(this.deps.db, sku), withTotals(this.inventory(sku), now));
+      const doc = withTotals(this.inventory(sku), now);
+      this.tx.set(inventoryRef(this.deps.db, sku), doc);
+      written.docs.push(doc);
     }
     for (const key of this.dirtyShards) {
-      const doc = this.shards.get(key)!;
-      this.tx.set(shardRef(this.deps.db, doc.sku, doc.locationId, doc.index), {
-        ...doc,
-        version: doc.version + 1,
-      });
+      const cur = this.shards.get(key)!;
+      const doc = { ...cur, version: cur.version + 1 };
+      this.tx.set(shardRef(this.deps.db, doc.sku, doc.locationId, doc.index), doc);
+      written.shards.push(doc);
     }
     this.entries.forEach((entry, i) =>
       this.tx.create(ledgerCol(this.deps.db).doc(`${this.ctx.opId}-${i}`), entry),
     );
+    return written;
   }
 
   private locationCell(sku: string, locationId: string, anyField = false) {
