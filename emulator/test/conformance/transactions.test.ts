@@ -72,6 +72,26 @@ describe('transactions', () => {
     assert.ok(attempts >= 3, `expected a retry, saw ${attempts} attempts`);
   });
 
+  it('transactions over overlapping documents in random orders all commit, exactly once each', async () => {
+    const refs = Array.from({ length: 5 }, (_, i) => fs.adminDb.doc(`carts/sku${i}`));
+    await Promise.all(refs.map((r) => r.set({ n: 0 })));
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const picks = Array.from({ length: 40 }, () => [...refs].sort(() => random() - 0.5).slice(0, 3));
+    await Promise.all(
+      picks.map((pick) =>
+        fs.adminDb.runTransaction(async (tx) => {
+          const snaps = [];
+          // One read at a time, in the pick's own order: the interleavings that deadlock.
+          for (const ref of pick) snaps.push(await tx.get(ref));
+          snaps.forEach((snap, i) => tx.update(pick[i]!, { n: snap.get('n') + 1 }));
+        }),
+      ),
+    );
+    const total = (await Promise.all(refs.map((r) => r.get()))).reduce((n, s) => n + s.get('n'), 0);
+    assert.equal(total, 120);
+  });
+
   it('a commit whose optimistic precondition no longer holds gets FAILED_PRECONDITION and writes nothing', async () => {
     const ref = fs.adminDb.doc('optimistic/doc');
     const first = await ref.set({ v: 1 });
