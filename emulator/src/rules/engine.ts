@@ -130,7 +130,8 @@ export class CompiledRules {
         );
       } catch (err) {
         if (!(err instanceof RulesEvalError)) throw err;
-        reasons.push(`${err.message} ${where}`);
+        const at = err.line === undefined ? '' : ` (evaluation error at L${err.line}:${err.column})`;
+        reasons.push(`${err.message}${at} ${where}`);
       }
     }
     return { allowed: false, reason: reasons.join(', ') };

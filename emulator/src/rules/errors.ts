@@ -15,6 +15,10 @@ export class RulesSyntaxError extends Error {
  * may absorb; anywhere else it makes the allow statement fail.
  */
 export class RulesEvalError extends Error {
+  /** Where in the rules source the failing expression starts, once known. */
+  line?: number;
+  column?: number;
+
   constructor(message: string) {
     super(message);
     this.name = 'RulesEvalError';

@@ -63,6 +63,19 @@ export class Evaluator {
   }
 
   eval(e: Expr, scope: Scope): RVal {
+    try {
+      return this.evalNode(e, scope);
+    } catch (err) {
+      // The innermost expression that failed is where a developer should look.
+      if (err instanceof RulesEvalError && err.line === undefined) {
+        err.line = e.line;
+        err.column = e.column;
+      }
+      throw err;
+    }
+  }
+
+  private evalNode(e: Expr, scope: Scope): RVal {
     switch (e.kind) {
       case 'literal':
         return e.value;

@@ -116,7 +116,7 @@ describe('rules policy: single-document reads', () => {
   it('denies anonymous callers', () => void denied(get(anon)));
   it('reports evaluation errors by message', () => {
     const msg = denied(() => policy.checkGet(alice, 'p', '(default)', `${DB}/orders/none`, null, store()));
-    assert.match(msg, /Null value error\. for 'get' @ L6/);
+    assert.match(msg, /Null value error\. \(evaluation error at L6:35\) for 'get' @ L6/);
   });
   it('denies paths no rule matches', () => {
     const msg = denied(() => policy.checkGet(alice, 'p', '(default)', `${DB}/secrets/s`, null, store()));
