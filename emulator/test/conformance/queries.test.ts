@@ -136,6 +136,17 @@ describe('queries', () => {
     assert.equal(empty.data().mean, null);
   });
 
+  it('explain gives a plan, and with analyze the results and their count', async () => {
+    const plan = await items().where('cat', '==', 'A').explain();
+    assert.equal(plan.snapshot, null);
+    assert.ok(Array.isArray(plan.metrics.planSummary.indexesUsed));
+    const analyzed = await items().where('cat', '==', 'A').explain({ analyze: true });
+    assert.equal(analyzed.snapshot!.size, 3);
+    assert.equal(analyzed.metrics.executionStats!.resultsReturned, 3);
+    const counted = await items().count().explain({ analyze: true });
+    assert.equal(counted.snapshot!.data().count, 7);
+  });
+
   it('findNearest ranks vectors by distance, with a threshold and a distance field', async () => {
     const db = fs.adminDb;
     const vectors: Record<string, number[]> = { v1: [0, 0], v2: [1, 0], v3: [3, 4], v4: [-1, -1] };
