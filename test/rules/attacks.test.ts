@@ -54,6 +54,7 @@ rows('valid writes by the owner (the baseline the attacks vary)', () => [
   ['cartAdd event', true, () => addEvent(alice(), event({ kind: 'cartAdd' }))],
   ['profile: new display name', true, () => updateProfile(alice(), { displayName: 'Alice Smith' })],
   ['profile: region cleared', true, () => updateProfile(alice(), { region: null })],
+  ['profile: only updatedAt touched', true, () => updateProfile(alice(), {})],
   [
     'profile: preferences',
     true,
@@ -248,6 +249,12 @@ rows('type confusion', () => [
       updateProfile(alice(), { preferences: { styles: [], rooms: [], budgetMinor: { min: 0.5, max: 10 } } }),
   ],
   ['region as a map', false, () => updateProfile(alice(), { region: { name: 'uk' } })],
+  [
+    'address line2 as a number',
+    false,
+    () => updateProfile(alice(), { addresses: [{ ...address, line2: 2 }] }),
+  ],
+  ['empty address label', false, () => updateProfile(alice(), { addresses: [{ ...address, label: '' }] })],
 ]);
 
 rows('server-owned fields and timestamps', () => [
