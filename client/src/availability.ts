@@ -1,0 +1,190 @@
+/**
+ * Live availability of SKUs, for product pages and carts. A hot SKU keeps part of its stock in
+ * shards, and its availability document only catches up with them off the hot path; so for those
+ * locations this sums the shards themselves, and what an app shows is exact as of each snapshot.
+ */
+import {
+  collection,
+  doc,
+  onSnapshot,
+  type DocumentData,
+  type Firestore,
+  type Unsubscribe,
+} from 'firebase/firestore';
+import type { InventoryDoc, ShardDoc, StockStatus } from '../../functions/src/api/inventory';
+import { stockStatus } from '../../functions/src/inventory/status';
+import { toHearthError, type HearthError } from './errors';
+import type { HearthClient } from './client';
+
+export interface LocationAvailability {
+  onHand: number;
+  reserved: number;
+  available: number;
+  incoming: number;
+}
+
+export interface Availability {
+  sku: string;
+  productId: string;
+  status: StockStatus;
+  available: number;
+  onHand: number;
+  reserved: number;
+  incoming: number;
+  locations: Record<string, LocationAvailability>;
+  /** Locations whose figures were summed from shards. */
+  shardedLocations: string[];
+  /** True while the figures come from the local cache, not yet confirmed by the server. */
+  fromCache: boolean;
+}
+
+type InventoryFields = Pick<
+  InventoryDoc,
+  'sku' | 'productId' | 'madeToOrder' | 'backorderable' | 'locations' | 'shards' | 'inTransit'
+>;
+type ShardFields = Pick<ShardDoc, 'locationId' | 'onHand' | 'reserved' | 'available'>;
+
+/** Availability from an inventory document and the shards of its sharded locations. */
+export function availabilityOf(inv: InventoryFields, shards: ShardFields[], fromCache = false): Availability {
+  const locations: Record<string, LocationAvailability> = {};
+  let safetyStock = 0;
+  for (const [id, loc] of Object.entries(inv.locations)) {
+    locations[id] = {
+      onHand: loc.onHand,
+      reserved: loc.reserved,
+      available: loc.available,
+      incoming: loc.incoming,
+    };
+    safetyStock += loc.safetyStock;
+  }
+  const shardedLocations = Object.keys(inv.shards ?? {});
+  for (const id of shardedLocations) {
+    const sum = { onHand: 0, reserved: 0, available: 0, incoming: locations[id]?.incoming ?? 0 };
+    for (const s of shards) {
+      if (s.locationId !== id) continue;
+      sum.onHand += s.onHand;
+      sum.reserved += s.reserved;
+      sum.available += s.available;
+    }
+    locations[id] = sum;
+  }
+  const total = { onHand: 0, reserved: 0, available: 0, incoming: 0 };
+  for (const l of Object.values(locations)) {
+    total.onHand += l.onHand;
+    total.reserved += l.reserved;
+    total.available += l.available;
+    total.incoming += l.incoming;
+  }
+  const status = stockStatus({
+    available: total.available,
+    safetyStock,
+    incoming: total.incoming,
+    inTransit: inv.inTransit,
+    madeToOrder: inv.madeToOrder,
+    backorderable: inv.backorderable,
+  });
+  return { sku: inv.sku, productId: inv.productId, status, ...total, locations, shardedLocations, fromCache };
+}
+
+/** Listens to one SKU: its availability document, and its shards while it has any. */
+function watchOne(
+  db: Firestore,
+  sku: string,
+  onChange: (a: Availability) => void,
+  onError: (e: HearthError) => void,
+): Unsubscribe {
+  let inv: InventoryFields | undefined;
+  let invFromCache = false;
+  let shards: ShardFields[] | undefined;
+  let shardsFromCache = false;
+  let stopShards: Unsubscribe | undefined;
+
+  const emit = () => {
+    if (!inv) return;
+    const sharded = Object.keys(inv.shards ?? {}).length > 0;
+    if (sharded && !shards) return; // wait for the first shard snapshot: never show a partial sum
+    onChange(availabilityOf(inv, sharded ? shards! : [], invFromCache || shardsFromCache));
+  };
+  const fail = (err: unknown) => onError(toHearthError(err));
+
+  const stopDoc = onSnapshot(
+    doc(db, 'inventory', sku),
+    { includeMetadataChanges: false },
+    (snap) => {
+      if (!snap.exists()) {
+        onError({ code: 'not-found', message: `No SKU '${sku}' is stocked`, kind: 'sku', id: sku });
+        return;
+      }
+      inv = snap.data() as InventoryFields & DocumentData;
+      invFromCache = snap.metadata.fromCache;
+      const sharded = Object.keys(inv.shards ?? {}).length > 0;
+      if (sharded && !stopShards) {
+        stopShards = onSnapshot(
+          collection(db, 'inventory', sku, 'shards'),
+          (qs) => {
+            shards = qs.docs.map((d) => d.data() as ShardFields);
+            shardsFromCache = qs.metadata.fromCache;
+            emit();
+          },
+          fail,
+        );
+      } else if (!sharded && stopShards) {
+        stopShards();
+        stopShards = undefined;
+        shards = undefined;
+      }
+      emit();
+    },
+    fail,
+  );
+  return () => {
+    stopDoc();
+    stopShards?.();
+  };
+}
+
+export interface WatchOptions {
+  onError?: (error: HearthError) => void;
+}
+
+/**
+ * Calls `onChange` with a SKU's availability now and on every change; for several SKUs, with all
+ * of them (once each has arrived) on every change of any. Returns the function that stops it.
+ */
+export function watchAvailability(
+  client: Pick<HearthClient, 'db'>,
+  sku: string,
+  onChange: (availability: Availability) => void,
+  opts?: WatchOptions,
+): Unsubscribe;
+export function watchAvailability(
+  client: Pick<HearthClient, 'db'>,
+  skus: string[],
+  onChange: (bySku: Record<string, Availability>) => void,
+  opts?: WatchOptions,
+): Unsubscribe;
+export function watchAvailability(
+  client: Pick<HearthClient, 'db'>,
+  skus: string | string[],
+  onChange: ((a: Availability) => void) | ((bySku: Record<string, Availability>) => void),
+  opts: WatchOptions = {},
+): Unsubscribe {
+  const onError = opts.onError ?? ((e: HearthError) => console.error(`watchAvailability: ${e.message}`));
+  if (typeof skus === 'string')
+    return watchOne(client.db, skus, onChange as (a: Availability) => void, onError);
+  const wanted = [...new Set(skus)];
+  const latest: Record<string, Availability> = {};
+  const stops = wanted.map((sku) =>
+    watchOne(
+      client.db,
+      sku,
+      (a) => {
+        latest[sku] = a;
+        if (wanted.every((s) => latest[s]))
+          (onChange as (b: Record<string, Availability>) => void)({ ...latest });
+      },
+      onError,
+    ),
+  );
+  return () => stops.forEach((stop) => stop());
+}

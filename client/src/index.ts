@@ -1,0 +1,20 @@
+/** Typed helpers for apps on the Firebase JS SDK: live availability, carts, events, privacy. */
+export { hearthClient, type HearthClient, type LocalStack } from './client';
+export { type HearthError, type HearthErrorCode, type Result, unwrap } from './errors';
+export { newIdempotencyKey } from './call';
+export {
+  watchAvailability,
+  availabilityOf,
+  type Availability,
+  type LocationAvailability,
+} from './availability';
+export {
+  reserve,
+  checkout,
+  release,
+  watchReservation,
+  type ReserveOptions,
+  type ReservationState,
+} from './reservations';
+export { trackEvents, type EventTracker, type TrackerOptions } from './events';
+export { ensureProfile, setConsent, exportMyData, deleteMyData } from './privacy';

@@ -1,0 +1,99 @@
+/** Carts: hold stock, turn the hold into an order, or let it go; and watch a hold live. */
+import { doc, onSnapshot, type Unsubscribe } from 'firebase/firestore';
+import { z } from 'zod';
+import type { ReservationDoc } from '../../functions/src/api/inventory';
+import {
+  CheckoutResponse,
+  ReleaseResponse,
+  ReservationRequest,
+  ReservationView,
+  ReserveStockRequest,
+} from '../../functions/src/api/inventory-callables';
+import { call, newIdempotencyKey } from './call';
+import type { HearthClient } from './client';
+import { toHearthError, type HearthError, type Result } from './errors';
+
+type CartLine = z.input<typeof ReserveStockRequest>['lines'][number];
+
+export interface ReserveOptions {
+  /** Shipping region: locations there are preferred. */
+  region?: string;
+  /** May one line be served from several locations (several deliveries)? */
+  allowSplit?: boolean;
+  /** Send the key of a failed attempt to retry it safely; a new one is made otherwise. */
+  idempotencyKey?: string;
+}
+
+/** Holds stock for a cart, all lines or none; `out-of-stock` says which SKU and how many are left. */
+export function reserve(
+  client: Pick<HearthClient, 'functions'>,
+  lines: CartLine[],
+  opts: ReserveOptions = {},
+): Promise<Result<ReservationView>> {
+  const { idempotencyKey = newIdempotencyKey(), ...rest } = opts;
+  return call(client, 'reserveStock', ReserveStockRequest, ReservationView, {
+    idempotencyKey,
+    lines,
+    ...rest,
+  });
+}
+
+/** Turns a held reservation into an order; an expired or closed one gives `failed-precondition`. */
+export function checkout(
+  client: Pick<HearthClient, 'functions'>,
+  reservationId: string,
+  idempotencyKey = newIdempotencyKey(),
+): Promise<Result<CheckoutResponse>> {
+  return call(client, 'checkout', ReservationRequest, CheckoutResponse, { idempotencyKey, reservationId });
+}
+
+export function release(
+  client: Pick<HearthClient, 'functions'>,
+  reservationId: string,
+  idempotencyKey = newIdempotencyKey(),
+): Promise<Result<ReleaseResponse>> {
+  return call(client, 'releaseReservation', ReservationRequest, ReleaseResponse, {
+    idempotencyKey,
+    reservationId,
+  });
+}
+
+export interface ReservationState {
+  id: string;
+  status: ReservationDoc['status'];
+  expiresAt: Date;
+  orderId: string | null;
+  lines: ReservationDoc['lines'];
+}
+
+/** The reservation as it changes (held, then checked out, released or expired). */
+export function watchReservation(
+  client: Pick<HearthClient, 'db'>,
+  reservationId: string,
+  onChange: (r: ReservationState) => void,
+  onError: (e: HearthError) => void = (e) => console.error(`watchReservation: ${e.message}`),
+): Unsubscribe {
+  return onSnapshot(
+    doc(client.db, 'reservations', reservationId),
+    (snap) => {
+      if (!snap.exists()) {
+        onError({
+          code: 'not-found',
+          message: `No reservation '${reservationId}'`,
+          kind: 'reservation',
+          id: reservationId,
+        });
+        return;
+      }
+      const r = snap.data() as ReservationDoc;
+      onChange({
+        id: snap.id,
+        status: r.status,
+        expiresAt: new Date(r.expiresAt.toMillis()),
+        orderId: r.orderId,
+        lines: r.lines,
+      });
+    },
+    (err) => onError(toHearthError(err)),
+  );
+}
