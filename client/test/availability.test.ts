@@ -53,7 +53,11 @@ function recorder<T>() {
     seen,
     push(v: T) {
       seen.push(v);
-      for (const w of [...waiters]) if (w.test(v)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(v));
+      for (const w of [...waiters]) {
+        if (!w.test(v)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(v);
+      }
     },
     next(test: (v: T) => boolean): Promise<T> {
       const hit = seen.find(test);
