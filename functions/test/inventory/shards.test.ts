@@ -1,0 +1,99 @@
+/** Raising a hot SKU's shard count while a sale goes on: no unit lost or made up. */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
+import type { Deps } from '../../src/inventory/deps';
+import { AvailabilityRefresher } from '../../src/inventory/refresh';
+import { releaseReservation } from '../../src/inventory/release';
+import { reserveStock } from '../../src/inventory/reserve';
+import { setShardCount } from '../../src/inventory/shards';
+import { assertInvariants } from './support/invariants';
+import { FakeClock, key, SEED_STAFF, seedStore } from './support/store';
+
+async function buyers(deps: Deps, sku: string, n: number) {
+  const results = await Promise.allSettled(
+    Array.from({ length: n }, (_, i) =>
+      reserveStock(
+        deps,
+        { uid: `b${i}` },
+        { idempotencyKey: key(), lines: [{ sku, qty: 1 }], allowSplit: false },
+      ),
+    ),
+  );
+  const codes: Record<string, number> = {};
+  for (const r of results) {
+    const code = r.status === 'fulfilled' ? 'ok' : String((r.reason as { code?: string }).code ?? r.reason);
+    codes[code] = (codes[code] ?? 0) + 1;
+  }
+  return codes;
+}
+
+describe('raising shard counts live', () => {
+  let fs: TestFirestore;
+  let deps: Deps;
+  let refresher: AvailabilityRefresher;
+  before(async () => {
+    fs = await useEmulator();
+  });
+  after(() => fs.stop());
+  beforeEach(async () => {
+    await fs.clear();
+    const base = { db: fs.adminDb, clock: new FakeClock() };
+    refresher = new AvailabilityRefresher(base);
+    deps = { ...base, refresher };
+  });
+
+  test('4 -> 16 shards in the middle of a sale', async () => {
+    await seedStore(deps, [{ sku: 'pendant', stock: { 'wh-north': 300 }, shards: { 'wh-north': 4 } }]);
+    const [codes] = await Promise.all([
+      buyers(deps, 'pendant', 400),
+      setShardCount(deps, SEED_STAFF, {
+        idempotencyKey: key(),
+        sku: 'pendant',
+        locationId: 'wh-north',
+        count: 16,
+      }),
+    ]);
+    assert.deepEqual(codes, { ok: 300, 'resource-exhausted': 100 });
+    assert.equal((await fs.adminDb.collection('inventory/pendant/shards').get()).size, 16);
+    await refresher.idle();
+    await assertInvariants(fs.adminDb, { aggregates: true });
+  });
+
+  test('an unsharded location becomes sharded under load, with holds taken before', async () => {
+    await seedStore(deps, [{ sku: 'vase', stock: { 'store-bath': 100 } }]);
+    const early = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        reserveStock(
+          deps,
+          { uid: `early${i}` },
+          { idempotencyKey: key(), lines: [{ sku: 'vase', qty: 1 }], allowSplit: false },
+        ),
+      ),
+    );
+    const [codes] = await Promise.all([
+      buyers(deps, 'vase', 150),
+      setShardCount(deps, SEED_STAFF, {
+        idempotencyKey: key(),
+        sku: 'vase',
+        locationId: 'store-bath',
+        count: 8,
+      }),
+    ]);
+    assert.deepEqual(codes, { ok: 90, 'resource-exhausted': 60 });
+    // Holds from before sharding go back where sharding put them.
+    await Promise.all(
+      early.map((r, i) =>
+        releaseReservation(
+          deps,
+          { uid: `early${i}`, staff: false },
+          { idempotencyKey: key(), reservationId: r.reservationId },
+        ),
+      ),
+    );
+    await refresher.idle();
+    await assertInvariants(fs.adminDb, { aggregates: true });
+    const vase = (await fs.adminDb.doc('inventory/vase').get()).data()!;
+    assert.deepEqual([vase.onHand, vase.reserved, vase.available], [100, 90, 10]);
+  });
+});
