@@ -3,7 +3,8 @@ import type { Auth } from 'firebase-admin/auth';
 import type { Deps } from '../inventory/deps';
 
 export interface CustomerDeps extends Deps {
-  auth: Auth;
+  /** The sign-in accounts: read for the export, deleted on erasure. */
+  auth: Pick<Auth, 'getUser' | 'deleteUser'>;
 }
 
 /** Who is calling, as the callable's auth token says. */
