@@ -1,7 +1,7 @@
 /**
  * The one choke point every read, query, listen and write passes through before data leaves or
- * enters the store. The default policy allows everything, as the official emulator does without
- * rules. The rules evaluator (emulator/src/rules) plugs in through `RulesCompiler`: it turns a
+ * enters the store. Until rules are loaded everything is allowed, as the official emulator does
+ * without rules. The rules evaluator (emulator/src/rules) plugs in through `RulesCompiler`: it turns a
  * rules source into an `AccessPolicy` (or issues), and `AccessRegistry` keeps one per project.
  *
  * A policy denies by throwing (normally `permissionDenied(...)` from errors.ts). Readers are
@@ -76,20 +76,10 @@ export class AccessRegistry {
   private readonly policies = new Map<string, AccessPolicy>();
   private everyProject: AccessPolicy = allowAll;
 
-  constructor(private readonly compile: RulesCompiler | null) {}
+  constructor(private readonly compile: RulesCompiler) {}
 
   /** Compiles and installs rules for one project, or for every project when `projectId` is null. */
   loadRules(projectId: string | null, source: string): { issues: RuleIssue[] } {
-    if (!this.compile) {
-      return {
-        issues: [
-          {
-            severity: 'WARNING',
-            description: 'This emulator has no rules engine: every request is allowed.',
-          },
-        ],
-      };
-    }
     const { policy, issues } = this.compile(source, projectId ?? '');
     if (policy && projectId !== null) this.policies.set(projectId, policy);
     else if (policy) this.everyProject = policy;

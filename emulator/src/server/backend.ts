@@ -19,7 +19,7 @@ export interface BackendOptions {
   lockWaitTimeoutMs: number;
   /** How long old document versions stay readable (read times, read-only transactions, resumes). */
   versionRetentionMs: number;
-  rulesCompiler: RulesCompiler | null;
+  rulesCompiler: RulesCompiler;
 }
 
 export class Database {

@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { invalidArgument, notFound, RpcError } from '../errors';
 import { runAggregations } from '../model/aggregate';
-import { compareUtf8 } from '../model/values';
-import type { StoredDocument, Write } from '../model/types';
+import type { Write } from '../model/types';
 import type { Caller } from './auth';
 import type { Backend } from './backend';
 import { callerOf, toStatus } from './calls';
 import { commit, MAX_WRITES_PER_COMMIT, targetNames, type CommitResult } from './commit';
 import { handleListen } from './listen';
+import { listCollectionIds, listDocuments } from './listing';
 import {
   parseDatabaseName,
   parseDocumentName,
@@ -128,22 +128,15 @@ export function firestoreService(backend: Backend): grpc.UntypedServiceImplement
     ListDocuments: unary(async (req: any, caller) => {
       const parent = parseParentName(req.parent);
       const db = backend.database(parent.db);
-      const view = openReadView(backend, db, req);
-      const collection = `${parent.name}/${req.collectionId ?? ''}`;
-      const at = view.at;
-      const found = new Map<string, StoredDocument | null>();
-      for (const doc of db.store.collection(collection, at)) found.set(doc.name, doc);
-      if (req.showMissing) {
-        for (const below of db.store.collectionsBelow(collection)) {
-          const name = `${collection}/${below.slice(collection.length + 1).split('/')[0]}`;
-          if (!found.has(name) && db.store.hasDocuments(below, at)) found.set(name, null);
-        }
-      }
-      const names = [...found.keys()].sort(compareUtf8);
-      const start = req.pageToken ? names.findIndex((n) => compareUtf8(n, req.pageToken) > 0) : 0;
-      const pageSize = req.pageSize > 0 ? req.pageSize : names.length;
-      const page = start < 0 ? [] : names.slice(start, start + pageSize);
-      const existing = page.map((n) => found.get(n)).filter((d): d is StoredDocument => !!d);
+      const at = openReadView(backend, db, req).at;
+      const collectionId: string = req.collectionId ?? '';
+      const page = listDocuments(db, `${parent.name}/${collectionId}`, {
+        at,
+        showMissing: !!req.showMissing,
+        pageToken: req.pageToken,
+        pageSize: req.pageSize ?? 0,
+      });
+      const existing = page.items.flatMap((e) => (e.doc ? [e.doc] : []));
       backend.access
         .policyFor(caller, db.ref.projectId)
         .checkList(
@@ -151,17 +144,15 @@ export function firestoreService(backend: Backend): grpc.UntypedServiceImplement
           db.ref.projectId,
           db.ref.databaseId,
           parent.name,
-          { from: [{ collectionId: req.collectionId ?? '' }] },
+          { from: [{ collectionId }] },
           existing,
           (name) => db.store.get(name, at),
         );
-      const more = start >= 0 && start + pageSize < names.length;
       return {
-        documents: page.map((name) => {
-          const doc = found.get(name);
-          return doc ? wireDocument(applyMask(doc, req.mask)) : { name };
-        }),
-        nextPageToken: more ? page[page.length - 1] : '',
+        documents: page.items.map((e) =>
+          e.doc ? wireDocument(applyMask(e.doc, req.mask)) : { name: e.name },
+        ),
+        nextPageToken: page.nextPageToken,
       };
     }),
 
@@ -265,18 +256,12 @@ export function firestoreService(backend: Backend): grpc.UntypedServiceImplement
     ListCollectionIds: unary(async (req: any) => {
       const parent = parseParentName(req.parent);
       const db = backend.database(parent.db);
-      const at = openReadView(backend, db, req).at;
-      const ids = new Set<string>();
-      for (const collection of db.store.collectionsBelow(parent.name)) {
-        const id = collection.slice(parent.name.length + 1).split('/')[0]!;
-        if (!ids.has(id) && db.store.hasDocuments(collection, at)) ids.add(id);
-      }
-      const sorted = [...ids]
-        .sort(compareUtf8)
-        .filter((id) => !req.pageToken || compareUtf8(id, req.pageToken) > 0);
-      const pageSize = req.pageSize > 0 ? req.pageSize : sorted.length;
-      const page = sorted.slice(0, pageSize);
-      return { collectionIds: page, nextPageToken: sorted.length > pageSize ? page[page.length - 1] : '' };
+      const page = listCollectionIds(db, parent.name, {
+        at: openReadView(backend, db, req).at,
+        pageToken: req.pageToken,
+        pageSize: req.pageSize ?? 0,
+      });
+      return { collectionIds: page.items, nextPageToken: page.nextPageToken };
     }),
 
     BatchWrite: unary(async (req: any, caller) => {

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { FieldPath, FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { deleteDoc, doc, increment, setDoc, updateDoc, writeBatch } from 'firebase/firestore';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
+import { databaseName, rawClient } from './raw-client';
 
 const code = (n: number) => (error: unknown) => (error as { code?: number }).code === n;
 
@@ -107,6 +108,33 @@ describe('documents: create, read, update, delete', () => {
     assert.deepEqual(subs, ['sub']);
     const roots = (await db.listCollections()).map((c) => c.id);
     assert.ok(roots.includes('tree') && roots.includes('crud'));
+  });
+
+  it('lists documents and collection ids a page at a time', async () => {
+    await Promise.all(['e', 'a', 'd', 'b', 'c'].map((id) => fs.adminDb.doc(`paged/${id}`).set({ id })));
+    await Promise.all(['x1', 'x2', 'x3'].map((id) => fs.adminDb.doc(`paged/a/${id}/doc`).set({ id })));
+    const raw = rawClient(fs.host);
+    const parent = `${databaseName(fs.projectId)}/documents`;
+    const [docs] = await raw.listDocuments(
+      { parent, collectionId: 'paged', pageSize: 2 },
+      { autoPaginate: true },
+    );
+    assert.deepEqual(
+      docs.map((d) => d.name!.split('/').pop()),
+      ['a', 'b', 'c', 'd', 'e'],
+    );
+    const [firstPage, , response] = await raw.listDocuments(
+      { parent, collectionId: 'paged', pageSize: 2 },
+      { autoPaginate: false },
+    );
+    assert.equal(firstPage.length, 2);
+    assert.ok(response?.nextPageToken);
+    const [ids] = await raw.listCollectionIds(
+      { parent: `${parent}/paged/a`, pageSize: 2 },
+      { autoPaginate: true },
+    );
+    assert.deepEqual(ids, ['x1', 'x2', 'x3']);
+    await raw.close();
   });
 
   it('rejects a document over 1 MiB with INVALID_ARGUMENT and accepts one just under', async () => {
