@@ -76,7 +76,7 @@ describe('inventory under contention', () => {
       skus.map((sku, i) => ({
         sku,
         stock: { 'wh-north': 6, 'wh-south': 6, 'store-bath': 3 },
-        shards: i === 0 ? { 'wh-north': 4 } : {},
+        shards: i === 0 ? { 'wh-north': 4 } : undefined,
       })),
     );
     const api = inventoryCallables(() => deps);
