@@ -1,8 +1,10 @@
 /** The deployed functions: wiring only. */
 import { initializeApp } from 'firebase-admin/app';
+import { getAuth } from 'firebase-admin/auth';
 import { getFirestore } from 'firebase-admin/firestore';
 import { onCall } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { customerCallables } from './customers/callables';
 import { inventoryCallables } from './inventory/callables';
 import { type Deps, systemClock } from './inventory/deps';
 import { reconcileInventory as reconcile } from './inventory/reconcile';
@@ -46,9 +48,6 @@ export const reconcileInventory = onSchedule('every 60 minutes', async () => {
 });
 
 // Customers: profiles, consent, export and erasure.
-import { getAuth } from 'firebase-admin/auth';
-import { customerCallables } from './customers/callables';
-
 const customers = customerCallables(() => ({ ...inventoryDeps(), auth: getAuth() }));
 export const ensureProfile = onCall(customers.ensureProfile);
 export const setConsent = onCall(customers.setConsent);
