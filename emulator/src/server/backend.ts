@@ -86,7 +86,9 @@ export class Backend {
     let documents = 0;
     for (const db of this.databases.values()) documents += db.store.documentCount;
     const memory = process.memoryUsage();
+    const cpu = process.cpuUsage();
     return {
+      cpuMicros: cpu.user + cpu.system,
       databases: this.databases.size,
       documents,
       activeTransactions: this.transactions.activeCount,

@@ -190,8 +190,15 @@ async function countLatency(col: FirebaseFirestore.CollectionReference) {
   return { query: 'count() over all 10,000', results: count, ...summary(latencies) };
 }
 
-/** Commit-to-callback latency of `listeners` query listeners, each on its own stream (admin SDK). */
-async function listenLatency(db: Firestore, listeners: number, commits: number) {
+async function emulatorStats(host: string): Promise<Record<string, number>> {
+  return (await fetch(`http://${host}/emulator/v1/stats`)).json() as Promise<Record<string, number>>;
+}
+
+/**
+ * Commit-to-callback latency of `listeners` query listeners, each on its own stream (admin SDK),
+ * and the emulator's own CPU time per commit (the fan-out cost, apart from the clients').
+ */
+async function listenLatency(db: Firestore, host: string, listeners: number, commits: number) {
   const col = db.collection(`live-${listeners}`);
   await col.doc('seed').set({ k: 1, v: -1 });
   const latencies: number[] = [];
@@ -217,6 +224,7 @@ async function listenLatency(db: Firestore, listeners: number, commits: number) 
     });
   });
   await readyPromise;
+  const cpuBefore = (await emulatorStats(host)).cpuMicros!;
   for (let v = 0; v < commits; v++) {
     expected = v;
     pending = listeners;
@@ -225,8 +233,12 @@ async function listenLatency(db: Firestore, listeners: number, commits: number) 
     await col.doc('seed').set({ k: 1, v });
     await delivered;
   }
+  const emulatorCpuMsPerCommit = round(
+    ((await emulatorStats(host)).cpuMicros! - cpuBefore) / 1000 / commits,
+    2,
+  );
   unsubscribes.forEach((u) => u());
-  return { listeners, commits, ...summary(latencies) };
+  return { listeners, commits, ...summary(latencies), emulatorCpuMsPerCommit };
 }
 
 async function memory(db: Firestore, host: string) {
@@ -234,7 +246,7 @@ async function memory(db: Firestore, host: string) {
     (await fetch(`http://${host}/emulator/v1/stats`)).json() as Promise<Record<string, number>>;
   const before = await stats();
   await seed(db, 'memory', 100_000, product);
-  const after = await stats();
+  const after = await emulatorStats(host);
   const mb = (n: number) => round(n / 1024 / 1024);
   return {
     documents: 100_000,
@@ -269,7 +281,7 @@ async function main(): Promise<void> {
       [100, 20],
       [1000, 10],
     ] as const) {
-      listen.push(await listenLatency(db, listeners, commits));
+      listen.push(await listenLatency(db, host, listeners, commits));
     }
     console.log('memory with 100,000 documents...');
     const mem = await memory(adminDb(`bench-memory-${Date.now()}`).db, host);
