@@ -156,7 +156,13 @@ export const ErrorDetails = {
     field: z.string(),
     issues: z.array(z.object({ field: z.string(), message: z.string() })),
   }),
-  'resource-exhausted': z.object({ sku: Sku, requested: Count, available: Count }),
+  'resource-exhausted': z.object({
+    sku: Sku,
+    requested: Count,
+    available: Count,
+    /** Present when more could be had by allowing a split delivery. */
+    availableIfSplit: Count.optional(),
+  }),
   'not-found': z.object({ kind: z.string(), id: z.string() }),
   'failed-precondition': z.object({ reason: z.string() }),
 };

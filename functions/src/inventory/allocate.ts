@@ -15,8 +15,11 @@ export interface Source {
 
 export type LineAllocation =
   | { ok: true; allocations: { locationId: string; qty: number }[] }
-  /** `available`: the most this customer could get under the policy (one location unless split). */
-  | { ok: false; available: number };
+  /**
+   * `available`: the most this customer could get under the policy (one location unless split);
+   * `total`: what all locations hold together (more than `available` only when split is refused).
+   */
+  | { ok: false; available: number; total: number };
 
 export function rankSources(sources: Source[], region: string | undefined): Source[] {
   const key = (s: Source) => [
@@ -42,9 +45,10 @@ export function allocateLine(
   const ranked = rankSources(sources, customer.region).filter((s) => s.available > 0);
   const whole = ranked.find((s) => s.available >= qty);
   if (whole) return { ok: true, allocations: [{ locationId: whole.location.id, qty }] };
-  if (!customer.allowSplit) return { ok: false, available: Math.max(0, ...ranked.map((s) => s.available)) };
   const total = ranked.reduce((sum, s) => sum + s.available, 0);
-  if (total < qty) return { ok: false, available: total };
+  if (!customer.allowSplit)
+    return { ok: false, available: Math.max(0, ...ranked.map((s) => s.available)), total };
+  if (total < qty) return { ok: false, available: total, total };
   const allocations: { locationId: string; qty: number }[] = [];
   let left = qty;
   for (const s of ranked) {

@@ -29,12 +29,17 @@ export const invalidField = (field: string, message: string) =>
 export const notFound = (kind: string, id: string) =>
   new InventoryError('not-found', `No ${kind} '${id}' exists`, { kind, id });
 
-export const outOfStock = (sku: string, requested: number, available: number) =>
-  new InventoryError(
+/** `total` is given when more could be had by allowing a split delivery. */
+export function outOfStock(sku: string, requested: number, available: number, total = available) {
+  const split = total > available ? ` from one location (${total} if the order may be split)` : '';
+  return new InventoryError(
     'resource-exhausted',
-    `Not enough stock of ${sku}: ${requested} requested, ${available} available`,
-    { sku, requested, available },
+    `Not enough stock of ${sku}: ${requested} requested, ${available} available${split}`,
+    total > available
+      ? { sku, requested, available, availableIfSplit: total }
+      : { sku, requested, available },
   );
+}
 
 export const precondition = (reason: string, message: string) =>
   new InventoryError('failed-precondition', message, { reason });

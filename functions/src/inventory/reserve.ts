@@ -76,7 +76,7 @@ export async function reserveStock(
         exact = true;
         return refuseIfShort(locations);
       }
-      throw outOfStock(line.sku, line.qty, plan.available);
+      throw outOfStock(line.sku, line.qty, plan.available, plan.total);
     }
   };
 
@@ -130,7 +130,7 @@ export async function reserveStock(
       const plan = allocateLine(line.qty, sources(deps, doc, locations, snapshot), req);
       if (!plan.ok) {
         if (lineIsHot && !exact) throw new Retry(`estimates for ${line.sku} fell short`);
-        throw outOfStock(line.sku, line.qty, plan.available);
+        throw outOfStock(line.sku, line.qty, plan.available, plan.total);
       }
       const allocations: Allocation[] = [];
       for (const { locationId, qty } of plan.allocations) {

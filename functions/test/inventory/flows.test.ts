@@ -93,7 +93,7 @@ describe('inventory flows', () => {
     const lines = [{ sku: 'sofa-oak', qty: 5 }];
     await assert.rejects(reserveStock(deps, alice, { idempotencyKey: key(), lines, allowSplit: false }), {
       code: 'resource-exhausted',
-      details: { sku: 'sofa-oak', requested: 5, available: 3 },
+      details: { sku: 'sofa-oak', requested: 5, available: 3, availableIfSplit: 6 },
     });
     const held = await reserveStock(deps, alice, {
       idempotencyKey: key(),

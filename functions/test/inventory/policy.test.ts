@@ -43,6 +43,7 @@ describe('allocation policy', () => {
     assert.deepEqual(allocateLine(12, sources, { region: 'north', allowSplit: false }), {
       ok: false,
       available: 10,
+      total: 15,
     });
     assert.deepEqual(allocateLine(12, sources, { region: 'north', allowSplit: true }), {
       ok: true,
@@ -52,7 +53,11 @@ describe('allocation policy', () => {
         { locationId: 'store', qty: 7 },
       ],
     });
-    assert.deepEqual(allocateLine(16, sources, { allowSplit: true }), { ok: false, available: 15 });
+    assert.deepEqual(allocateLine(16, sources, { allowSplit: true }), {
+      ok: false,
+      available: 15,
+      total: 15,
+    });
   });
 });
 
