@@ -8,7 +8,7 @@ import { customerCallables } from './customers/callables';
 import { inventoryCallables } from './inventory/callables';
 import { type Deps, systemClock } from './inventory/deps';
 import { reconcileInventory as reconcile } from './inventory/reconcile';
-import { AvailabilityRefresher } from './inventory/refresh';
+import { AvailabilityRefresher, refreshAllSharded } from './inventory/refresh';
 import { expireReservations as expireDue } from './inventory/release';
 
 let deps: Deps | undefined;
@@ -36,7 +36,8 @@ export const expireReservations = onSchedule('every 1 minutes', async () => {
   const d = inventoryDeps();
   const { expired } = await expireDue(d);
   await d.refresher?.idle();
-  console.log(`expired ${expired} reservations`);
+  const refreshed = await refreshAllSharded(d);
+  console.log(`expired ${expired} reservations; refreshed ${refreshed} hot SKUs' availability`);
 });
 
 export const reconcileInventory = onSchedule('every 60 minutes', async () => {

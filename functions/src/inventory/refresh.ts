@@ -50,6 +50,24 @@ export async function refreshAvailability(deps: Deps, sku: string, rewrite = fal
 }
 
 /**
+ * Refreshes every sharded SKU. The scheduled sweep runs it each minute, so an availability document
+ * is never more than about a minute behind its shards even when the instance that served a
+ * reservation was frozen before its own refresh ran.
+ */
+export async function refreshAllSharded(deps: Deps): Promise<number> {
+  const shards = await deps.db.collectionGroup('shards').select('sku').get();
+  countReads(deps, Math.max(1, shards.size));
+  const skus = new Set(
+    shards.docs
+      .filter((d) => d.ref.parent.parent?.parent.id === 'inventory')
+      .map((d) => String(d.get('sku'))),
+  );
+  let changed = 0;
+  for (const sku of skus) if (await refreshAvailability(deps, sku)) changed++;
+  return changed;
+}
+
+/**
  * Coalesces refresh requests per SKU: at most one refresh runs per SKU in this process, and any
  * number of requests that arrive meanwhile become a single follow-up. A flash sale thus writes the
  * availability document about as often as one refresh takes, not once per reservation.

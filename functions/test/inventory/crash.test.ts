@@ -9,6 +9,7 @@ import { useEmulator, type TestFirestore } from '../../../test/support/emulator'
 import { checkout } from '../../src/inventory/checkout';
 import type { Deps } from '../../src/inventory/deps';
 import { reconcileInventory } from '../../src/inventory/reconcile';
+import { refreshAllSharded } from '../../src/inventory/refresh';
 import { expireReservations, releaseReservation } from '../../src/inventory/release';
 import { HOLD_MS, reserveStock } from '../../src/inventory/reserve';
 import { setShardCount } from '../../src/inventory/shards';
@@ -155,6 +156,18 @@ describe('crashes between steps', () => {
     const cushion = (await fs.adminDb.doc('inventory/cushion').get()).data()!;
     assert.deepEqual([cushion.onHand, cushion.reserved, cushion.available], [38, 0, 38]);
     assert.deepEqual((await reconcileInventory(deps)).drift, []);
+  });
+
+  test('the minute sweep catches up the aggregate a frozen instance never refreshed', async () => {
+    await reserveStock(deps, hana, {
+      idempotencyKey: key(),
+      lines: [{ sku: 'cushion', qty: 7 }],
+      allowSplit: true,
+    });
+    assert.equal((await fs.adminDb.doc('inventory/cushion').get()).data()!.reserved, 0);
+    assert.equal(await refreshAllSharded(deps), 1);
+    await assertInvariants(fs.adminDb, { aggregates: true });
+    assert.equal(await refreshAllSharded(deps), 0, 'nothing left to catch up');
   });
 
   test('raising shards dies before rebalancing: nothing lost, the retry finishes it', async () => {
