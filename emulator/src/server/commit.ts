@@ -64,6 +64,8 @@ export async function commit(
     );
   }
   const tx = txId?.length ? backend.transactions.use(Buffer.from(txId), db.ref.name) : null;
+  // What a later use of the transaction is told: it ended here, one way or the other.
+  let ending = tx && aborted(`Transaction ${tx.id.toString()} failed to commit and has ended; retry it.`);
   try {
     if (tx?.mode === 'readOnly') {
       if (writes.length > 0) throw invalidArgument('A read-only transaction cannot write.');
@@ -75,19 +77,14 @@ export async function commit(
       await backend.locks.acquire(owner, names);
       if (tx?.ended) throw tx.ended;
       if (tx) checkQueries(db, tx);
-      return applyCommit(backend, db, caller, writes, names);
+      const result = applyCommit(backend, db, caller, writes, names);
+      if (tx) ending = invalidArgument(`Transaction ${tx.id.toString()} was already committed.`);
+      return result;
     } finally {
       if (!tx) backend.locks.releaseAll(owner);
     }
-  } catch (error) {
-    if (tx) backend.transactions.finish(tx, aborted(`Transaction ${tx.id.toString()} already ended.`));
-    throw error;
   } finally {
-    if (tx)
-      backend.transactions.finish(
-        tx,
-        invalidArgument(`Transaction ${tx.id.toString()} was already committed.`),
-      );
+    if (tx) backend.transactions.finish(tx, ending!);
   }
 }
 
