@@ -21,7 +21,7 @@ export type LineAllocation =
    */
   | { ok: false; available: number; total: number };
 
-export function rankSources(sources: Source[], region: string | undefined): Source[] {
+function rankSources(sources: Source[], region: string | undefined): Source[] {
   const key = (s: Source) => [
     s.location.priority,
     s.location.region === region ? 0 : 1,

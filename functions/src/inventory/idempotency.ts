@@ -63,7 +63,7 @@ export async function once<Req, Res extends Record<string, unknown>>(
   deps: Deps,
   call: Call<Req>,
   what: string,
-  effect: (tx: Tx, opId: string, attempt: number) => Promise<Res>,
+  effect: (tx: Tx, opId: string) => Promise<Res>,
   precheck?: () => Promise<((settledByThisCall: boolean) => void) | void>,
 ): Promise<Res> {
   const opId = operationId(call.scope, call.uid, call.key);
@@ -88,11 +88,11 @@ export async function once<Req, Res extends Record<string, unknown>>(
   }
 
   try {
-    const answer = await runInTransaction(deps, what, async (tx, attempt) => {
+    const answer = await runInTransaction(deps, what, async (tx) => {
       effectCommitted = false;
       const prior = await tx.get(ref);
       if (prior.exists) return replay<Res>(prior.data(), requestHash);
-      const result = await effect(tx, opId, attempt);
+      const result = await effect(tx, opId);
       const now = deps.clock.now().getTime();
       const record: IdempotencyRecord = {
         scope: call.scope,

@@ -260,7 +260,7 @@ async function takeFromShards(
   throw new Retry(`shards of ${sku} at ${locationId} held less than planned`);
 }
 
-export function toView(reservationId: string, r: ReservationDoc): ReservationView {
+function toView(reservationId: string, r: ReservationDoc): ReservationView {
   return {
     reservationId,
     status: r.status,

@@ -6,13 +6,7 @@
  * with short, jittered, growing pauses, within a bounded number of attempts and a time budget.
  * When the budget is spent the caller gets a clear `unavailable` error; nothing was written.
  */
-import type {
-  DocumentReference,
-  DocumentSnapshot,
-  Query,
-  QuerySnapshot,
-  Transaction,
-} from 'firebase-admin/firestore';
+import type { DocumentReference, DocumentSnapshot, Transaction } from 'firebase-admin/firestore';
 import type { Deps } from './deps';
 import { InventoryError } from './errors';
 
@@ -52,12 +46,6 @@ export class Tx {
     return new Map(snaps.map((s) => [s.ref.path, s]));
   }
 
-  async query(query: Query): Promise<QuerySnapshot> {
-    const snap = await this.raw.get(query);
-    this.count('reads', Math.max(1, snap.size));
-    return snap;
-  }
-
   create(ref: DocumentReference, data: Record<string, unknown>): void {
     this.count('writes', 1);
     this.raw.create(ref, data);
@@ -85,16 +73,12 @@ export function isContention(err: unknown): boolean {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function runInTransaction<T>(
-  deps: Deps,
-  what: string,
-  fn: (tx: Tx, attempt: number) => Promise<T>,
-): Promise<T> {
+export async function runInTransaction<T>(deps: Deps, what: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     if (deps.metrics) deps.metrics.attempts++;
     try {
-      return await deps.db.runTransaction((raw) => fn(new Tx(raw, deps), attempt), { maxAttempts: 1 });
+      return await deps.db.runTransaction((raw) => fn(new Tx(raw, deps)), { maxAttempts: 1 });
     } catch (err) {
       if (!(err instanceof Retry) && !isContention(err)) throw err;
       if (attempt >= MAX_ATTEMPTS || Date.now() - started > BUDGET_MS) {
