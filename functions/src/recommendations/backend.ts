@@ -35,7 +35,7 @@ async function choose(options: BackendOptions): Promise<BackendName> {
   const log = options.log ?? ((m: string) => console.log(m));
   if (!options.preferWasm && nativeAvailable()) {
     try {
-      require(nativePackage);
+      await import(nativePackage);
       if (await tf.setBackend('tensorflow')) {
         await tf.ready();
         log(`recommendations: TF.js backend tensorflow (${nativePackage})`);

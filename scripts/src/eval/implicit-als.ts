@@ -6,7 +6,7 @@
  * `implicit` library does), using Y'Y over all items so the zeros cost nothing per row.
  */
 import { byItem, type InteractionMatrix } from '../../../functions/src/recommendations/interactions';
-import { seededRandom } from '../../../functions/src/recommendations/model';
+import { seededRandom } from '../../../functions/src/recommendations/seeded-random';
 
 export interface AlsOptions {
   factors: number;

@@ -1,7 +1,7 @@
 /**
- * A hand-written SVG of the evaluation: the TF.js model's training loss per epoch (left) and
- * recall@10 per epoch or iteration for the trained models, with the one-shot baselines as
- * horizontal lines (right).
+ * A hand-written SVG of the evaluation: the training loss per epoch of each TF.js model (one panel
+ * each, their losses differ in kind) and recall@10 per epoch or iteration of every iterative
+ * method, with the one-shot baselines as dashed horizontal lines.
  */
 import type { MethodResult } from './eval-recs';
 
@@ -10,6 +10,7 @@ const colours: Record<string, string> = {
   'item-knn': '#2a9d8f',
   als: '#e76f51',
   tfjs: '#264653',
+  'tfjs-softmax': '#8e44ad',
 };
 
 interface Panel {
@@ -19,10 +20,10 @@ interface Panel {
   series: { name: string; points: [number, number][]; flat?: boolean }[];
 }
 
-const width = 960;
 const height = 400;
-const pw = 400;
+const pw = 360;
 const ph = 280;
+const gap = 110;
 const top = 60;
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
@@ -72,15 +73,14 @@ function panel({ x, title, yLabel, series }: Panel): string {
 }
 
 export function renderPlot(results: MethodResult[], subtitle: string): string {
-  const tfjs = results.find((r) => r.method === 'tfjs');
-  const loss: Panel = {
-    x: 70,
-    title: 'TF.js model: training loss',
-    yLabel: 'cross-entropy per user (nats)',
-    series: tfjs ? [{ name: 'tfjs', points: tfjs.curve.map((p) => [p.epoch, p.loss ?? 0]) }] : [],
-  };
-  const recall: Panel = {
-    x: 550,
+  const lossPanels: Omit<Panel, 'x'>[] = results
+    .filter((r) => r.curve.some((p) => p.loss !== undefined))
+    .map((r) => ({
+      title: `${r.method}: training loss`,
+      yLabel: r.params && 'objective' in r.params ? `${String(r.params.objective)} loss` : 'loss',
+      series: [{ name: r.method, points: r.curve.map((p) => [p.epoch, p.loss ?? 0] as [number, number]) }],
+    }));
+  const recall: Omit<Panel, 'x'> = {
     title: 'recall@10 on held-out purchases',
     yLabel: 'recall@10',
     series: results.map((r) =>
@@ -89,12 +89,13 @@ export function renderPlot(results: MethodResult[], subtitle: string): string {
         : { name: r.method, points: [[0, r.metrics.recall10]], flat: true },
     ),
   };
+  const panels = [...lossPanels, recall].map((p, n) => ({ ...p, x: 70 + n * (pw + gap) }));
+  const width = 70 + panels.length * (pw + gap) - gap + 30;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="13">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="${width / 2}" y="18" text-anchor="middle" font-size="14">Hearth recommenders on UCI Online Retail (${esc(subtitle)})</text>`,
-    panel(loss),
-    panel(recall),
+    ...panels.map(panel),
     '</svg>',
     '',
   ].join('\n');
