@@ -8,6 +8,7 @@
  * Overrides for quick runs: FLASH_BUYERS, FLASH_UNITS, FLASH_SHARDS (comma list, 0 = one document).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
@@ -153,6 +154,7 @@ async function main() {
     at: new Date().toISOString(),
     node: process.version,
     note: 'One process: the project emulator (exclusive locks, FIFO queues) and the clients share its CPU.',
+    machine: { cpus: cpus().length, loadAverage: loadavg().map((n) => round(n, 2)) },
     runs,
   };
   writeFileSync(join(out, 'flash-sale.json'), JSON.stringify(report, null, 2) + '\n');
