@@ -68,7 +68,15 @@ export async function start(options: EmulatorOptions = {}): Promise<RunningEmula
     : null;
   const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
   grpcServer.addService(firestoreServiceDefinition(), firestoreService(backend));
-  const door = await openFrontDoor(host, options.port ?? 0, grpcServer, restHandler(backend));
+  const door = await openFrontDoor(host, options.port ?? 0, grpcServer, restHandler(backend)).catch(
+    (error) => {
+      // The port was taken or the host is wrong: leave nothing running behind.
+      watcher?.close();
+      backend.close();
+      grpcServer.forceShutdown();
+      throw error;
+    },
+  );
   return {
     host,
     port: door.port,

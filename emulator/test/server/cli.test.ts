@@ -16,6 +16,12 @@ describe('entry points', () => {
     await assert.rejects(fetch(`http://${emulator.host}:${emulator.port}/`));
   });
 
+  it('start() on a port already taken rejects and leaves nothing running', async () => {
+    const first = await start({ port: 0 });
+    await assert.rejects(start({ port: first.port }), /EADDRINUSE/);
+    await first.stop();
+  });
+
   it('the CLI logs one ready line with its address and exits 0 on SIGTERM', async () => {
     const cli = join(__dirname, '..', '..', 'src', 'cli.ts');
     const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--project', 'demo'], {
