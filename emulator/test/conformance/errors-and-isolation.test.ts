@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { deleteApp, initializeApp } from 'firebase-admin/app';
+import { getFirestore } from 'firebase-admin/firestore';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 import { databaseName, documentName, rawClient, type RawClient } from './raw-client';
 
@@ -111,6 +113,17 @@ describe('isolation between projects, and the REST control endpoints', () => {
     assert.equal((await b.adminDb.doc('shared/doc').get()).exists, false);
     assert.equal((await b.adminDb.collection('shared').get()).size, 0);
     assert.deepEqual(await b.adminDb.listCollections(), []);
+  });
+
+  it('named databases of one project are isolated from each other', async () => {
+    const app = initializeApp({ projectId: a.projectId }, `named-db-${a.projectId}`);
+    const second = getFirestore(app, 'second');
+    await second.doc('shared/doc').set({ owner: 'second' });
+    assert.equal((await second.doc('shared/doc').get()).get('owner'), 'second');
+    await a.adminDb.doc('shared/doc').set({ owner: 'a' });
+    assert.equal((await second.doc('shared/doc').get()).get('owner'), 'second');
+    await second.terminate();
+    await deleteApp(app);
   });
 
   it('clearing one project leaves the other untouched', async () => {
