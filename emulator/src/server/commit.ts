@@ -39,7 +39,7 @@ function plainWriter(): LockOwner {
     priority: Number.MAX_SAFE_INTEGER,
     abortable: false,
     held: new Set(),
-    waiting: null,
+    waiting: new Set(),
   };
 }
 

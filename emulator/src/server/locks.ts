@@ -11,8 +11,8 @@
  * never aborts in the single-document case.
  *
  * Deadlocks (T1 holds A and waits for B while T2 holds B and waits for A) are found when a wait
- * starts, by following the waits-for edges (each owner waits for at most one lock at a time, since
- * locks are taken one by one in name order within a request). The youngest transaction in the
+ * starts, by following the waits-for edges (an owner may wait for several locks at once when a
+ * transaction sends concurrent reads). The youngest transaction in the
  * cycle is the victim: it is aborted at once and its locks go to the next waiters. Unlike
  * wound-wait this never aborts a transaction that is merely in the way, which matters when every
  * abort costs the client a second of backoff. A retried transaction keeps the age of its first
@@ -31,12 +31,13 @@ export interface LockOwner {
   /** Whether the owner may be chosen as a deadlock victim. */
   readonly abortable: boolean;
   readonly held: Set<string>;
-  waiting: Waiter | null;
+  /** The locks the owner is queued for (several when a transaction reads concurrently). */
+  readonly waiting: Set<Waiter>;
   /** Called when the owner is chosen as a deadlock victim, after its locks were released. */
   onVictim?(error: RpcError): void;
 }
 
-interface Waiter {
+export interface Waiter {
   owner: LockOwner;
   name: string;
   resolve(): void;
@@ -51,6 +52,8 @@ interface LockState {
 
 export class LockManager {
   private readonly locks = new Map<string, LockState>();
+  /** Owners whose locks were released for good (ended transactions), with the reason. */
+  private readonly retired = new WeakMap<LockOwner, RpcError>();
 
   constructor(private readonly waitTimeoutMs: number) {}
 
@@ -66,12 +69,16 @@ export class LockManager {
     return this.locks.get(name)?.holder ?? null;
   }
 
-  /** Releases everything `owner` holds and withdraws it from any queue. */
+  /**
+   * Releases everything `owner` holds and withdraws it from every queue. The owner is done: a
+   * later request for a lock (a read still in flight when its transaction ended) fails.
+   */
   releaseAll(owner: LockOwner, error?: RpcError): void {
-    if (owner.waiting) {
-      const waiter = owner.waiting;
+    const reason = error ?? aborted(`${owner.label} has ended.`);
+    this.retired.set(owner, reason);
+    for (const waiter of [...owner.waiting]) {
       this.withdraw(waiter);
-      waiter.reject(error ?? aborted('The transaction was ended while it waited for a lock.'));
+      waiter.reject(reason);
     }
     for (const name of owner.held) this.handOver(name);
     owner.held.clear();
@@ -88,11 +95,14 @@ export class LockManager {
   }
 
   private acquireOne(owner: LockOwner, name: string): Promise<void> {
+    const retired = this.retired.get(owner);
+    if (retired) return Promise.reject(retired);
     let state = this.locks.get(name);
     if (!state) {
       state = { holder: null, queue: [] };
       this.locks.set(name, state);
     }
+    if (state.holder === owner) return Promise.resolve();
     if (state.holder === null && state.queue.length === 0) {
       state.holder = owner;
       owner.held.add(name);
@@ -115,19 +125,19 @@ export class LockManager {
       };
       waiter.timer.unref();
       state.queue.push(waiter);
-      owner.waiting = waiter;
+      owner.waiting.add(waiter);
       this.breakDeadlocks(owner);
     });
   }
 
   private withdraw(waiter: Waiter): void {
     clearTimeout(waiter.timer);
-    waiter.owner.waiting = null;
+    waiter.owner.waiting.delete(waiter);
     const state = this.locks.get(waiter.name);
     if (!state) return;
     const i = state.queue.indexOf(waiter);
     if (i >= 0) state.queue.splice(i, 1);
-    if (i === 0 && state.holder === null) this.grantNext(waiter.name, state);
+    if (state.holder === null) this.grantNext(waiter.name, state);
   }
 
   private handOver(name: string): void {
@@ -145,21 +155,22 @@ export class LockManager {
     }
     clearTimeout(next.timer);
     state.holder = next.owner;
-    next.owner.waiting = null;
+    next.owner.waiting.delete(next);
     next.owner.held.add(name);
     next.resolve();
   }
 
-  /** Owners that `owner` waits for: the holder and everyone queued ahead of it. */
+  /** Owners that `owner` waits for: for each lock it is queued on, the holder and everyone ahead. */
   private blockers(owner: LockOwner): LockOwner[] {
-    const waiter = owner.waiting;
-    if (!waiter) return [];
-    const state = this.locks.get(waiter.name);
-    if (!state) return [];
-    const result: LockOwner[] = state.holder ? [state.holder] : [];
-    for (const queued of state.queue) {
-      if (queued === waiter) break;
-      result.push(queued.owner);
+    const result: LockOwner[] = [];
+    for (const waiter of owner.waiting) {
+      const state = this.locks.get(waiter.name);
+      if (!state) continue;
+      if (state.holder && state.holder !== owner) result.push(state.holder);
+      for (const queued of state.queue) {
+        if (queued === waiter) break;
+        if (queued.owner !== owner) result.push(queued.owner);
+      }
     }
     return result;
   }
@@ -182,7 +193,11 @@ export class LockManager {
   }
 
   private breakDeadlocks(start: LockOwner): void {
-    for (let cycle = this.findCycle(start); cycle; cycle = start.waiting ? this.findCycle(start) : null) {
+    for (
+      let cycle = this.findCycle(start);
+      cycle;
+      cycle = start.waiting.size > 0 ? this.findCycle(start) : null
+    ) {
       const candidates = cycle.filter((o) => o.abortable);
       // A cycle always contains a transaction: plain writes lock in name order and cannot close one.
       const victim = candidates.reduce((a, b) => (b.priority > a.priority ? b : a), candidates[0] ?? start);

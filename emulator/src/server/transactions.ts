@@ -19,7 +19,7 @@ export interface RecordedQuery {
 
 export class Transaction implements LockOwner {
   readonly held = new Set<string>();
-  waiting: LockOwner['waiting'] = null;
+  readonly waiting: LockOwner['waiting'] = new Set();
   readonly abortable = true;
   readonly queries: RecordedQuery[] = [];
   /** Set once the transaction can no longer be used, with the reason a caller will see. */
@@ -114,7 +114,7 @@ export class TransactionRegistry {
     tx.timer = setTimeout(
       () => {
         // Waiting for a lock is not idleness; the lock wait has its own bound.
-        if (tx.waiting || Date.now() - tx.lastActive < this.timeoutMs) this.schedule(tx);
+        if (tx.waiting.size > 0 || Date.now() - tx.lastActive < this.timeoutMs) this.schedule(tx);
         else
           this.finish(
             tx,

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { LockManager, type LockOwner } from '../../src/server/locks';
 
 function owner(label: string, priority: number, abortable = true): LockOwner {
-  return { label, priority, abortable, held: new Set(), waiting: null };
+  return { label, priority, abortable, held: new Set(), waiting: new Set() };
 }
 
 const isAborted = (pattern: RegExp) => (e: any) => e.code === 10 && pattern.test(e.message);
@@ -79,6 +79,41 @@ describe('document locks', () => {
     locks.releaseAll(a);
     await cWaits;
     assert.equal(locks.holderOf('doc'), c);
+  });
+
+  it('an owner may wait for several locks at once; ending it withdraws every wait', async () => {
+    const locks = new LockManager(1000);
+    const [holder, reader] = [owner('holder', 1), owner('reader', 2)];
+    await locks.acquire(holder, ['a', 'b']);
+    const waits = [locks.acquire(reader, ['a']), locks.acquire(reader, ['b'])];
+    assert.equal(reader.waiting.size, 2);
+    locks.releaseAll(reader);
+    for (const w of waits) await assert.rejects(w, isAborted(/ended/));
+    locks.releaseAll(holder);
+    assert.equal(locks.holderOf('a'), null);
+    assert.equal(locks.holderOf('b'), null);
+  });
+
+  it('refuses locks to an owner that has ended, so a late read cannot leak a lock', async () => {
+    const locks = new LockManager(1000);
+    const tx = owner('tx', 1);
+    locks.releaseAll(tx, Object.assign(new Error('expired'), { code: 10 }) as any);
+    await assert.rejects(locks.acquire(tx, ['a']), /expired/);
+    assert.equal(locks.holderOf('a'), null);
+  });
+
+  it('finds a deadlock through an owner waiting on two locks', async () => {
+    const locks = new LockManager(1000);
+    const [t1, t2] = [owner('t1', 1), owner('t2', 2)];
+    await locks.acquire(t1, ['a', 'c']);
+    await locks.acquire(t2, ['b']);
+    const t2Waits = locks.acquire(t2, ['a']);
+    const t2AlsoWaits = locks.acquire(t2, ['c']);
+    const t1Waits = locks.acquire(t1, ['b']);
+    await assert.rejects(t2Waits, isAborted(/deadlock/));
+    await assert.rejects(t2AlsoWaits, isAborted(/deadlock/));
+    await t1Waits;
+    assert.deepEqual([...t1.held].sort(), ['a', 'b', 'c']);
   });
 
   it('takes several locks in name order, so two plain writes never deadlock', async () => {
