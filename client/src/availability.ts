@@ -98,12 +98,18 @@ function watchOne(
   let shards: ShardFields[] | undefined;
   let shardsFromCache = false;
   let stopShards: Unsubscribe | undefined;
+  let lastShown = '';
 
   const emit = () => {
     if (!inv) return;
     const sharded = Object.keys(inv.shards ?? {}).length > 0;
     if (sharded && !shards) return; // wait for the first shard snapshot: never show a partial sum
-    onChange(availabilityOf(inv, sharded ? shards! : [], invFromCache || shardsFromCache));
+    const availability = availabilityOf(inv, sharded ? shards! : [], invFromCache || shardsFromCache);
+    // Refreshing a hot SKU's aggregate changes the document but not what shoppers see: no update.
+    const shown = JSON.stringify(availability);
+    if (shown === lastShown) return;
+    lastShown = shown;
+    onChange(availability);
   };
   const fail = (err: unknown) => onError(toHearthError(err));
 
