@@ -1,3 +1,4 @@
+#!/usr/bin/env -S npx tsx
 /**
  * Runs the emulator from a shell: `npm run emulator -- --port 8080 --project demo --rules firestore.rules`.
  * Prints one line when it accepts connections; stops cleanly on SIGINT or SIGTERM.
