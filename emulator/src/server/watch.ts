@@ -198,7 +198,7 @@ export class WatchHub {
       if (!list) perSink.set(target.sink, (list = []));
       list.push(...responses);
     }
-    for (const [sink, responses] of perSink) sink.send(responses, time);
+    for (const [sink, responses] of perSink) sink.send(coalesce(responses), time);
   }
 
   private keys(target: WatchTarget): Array<[Map<string, Set<WatchTarget>>, string]> {
@@ -209,6 +209,36 @@ export class WatchHub {
     if (!from.allDescendants) return [[this.byCollection, `${spec.parent}/${collectionId}`]];
     return [[this.byGroup, collectionId]];
   }
+}
+
+/**
+ * One message per document and kind for a whole stream, naming every target it concerns, as
+ * Firestore sends them: a web client with a thousand listeners gets one document_change per
+ * changed document, not a thousand.
+ */
+function coalesce(responses: ListenResponse[]): ListenResponse[] {
+  const out: ListenResponse[] = [];
+  const merged = new Map<string, { ids: number[] }>();
+  for (const response of responses) {
+    const [kind, body] = Object.entries(response)[0] as [string, any];
+    const idsField =
+      kind === 'documentChange' ? 'targetIds' : kind === 'targetChange' ? null : 'removedTargetIds';
+    if (!idsField) {
+      out.push(response);
+      continue;
+    }
+    const name: string = kind === 'documentChange' ? body.document.name : body.document;
+    const key = `${kind} ${name}`;
+    const existing = merged.get(key);
+    if (existing) {
+      existing.ids.push(...body[idsField]);
+      continue;
+    }
+    const copy = { ...body, [idsField]: [...body[idsField]] };
+    merged.set(key, { ids: copy[idsField] });
+    out.push({ [kind]: copy });
+  }
+  return out;
 }
 
 function addTo(index: Map<string, Set<WatchTarget>>, key: string, target: WatchTarget): void {

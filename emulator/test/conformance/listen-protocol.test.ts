@@ -33,6 +33,7 @@ function openListen(raw: RawClient, database: string) {
       }
     },
     next: async () => describe(await responses.next()),
+    nextRaw: () => responses.next(),
     close: () => stream.end(),
   };
 }
@@ -85,6 +86,21 @@ describe('Listen protocol (v1 client)', () => {
     assert.deepEqual(seen.slice(1, -1).sort(), ['change edit', 'change new', 'delete drop']);
     assert.equal(seen[seen.length - 1], 'CURRENT[1]');
     second.close();
+  });
+
+  it('a document matching several targets of one stream comes once, naming them all', async () => {
+    const listen = openListen(raw, database);
+    listen.send({ addTarget: { targetId: 1, ...query('shared-doc') } });
+    await listen.untilSnapshot();
+    listen.send({
+      addTarget: { targetId: 2, documents: { documents: [`${database}/documents/shared-doc/d`] } },
+    });
+    await listen.untilSnapshot();
+    await fs.adminDb.doc('shared-doc/d').set({ v: 1 });
+    const change = await listen.nextRaw();
+    assert.deepEqual([...change.documentChange.targetIds].sort(), [1, 2]);
+    assert.equal((await listen.untilSnapshot()).seen.length, 0);
+    listen.close();
   });
 
   it('a `once` target is removed after its first consistent snapshot', async () => {
