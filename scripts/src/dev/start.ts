@@ -119,6 +119,18 @@ async function startFirebaseTools(): Promise<void> {
   if (child.printed(/Failed to load function definition|functions: Failed/)) {
     throw new StartError(`the Functions emulator could not load the functions:\n${child.tail()}`);
   }
+  say(`${only} emulators ready (their log: ${child.logFile})`);
+}
+
+/** The Functions emulator ignores scheduled functions without Pub/Sub: run them beside it. */
+function startSchedules(): void {
+  const child = start(
+    'schedules',
+    process.execPath,
+    ['--import', 'tsx', join('scripts', 'src', 'dev', 'schedules.ts')],
+    emulatorEnv,
+  );
+  say(`running the scheduled functions locally (expiry, reconciliation; log: ${child.logFile})`);
 }
 
 function checkOfficialInstalled(): void {
@@ -185,6 +197,7 @@ async function main(): Promise<void> {
   if (!official) await startProjectFirestore();
   await startFirebaseTools();
   const seeded = await seedAndTrain();
+  startSchedules();
   printBanner({ official, seeded, seconds: (Date.now() - started) / 1000 });
 
   // Stay up until Ctrl-C; if a server dies on its own, the stack is broken: say so and stop.

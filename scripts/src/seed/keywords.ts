@@ -10,10 +10,7 @@ export interface Rule {
 }
 
 export const categoryRules: Rule[] = [
-  {
-    value: 'furniture',
-    words: ['CABINET', 'DRAWER', 'DRAWERS', 'STOOL', 'CHAIR', 'SHELF', 'BENCH', 'WARDROBE', 'TABLE'],
-  },
+  { value: 'clocks', words: ['CLOCK', 'ALARM'] },
   {
     value: 'lighting',
     words: [
@@ -30,8 +27,23 @@ export const categoryRules: Rule[] = [
       'NIGHTLIGHT',
     ],
   },
-  { value: 'clocks', words: ['CLOCK', 'ALARM'] },
   { value: 'mirrors', words: ['MIRROR'] },
+  {
+    value: 'furniture',
+    words: [
+      'CABINET',
+      'DRAWER',
+      'DRAWERS',
+      'STOOL',
+      'CHAIR',
+      'SHELF',
+      'BENCH',
+      'WARDROBE',
+      'SIDE TABLE',
+      'COFFEE TABLE',
+      'FOLDING TABLE',
+    ],
+  },
   {
     value: 'wall-decor',
     words: [

@@ -6,7 +6,7 @@
  *   npm run seed [-- --customers 800]
  */
 import { getApps, initializeApp } from 'firebase-admin/app';
-import { getAuth, type Auth } from 'firebase-admin/auth';
+import { getAuth } from 'firebase-admin/auth';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { customerRef, eventsOf } from '../../../functions/src/customers/profile';
 import {
@@ -22,12 +22,12 @@ import { projectId, useLocalStack } from '../dev/stack';
 import { buildCatalog } from './catalog';
 import { planCustomers, type DemoUser } from './customers';
 import { locations, planStock } from './stock';
-import { upsertUsers } from './users';
+import { upsertUsers, type UserAdmin } from './users';
 import { writeAll, type SeedWrite } from './write';
 
 export interface SeedOptions {
   db?: Firestore;
-  auth?: Auth;
+  auth?: UserAdmin;
   /** How many ordinary customers get a purchase history (the demo users always do). */
   population?: number;
   now?: Date;

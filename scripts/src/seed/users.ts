@@ -2,8 +2,10 @@
 import type { Auth } from 'firebase-admin/auth';
 import { DEMO_PASSWORD, type DemoUser } from './customers';
 
+export type UserAdmin = Pick<Auth, 'updateUser' | 'createUser' | 'setCustomUserClaims'>;
+
 export async function upsertUsers(
-  auth: Auth,
+  auth: UserAdmin,
   users: DemoUser[],
 ): Promise<{ created: number; updated: number }> {
   const counts = { created: 0, updated: 0 };
