@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 import type { Deps } from '../../src/inventory/deps';
+import { reconcileInventory } from '../../src/inventory/reconcile';
 import { AvailabilityRefresher } from '../../src/inventory/refresh';
 import { releaseReservation } from '../../src/inventory/release';
 import { reserveStock } from '../../src/inventory/reserve';
@@ -45,7 +46,7 @@ describe('raising shard counts live', () => {
 
   test('4 -> 16 shards in the middle of a sale', async () => {
     await seedStore(deps, [{ sku: 'pendant', stock: { 'wh-north': 300 }, shards: { 'wh-north': 4 } }]);
-    const [codes] = await Promise.all([
+    const [codes, , report] = await Promise.all([
       buyers(deps, 'pendant', 400),
       setShardCount(deps, SEED_STAFF, {
         idempotencyKey: key(),
@@ -53,8 +54,14 @@ describe('raising shard counts live', () => {
         locationId: 'wh-north',
         count: 16,
       }),
+      // Reconciling mid-sale reads one consistent snapshot: the aggregate may lag, counters never drift.
+      reconcileInventory(deps),
     ]);
     assert.deepEqual(codes, { ok: 300, 'resource-exhausted': 100 });
+    assert.deepEqual(
+      report.drift.filter((d) => !d.field.startsWith('availability')),
+      [],
+    );
     assert.equal((await fs.adminDb.collection('inventory/pendant/shards').get()).size, 16);
     await refresher.idle();
     await assertInvariants(fs.adminDb, { aggregates: true });
