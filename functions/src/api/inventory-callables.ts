@@ -94,13 +94,16 @@ export const AdjustStockRequest = z.object({
 });
 export type AdjustStockRequest = z.infer<typeof AdjustStockRequest>;
 
-/** The answer of restock, adjustStock and recordReturn: the ledger entry that records the change. */
+/**
+ * The answer of restock, adjustStock and recordReturn: the ledger entries that record the change
+ * (one, or one per shard the units came from).
+ */
 export const StockChangeResponse = z.object({
   sku: Sku,
   locationId: LocationId,
   kind: z.string(),
   qty: z.number().int(),
-  ledgerEntryId: z.string(),
+  ledgerEntryIds: z.array(z.string()),
 });
 export type StockChangeResponse = z.infer<typeof StockChangeResponse>;
 

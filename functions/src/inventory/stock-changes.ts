@@ -27,7 +27,7 @@ async function staffChange<Req extends { idempotencyKey: string; sku: string; lo
   staff: Staff,
   scope: string,
   req: Req,
-  change: (st: StockTx, tx: Tx, opId: string) => Promise<Omit<StockChangeResponse, 'sku' | 'locationId'>>,
+  change: (st: StockTx, tx: Tx) => Promise<Omit<StockChangeResponse, 'sku' | 'locationId'>>,
 ): Promise<StockChangeResponse> {
   const locations = await loadLocations(deps);
   if (!locations.has(req.locationId)) throw notFound('location', req.locationId);
@@ -43,7 +43,7 @@ async function staffChange<Req extends { idempotencyKey: string; sku: string; lo
         opId,
       });
       await st.loadInventory([req.sku]);
-      const result = await change(st, tx, opId);
+      const result = await change(st, tx);
       deps.checkpoint?.(`${scope}:before-write`);
       st.write();
       return { sku: req.sku, locationId: req.locationId, ...result };
@@ -55,12 +55,12 @@ async function staffChange<Req extends { idempotencyKey: string; sku: string; lo
 
 export function restock(deps: Deps, staff: Staff, req: RestockRequest): Promise<StockChangeResponse> {
   return staffChange(deps, staff, 'restock', req, async (st) => {
-    const [id] = await putUnits(
+    const ids = await putUnits(
       st,
       { kind: 'restock', sku: req.sku, locationId: req.locationId, reason: req.reason },
       req.qty,
     );
-    return { kind: 'restock', qty: req.qty, ledgerEntryId: id! };
+    return { kind: 'restock', qty: req.qty, ledgerEntryIds: ids };
   });
 }
 
@@ -74,7 +74,7 @@ export function adjustStock(deps: Deps, staff: Staff, req: AdjustStockRequest): 
     };
     const ids =
       req.delta > 0 ? await putUnits(st, move, req.delta) : await takeUnits(st, move, -req.delta, (n) => -n);
-    return { kind: 'adjust', qty: req.delta, ledgerEntryId: ids.join(',') };
+    return { kind: 'adjust', qty: req.delta, ledgerEntryIds: ids };
   });
 }
 
@@ -103,7 +103,7 @@ export function recordReturn(
         { reason: 'return_exceeds_order', returnable },
       );
     const move = { sku: req.sku, locationId: req.locationId, reason: `return of order ${req.orderId}` };
-    const [id] =
+    const ids =
       req.condition === 'resellable'
         ? await putUnits(st, { ...move, kind: 'return' }, req.qty)
         : [st.apply({ ...move, kind: 'damaged', qty: req.qty, shard: null })];
@@ -114,6 +114,6 @@ export function recordReturn(
       status,
       statusHistory: [...order.statusHistory, { status, at: Timestamp.fromDate(deps.clock.now()) }],
     });
-    return { kind: req.condition === 'resellable' ? 'return' : 'damaged', qty: req.qty, ledgerEntryId: id! };
+    return { kind: req.condition === 'resellable' ? 'return' : 'damaged', qty: req.qty, ledgerEntryIds: ids };
   });
 }
