@@ -1,7 +1,10 @@
 /** Where each inventory document lives; every path in the domain goes through here. */
 import type { Firestore } from 'firebase-admin/firestore';
 
-export const inventoryRef = (db: Firestore, sku: string) => db.collection('inventory').doc(sku);
+export const inventoryCol = (db: Firestore) => db.collection('inventory');
+export const inventoryRef = (db: Firestore, sku: string) => inventoryCol(db).doc(sku);
+/** Every shard of every SKU (a collection group: filter on the parent being under inventory/). */
+export const allShards = (db: Firestore) => db.collectionGroup('shards');
 export const shardsOf = (db: Firestore, sku: string) => inventoryRef(db, sku).collection('shards');
 export const shardId = (locationId: string, index: number) => `${locationId}_${index}`;
 export const shardRef = (db: Firestore, sku: string, locationId: string, index: number) =>

@@ -27,7 +27,14 @@ import {
 import { withTotals } from './availability';
 import { countReads, type Deps } from './deps';
 import { addDelta, effectsOf, zeroCounters } from './movements';
-import { inventoryRef, ledgerCol, reconciliationsCol, reservationsCol } from './paths';
+import {
+  allShards,
+  inventoryCol,
+  inventoryRef,
+  ledgerCol,
+  reconciliationsCol,
+  reservationsCol,
+} from './paths';
 import { refreshAvailability } from './refresh';
 import { runInTransaction } from './transaction';
 
@@ -46,13 +53,53 @@ function cell(cells: Cells, sku: string, locationId: string): Counters {
 
 export async function reconcileInventory(deps: Deps): Promise<ReconciliationReport & { runId: string }> {
   const startedAt = deps.clock.now();
+  const seen = await readSnapshot(deps);
+  const drift: Drift[] = [];
+  for (const sku of new Set([...seen.docs.keys(), ...seen.replayed.keys()])) {
+    const doc = seen.docs.get(sku);
+    const { drift: counterDrift, fixes } = compareCounters(sku, doc, seen);
+    drift.push(...counterDrift);
+    if (!doc) continue;
+    const derived = compareDerived(sku, doc, seen.shardSums.get(sku), startedAt);
+    if (derived) drift.push(derived);
+    if (!derived && Object.keys(fixes).length === 0) continue;
+    if (await repair(deps, sku, doc.version, fixes, Object.keys(doc.shards).length > 0))
+      for (const d of [...counterDrift, ...(derived ? [derived] : [])])
+        d.repaired =
+          d === derived || (d.locationId !== null && d.locationId in fixes && d.field === 'reserved');
+  }
+  const report: ReconciliationReport = {
+    startedAt: Timestamp.fromDate(startedAt),
+    finishedAt: Timestamp.fromDate(deps.clock.now()),
+    ledgerEntries: seen.ledgerEntries,
+    skus: seen.docs.size,
+    drift,
+  };
+  const ref = reconciliationsCol(deps.db).doc();
+  await ref.set(report);
+  return { ...report, runId: ref.id };
+}
+
+interface Snapshot {
+  ledgerEntries: number;
+  docs: Map<string, InventoryDoc>;
+  /** What replaying the ledger gives, per SKU and location. */
+  replayed: Cells;
+  /** Units the held reservations hold (in `reserved`), per SKU and location. */
+  held: Cells;
+  /** onHand/reserved summed over the shards of each sharded location. */
+  shardSums: Cells;
+}
+
+/** The ledger, the counters and the held reservations, all as of one read time. */
+async function readSnapshot(deps: Deps): Promise<Snapshot> {
   const { db } = deps;
   const snap = await db.runTransaction(
     async (tx) => {
       const [ledger, inventory, shards, held] = await Promise.all([
         tx.get(ledgerCol(db)),
-        tx.get(db.collection('inventory')),
-        tx.get(db.collectionGroup('shards')),
+        tx.get(inventoryCol(db)),
+        tx.get(allShards(db)),
         tx.get(reservationsCol(db).where('status', '==', 'held')),
       ]);
       return { ledger, inventory, shards, held };
@@ -60,120 +107,114 @@ export async function reconcileInventory(deps: Deps): Promise<ReconciliationRepo
     { readOnly: true },
   );
   countReads(deps, snap.ledger.size + snap.inventory.size + snap.shards.size + snap.held.size);
-
-  const replayed: Cells = new Map();
+  const out: Snapshot = {
+    ledgerEntries: snap.ledger.size,
+    docs: new Map(snap.inventory.docs.map((d) => [d.id, InventoryDoc.parse(d.data())])),
+    replayed: new Map(),
+    held: new Map(),
+    shardSums: new Map(),
+  };
   for (const d of snap.ledger.docs) {
     const entry = LedgerEntry.parse(d.data());
-    for (const e of effectsOf(entry)) addDelta(cell(replayed, entry.sku, e.locationId), e.delta);
+    for (const e of effectsOf(entry)) addDelta(cell(out.replayed, entry.sku, e.locationId), e.delta);
   }
-  const heldUnits: Cells = new Map();
   for (const d of snap.held.docs)
     for (const line of ReservationDoc.parse(d.data()).lines)
-      for (const a of line.allocations) cell(heldUnits, line.sku, a.locationId).reserved += a.qty;
-
-  const shardSums: Cells = new Map();
+      for (const a of line.allocations) cell(out.held, line.sku, a.locationId).reserved += a.qty;
   for (const d of snap.shards.docs) {
     if (d.ref.parent.parent?.parent.id !== 'inventory') continue;
     const s = ShardDoc.parse(d.data());
-    addDelta(cell(shardSums, s.sku, s.locationId), { onHand: s.onHand, reserved: s.reserved });
+    addDelta(cell(out.shardSums, s.sku, s.locationId), { onHand: s.onHand, reserved: s.reserved });
   }
+  return out;
+}
 
+/**
+ * Counters against the ledger (and reserved against the held reservations), per location; `fixes`
+ * holds the reserved counters proven wrong, with their right value.
+ */
+function compareCounters(
+  sku: string,
+  doc: InventoryDoc | undefined,
+  seen: Snapshot,
+): { drift: Drift[]; fixes: Record<string, number> } {
+  const counters = new Map<string, Counters>();
+  for (const [locationId, stock] of Object.entries(doc?.locations ?? {})) {
+    const sum = doc!.shards[locationId]
+      ? (seen.shardSums.get(sku)?.get(locationId) ?? zeroCounters())
+      : stock;
+    counters.set(locationId, {
+      onHand: sum.onHand,
+      reserved: sum.reserved,
+      inTransit: stock.inTransit,
+      damaged: stock.damaged,
+    });
+  }
   const drift: Drift[] = [];
-  const docs = new Map(snap.inventory.docs.map((d) => [d.id, InventoryDoc.parse(d.data())]));
-  for (const sku of new Set([...docs.keys(), ...replayed.keys()])) {
-    const doc = docs.get(sku);
-    const counters: Cells = new Map();
-    for (const [locationId, stock] of Object.entries(doc?.locations ?? {})) {
-      const sharded = doc!.shards[locationId] ? shardSums.get(sku)?.get(locationId) : undefined;
-      Object.assign(cell(counters, sku, locationId), {
-        onHand: sharded ? sharded.onHand : stock.onHand,
-        reserved: sharded ? sharded.reserved : stock.reserved,
-        inTransit: stock.inTransit,
-        damaged: stock.damaged,
-      });
-    }
-    const locationIds = new Set([...(counters.get(sku)?.keys() ?? []), ...(replayed.get(sku)?.keys() ?? [])]);
-    const fixes: Record<string, number> = {};
-    for (const locationId of locationIds) {
-      const ledger = replayed.get(sku)?.get(locationId) ?? zeroCounters();
-      const counter = counters.get(sku)?.get(locationId) ?? zeroCounters();
-      const reservations = heldUnits.get(sku)?.get(locationId)?.reserved ?? 0;
-      for (const field of FIELDS) {
-        if (ledger[field] === counter[field]) continue;
-        const provable =
-          field === 'reserved' && ledger.reserved === reservations && !!doc && !doc.shards[locationId];
-        if (provable) fixes[locationId] = ledger.reserved;
-        drift.push({
-          sku,
-          locationId,
+  const fixes: Record<string, number> = {};
+  for (const locationId of new Set([...counters.keys(), ...(seen.replayed.get(sku)?.keys() ?? [])])) {
+    const ledger = seen.replayed.get(sku)?.get(locationId) ?? zeroCounters();
+    const counter = counters.get(locationId) ?? zeroCounters();
+    const reservations = seen.held.get(sku)?.get(locationId)?.reserved ?? 0;
+    const entry = (field: string, why: string): Drift => ({
+      sku,
+      locationId,
+      field,
+      ledger: field === 'heldReservations' ? ledger.reserved : ledger[field as keyof Counters],
+      counter: field === 'heldReservations' ? counter.reserved : counter[field as keyof Counters],
+      reservations: field === 'reserved' || field === 'heldReservations' ? reservations : null,
+      repaired: false,
+      why,
+    });
+    for (const field of FIELDS) {
+      if (ledger[field] === counter[field]) continue;
+      const proven =
+        field === 'reserved' && ledger.reserved === reservations && !!doc && !doc.shards[locationId];
+      if (proven) fixes[locationId] = ledger.reserved;
+      drift.push(
+        entry(
           field,
-          ledger: ledger[field],
-          counter: counter[field],
-          reservations: field === 'reserved' ? reservations : null,
-          repaired: false,
-          why: provable
+          proven
             ? 'counter disagrees with both the ledger and the held reservations'
             : 'counter disagrees with the ledger and nothing shows which is right',
-        });
-      }
-      if (ledger.reserved === counter.reserved && counter.reserved !== reservations)
-        drift.push({
-          sku,
-          locationId,
-          field: 'heldReservations',
-          ledger: ledger.reserved,
-          counter: counter.reserved,
-          reservations,
-          repaired: false,
-          why: 'held reservations disagree with the ledger and the counter',
-        });
+        ),
+      );
     }
-    if (!doc) continue;
-
-    const expected = withTotals(foldShards(doc, shardSums.get(sku)), startedAt);
-    const wrong: string[] = DERIVED.filter((f) => expected[f] !== doc[f]);
-    for (const [id, actual] of Object.entries(doc.locations)) {
-      const want = expected.locations[id]!;
-      if (
-        want.available !== actual.available ||
-        want.onHand !== actual.onHand ||
-        want.reserved !== actual.reserved
-      )
-        wrong.push(`locations.${id}`);
-    }
-    const fixing = Object.keys(fixes).length > 0;
-    if (wrong.length === 0 && !fixing) continue;
-    const derivedDrift: Drift | null =
-      wrong.length > 0
-        ? {
-            sku,
-            locationId: null,
-            field: `availability(${wrong.join(',')})`,
-            ledger: null,
-            counter: null,
-            reservations: null,
-            repaired: false,
-            why: 'derived figures differ from the counters they are computed from',
-          }
-        : null;
-    if (derivedDrift) drift.push(derivedDrift);
-    const repaired = await repair(deps, sku, doc.version, fixes, Object.keys(doc.shards).length > 0);
-    if (repaired) {
-      if (derivedDrift) derivedDrift.repaired = true;
-      for (const d of drift) if (d.sku === sku && d.locationId && d.locationId in fixes) d.repaired = true;
-    }
+    if (ledger.reserved === counter.reserved && counter.reserved !== reservations)
+      drift.push(entry('heldReservations', 'held reservations disagree with the ledger and the counter'));
   }
+  return { drift, fixes };
+}
 
-  const report: ReconciliationReport = {
-    startedAt: Timestamp.fromDate(startedAt),
-    finishedAt: Timestamp.fromDate(deps.clock.now()),
-    ledgerEntries: snap.ledger.size,
-    skus: docs.size,
-    drift,
+/** The availability document's derived figures against what its counters give. */
+function compareDerived(
+  sku: string,
+  doc: InventoryDoc,
+  shardSums: Map<string, Counters> | undefined,
+  now: Date,
+): Drift | null {
+  const expected = withTotals(foldShards(doc, shardSums), now);
+  const wrong: string[] = DERIVED.filter((f) => expected[f] !== doc[f]);
+  for (const [id, actual] of Object.entries(doc.locations)) {
+    const want = expected.locations[id]!;
+    if (
+      want.available !== actual.available ||
+      want.onHand !== actual.onHand ||
+      want.reserved !== actual.reserved
+    )
+      wrong.push(`locations.${id}`);
+  }
+  if (wrong.length === 0) return null;
+  return {
+    sku,
+    locationId: null,
+    field: `availability(${wrong.join(',')})`,
+    ledger: null,
+    counter: null,
+    reservations: null,
+    repaired: false,
+    why: 'derived figures differ from the counters they are computed from',
   };
-  const ref = reconciliationsCol(db).doc();
-  await ref.set(report);
-  return { ...report, runId: ref.id };
 }
 
 function foldShards(doc: InventoryDoc, sums: Map<string, Counters> | undefined): InventoryDoc {

@@ -8,7 +8,7 @@ import { Timestamp } from 'firebase-admin/firestore';
 import { InventoryDoc, ShardDoc } from '../api/inventory';
 import { withTotals } from './availability';
 import { countReads, type Deps } from './deps';
-import { inventoryRef, shardsOf } from './paths';
+import { allShards, inventoryRef, shardsOf } from './paths';
 import { runInTransaction } from './transaction';
 
 /**
@@ -55,7 +55,7 @@ export async function refreshAvailability(deps: Deps, sku: string, rewrite = fal
  * reservation was frozen before its own refresh ran.
  */
 export async function refreshAllSharded(deps: Deps): Promise<number> {
-  const shards = await deps.db.collectionGroup('shards').select('sku').get();
+  const shards = await allShards(deps.db).select('sku').get();
   countReads(deps, Math.max(1, shards.size));
   const skus = new Set(
     shards.docs
