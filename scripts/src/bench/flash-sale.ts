@@ -120,8 +120,10 @@ async function run(host: string, shards: number) {
     },
     transactionAttempts: metrics.attempts,
     retries: metrics.retries,
+    // Every buyer's reads and writes (and the aggregate refreshes), divided by the units sold.
     readsPerSuccess: round(metrics.reads / Math.max(1, ok), 2),
     writesPerSuccess: round(metrics.writes / Math.max(1, ok), 2),
+    readsPerCall: round(metrics.reads / BUYERS, 2),
     oversold: Math.max(0, unitsHeld - UNITS),
     check: {
       unitsHeld,
