@@ -1,7 +1,9 @@
 /** A small store to test against: three locations, a few SKUs, stock that arrived through restock. */
-import type { Firestore } from 'firebase-admin/firestore';
+import { deleteApp, initializeApp } from 'firebase-admin/app';
+import { getFirestore } from 'firebase-admin/firestore';
 import type { LocationDoc } from '../../../src/api/catalog';
 import { type Clock, type Deps } from '../../../src/inventory/deps';
+import { AvailabilityRefresher } from '../../../src/inventory/refresh';
 import { setShardCount } from '../../../src/inventory/shards';
 import { defineSku, upsertLocation } from '../../../src/inventory/setup';
 import { restock } from '../../../src/inventory/stock-changes';
@@ -61,8 +63,27 @@ let seq = 0;
 export const key = (what = 'k') =>
   `${what}-${process.pid}-${++seq}-${Math.random().toString(36).slice(2, 8)}`;
 
-export function depsFor(db: Firestore, clock: Clock = new FakeClock()): Deps {
-  return { db, clock };
+/**
+ * Another function instance on the same project: its own Firestore client, so its own shared reads,
+ * shard knowledge and local admission. Concurrency tests spread callers over several of them.
+ */
+export function instance(
+  host: string,
+  projectId: string,
+  clock: Clock,
+): { deps: Deps; close(): Promise<void> } {
+  const app = initializeApp({ projectId }, `instance-${projectId}-${++seq}`);
+  const db = getFirestore(app);
+  db.settings({ host, ssl: false });
+  const base = { db, clock };
+  const refresher = new AvailabilityRefresher(base);
+  return {
+    deps: { ...base, refresher },
+    close: async () => {
+      await refresher.idle();
+      await deleteApp(app);
+    },
+  };
 }
 
 export interface SkuStock {
