@@ -73,7 +73,8 @@ export class InteractionMatrixBuilder {
   eventsSeen = 0;
 
   constructor(options: Partial<WeightOptions> & { now: number }) {
-    this.options = { kindWeights: defaultKindWeights, halfLifeDays: 120, ...options };
+    // 30 days: best of 15-365 on the retail data's validation split (bench/results/recs-eval-validation.json).
+    this.options = { kindWeights: defaultKindWeights, halfLifeDays: 30, ...options };
   }
 
   add(event: InteractionEvent): void {

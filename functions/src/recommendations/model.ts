@@ -45,8 +45,8 @@ export const defaultTrainOptions: Record<TrainOptions['objective'], TrainOptions
   'weighted-als': {
     ...shared,
     objective: 'weighted-als',
-    epochs: 15,
-    l2: 0.1,
+    epochs: 10,
+    l2: 1,
     alpha: 2,
     cgSteps: 3,
     learningRate: 0,
@@ -61,6 +61,7 @@ export const defaultTrainOptions: Record<TrainOptions['objective'], TrainOptions
     learningRate: 0.02,
     batchSize: 256,
     dropout: 0.5,
+    weightPower: 0.5,
   },
 };
 
