@@ -5,7 +5,11 @@
  * reservations per second, latency percentiles, transaction retries, Firestore document reads and
  * writes per successful reservation, and units oversold (must be 0), checked from Firestore.
  *
- * Overrides for quick runs: FLASH_BUYERS, FLASH_UNITS, FLASH_SHARDS (comma list, 0 = one document).
+ * The buyers are spread over FLASH_INSTANCES function instances (own Firestore clients, so their
+ * own caches and local admission), as a deployed function scaled out would serve them.
+ *
+ * Overrides for quick runs: FLASH_BUYERS, FLASH_UNITS, FLASH_SHARDS (comma list, 0 = one document),
+ * FLASH_INSTANCES.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -23,6 +27,7 @@ import { AvailabilityRefresher } from '../../../functions/src/inventory/refresh'
 const BUYERS = Number(process.env.FLASH_BUYERS ?? 5000);
 const UNITS = Number(process.env.FLASH_UNITS ?? 1000);
 const SHARDS = (process.env.FLASH_SHARDS ?? '0,4,16,64').split(',').map(Number);
+const INSTANCES = Number(process.env.FLASH_INSTANCES ?? 4);
 const SKU = 'flash-armchair';
 const LOCATION = 'wh-flash';
 const admin = { uid: 'bench', role: 'admin' as const };
@@ -34,7 +39,8 @@ function percentile(sorted: number[], p: number): number {
 const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 
 async function run(host: string, shards: number) {
-  const app = initializeApp({ projectId: `flash-${shards}-${Date.now()}` }, `flash-${shards}`);
+  const projectId = `flash-${shards}-${Date.now()}`;
+  const app = initializeApp({ projectId }, `flash-${shards}`);
   const db = getFirestore(app);
   db.settings({ host, ssl: false });
   const base = { db, clock: systemClock };
@@ -66,10 +72,17 @@ async function run(host: string, shards: number) {
       count: shards,
     });
 
+  // Several function instances serve the buyers; they share only Firestore (and the metrics).
   const metrics = newMetrics();
-  const refresher = new AvailabilityRefresher({ ...base, metrics });
-  const deps: Deps = { ...base, metrics, refresher };
-  const api = inventoryCallables(() => deps);
+  const instances = Array.from({ length: INSTANCES }, (_, i) => {
+    const app = initializeApp({ projectId }, `flash-${shards}-instance-${i}`);
+    const instanceDb = getFirestore(app);
+    instanceDb.settings({ host, ssl: false });
+    const d = { db: instanceDb, clock: systemClock, metrics };
+    const refresher = new AvailabilityRefresher(d);
+    const deps: Deps = { ...d, refresher };
+    return { app, refresher, api: inventoryCallables(() => deps) };
+  });
   const latencies: number[] = [];
   const okLatencies: number[] = [];
   const outcomes: Record<string, number> = {};
@@ -79,7 +92,7 @@ async function run(host: string, shards: number) {
       const t0 = performance.now();
       let outcome = 'ok';
       try {
-        await api.reserveStock({
+        await instances[i % INSTANCES]!.api.reserveStock({
           data: { idempotencyKey: `flash-buyer-${i}`, lines: [{ sku: SKU, qty: 1 }] },
           auth: { uid: `buyer-${i}`, token: {} as never, rawToken: '' },
         });
@@ -93,7 +106,7 @@ async function run(host: string, shards: number) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  await refresher.idle();
+  await Promise.all(instances.map((x) => x.refresher.idle()));
 
   // Oversold, from what Firestore holds: units held by reservations against units there were.
   const held = await db.collection('reservations').where('status', '==', 'held').get();
@@ -108,6 +121,7 @@ async function run(host: string, shards: number) {
     shards,
     buyers: BUYERS,
     units: UNITS,
+    instances: INSTANCES,
     succeeded: ok,
     outcomes,
     seconds: round(seconds, 2),
@@ -136,7 +150,7 @@ async function run(host: string, shards: number) {
     },
   };
   console.log(JSON.stringify(result));
-  await deleteApp(app);
+  await Promise.all([app, ...instances.map((x) => x.app)].map((a) => deleteApp(a)));
   return result;
 }
 
