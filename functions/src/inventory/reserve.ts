@@ -120,7 +120,13 @@ export async function reserveStock(
       idempotencyKey: req.idempotencyKey,
       opId,
     });
-    await st.loadInventory(skus.filter((sku) => !hot.includes(sku)));
+    const exactSkus = skus.filter((sku) => !hot.includes(sku));
+    const readAt = arrival();
+    await st.loadInventory(exactSkus);
+    // A read inside the transaction is as good as any for the calls waiting behind this one (in a
+    // sell-out it tells them there is nothing left, whoever took the last unit).
+    for (const sku of exactSkus)
+      publish(deps.db, inventoryKey([sku]), readAt, new Map([[sku, st.inventory(sku)]]));
 
     const lines: ReservationDoc['lines'] = [];
     for (const line of req.lines) {
