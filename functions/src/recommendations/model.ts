@@ -84,6 +84,7 @@ export interface TrainedModel {
   itemFactors: Float32Array;
   itemBias: Float32Array;
   backend: BackendName;
+  options: TrainOptions;
   epochs: EpochReport[];
 }
 

@@ -67,6 +67,7 @@ export async function trainSoftmaxEncoder(
       itemFactors: tf.tidy(() => itemsT.transpose()).dataSync() as Float32Array,
       itemBias: bias.dataSync() as Float32Array,
       backend,
+      options: o,
       epochs: [...reports],
     };
   };

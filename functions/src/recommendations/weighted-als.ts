@@ -122,6 +122,7 @@ export async function trainWeightedAls(
     itemFactors: y.dataSync() as Float32Array,
     itemBias: new Float32Array(m.items.length),
     backend,
+    options: o,
     epochs: [...reports],
   });
   try {

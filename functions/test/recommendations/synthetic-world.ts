@@ -13,12 +13,13 @@ export const now = Date.UTC(2026, 0, 1);
 const day = 86_400_000;
 
 export interface World {
+  events: InteractionEvent[];
   matrix: InteractionMatrix;
   /** Cluster of each user and item, by id. */
   clusterOf: Map<string, 'a' | 'b'>;
 }
 
-export function twoClusterWorld(usersPerCluster = 40, itemsPerCluster = 24, seed = 7): World {
+export function twoClusterWorld(usersPerCluster = 40, itemsPerCluster = 24, seed = 7, at = now): World {
   const random = seededRandom(seed);
   const clusterOf = new Map<string, 'a' | 'b'>();
   const events: InteractionEvent[] = [];
@@ -30,14 +31,14 @@ export function twoClusterWorld(usersPerCluster = 40, itemsPerCluster = 24, seed
       clusterOf.set(userId, cluster);
       const bought = items.filter(() => random() < 0.3);
       for (const itemId of bought) {
-        const at = now - Math.floor(random() * 200) * day;
-        events.push({ userId, itemId, kind: 'purchase', quantity: 1 + Math.floor(random() * 3), at });
+        const when = at - Math.floor(random() * 200) * day;
+        events.push({ userId, itemId, kind: 'purchase', quantity: 1 + Math.floor(random() * 3), at: when });
       }
       const viewed = items[Math.floor(random() * items.length)]!;
-      events.push({ userId, itemId: viewed, kind: 'view', at: now - day });
+      events.push({ userId, itemId: viewed, kind: 'view', at: at - day });
     }
   }
-  const builder = new InteractionMatrixBuilder({ now });
+  const builder = new InteractionMatrixBuilder({ now: at });
   events.forEach((e) => builder.add(e));
-  return { matrix: builder.build(), clusterOf };
+  return { events, matrix: builder.build(), clusterOf };
 }

@@ -15,10 +15,10 @@ import {
   trainRecommender,
   type TrainOptions,
 } from '../../../functions/src/recommendations/model';
+import { rankingMetrics, type RankingMetrics } from '../../../functions/src/recommendations/metrics';
 import { topKExcluding, type Ranked } from '../../../functions/src/recommendations/top-k';
 import { alsScores, trainAls, type AlsOptions } from './implicit-als';
 import { knnScores, trainItemKnn } from './item-knn';
-import { evaluate, type Metrics } from './metrics';
 import { renderPlot } from './plot';
 import { popularityScores } from './popularity';
 import { loadEvalData, splits, type EvalData } from './retail-split';
@@ -82,7 +82,7 @@ export interface CurvePoint {
 export interface MethodResult {
   method: Method;
   params: object;
-  metrics: Metrics;
+  metrics: RankingMetrics;
   trainSeconds: number;
   /** Peak RSS of the method's process, and the part of it above what loading the data took. */
   peakRssMB: number;
@@ -93,9 +93,12 @@ export interface MethodResult {
 
 const mb = (kb: number) => Math.round(kb / 102.4) / 10;
 
+const evaluate = (data: EvalData, lists: Ranked[]) =>
+  rankingMetrics(data.test, lists, data.train.items.length);
+
 function rankAll(data: EvalData, score: (u: number, out: Float32Array) => Float32Array): Ranked[] {
   const out = new Float32Array(data.train.items.length);
-  return Array.from(data.testUsers, (u) => topKExcluding(score(u, out), ownedItems(data.train, u), 20));
+  return Array.from(data.test.users, (u) => topKExcluding(score(u, out), ownedItems(data.train, u), 20));
 }
 
 async function runMethod(
@@ -150,7 +153,7 @@ async function runMethod(
   const params = config[method];
   const model = await trainRecommender(m, params, {
     onEpoch: async (report, snapshot) => {
-      const metrics = evaluate(data, await recommendTopK(snapshot(), m, 20, data.testUsers));
+      const metrics = evaluate(data, await recommendTopK(snapshot(), m, 20, data.test.users));
       curve.push({
         epoch: report.epoch,
         loss: report.loss,
@@ -164,7 +167,7 @@ async function runMethod(
       );
     },
   });
-  const metrics = evaluate(data, await recommendTopK(model, m, 20, data.testUsers));
+  const metrics = evaluate(data, await recommendTopK(model, m, 20, data.test.users));
   const trainSeconds = curve.reduce((s, p) => s + p.ms, 0) / 1000;
   return { method, params, metrics, trainSeconds, curve, backend: model.backend };
 }
@@ -260,7 +263,7 @@ async function main(): Promise<void> {
       trainItems: data.train.items.length,
       trainPairs: data.train.cols.length,
       trainEvents: data.trainEvents,
-      testUsers: data.testUsers.length,
+      testUsers: data.test.users.length,
     },
     weights: config.weights,
     tuning,

@@ -2,14 +2,20 @@
  * The evaluation protocol on the Online Retail data: a split in time. Interactions before
  * `trainEnd` train the models; each customer seen in training who buys in [trainEnd, testEnd)
  * is a test user, and the relevant items are the ones they bought then (net of cancellations)
- * that they had not bought before, because recommendations leave owned items out.
+ * that they had not bought before (see functions/src/recommendations/holdout.ts).
  */
+import {
+  addLaterPurchase,
+  heldOutTargets,
+  type LaterPurchases,
+} from '../../../functions/src/recommendations/holdout';
 import {
   InteractionMatrixBuilder,
   type InteractionEvent,
   type InteractionMatrix,
   type WeightOptions,
 } from '../../../functions/src/recommendations/interactions';
+import type { HeldOut } from '../../../functions/src/recommendations/metrics';
 import { readRetailTransactions, type RetailTransaction } from '../data/online-retail';
 
 export interface Split {
@@ -27,11 +33,7 @@ export const splits: Record<'validation' | 'test', Split> = {
 export interface EvalData {
   split: Split;
   train: InteractionMatrix;
-  /** Indices into `train.users`. */
-  testUsers: Int32Array;
-  /** Relevant train-item indices per test user (items unknown to training cannot be hit but count). */
-  relevant: Int32Array[];
-  relevantCounts: Int32Array;
+  test: HeldOut;
   trainEvents: number;
 }
 
@@ -54,41 +56,13 @@ export async function loadEvalData(split: Split, weights: Partial<WeightOptions>
   const trainEnd = ms(split.trainEnd);
   const testEnd = ms(split.testEnd);
   const builder = new InteractionMatrixBuilder({ ...weights, now: trainEnd - 1 });
-  const testNet = new Map<string, Map<string, number>>();
+  const later: LaterPurchases = new Map();
   for await (const t of readRetailTransactions()) {
     if (!t.customerId) continue;
     const at = ms(t.date);
     if (at < trainEnd) builder.add(toEvent(t));
-    else if (at < testEnd) {
-      const net = testNet.get(t.customerId) ?? new Map<string, number>();
-      net.set(t.stockCode, (net.get(t.stockCode) ?? 0) + t.quantity);
-      testNet.set(t.customerId, net);
-    }
+    else if (at < testEnd) addLaterPurchase(later, t.customerId, t.stockCode, t.quantity);
   }
   const train = builder.build();
-  const userIndex = new Map(train.users.map((u, i) => [u, i]));
-  const itemIndex = new Map(train.items.map((it, i) => [it, i]));
-  const testUsers: number[] = [];
-  const relevant: Int32Array[] = [];
-  const relevantCounts: number[] = [];
-  for (const [customer, net] of [...testNet].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const u = userIndex.get(customer);
-    if (u === undefined) continue;
-    const owned = new Set(train.owned.subarray(train.ownedPtr[u], train.ownedPtr[u + 1]));
-    const fresh = [...net].filter(([code, q]) => q > 0 && !owned.has(itemIndex.get(code) ?? -1));
-    if (fresh.length === 0) continue;
-    testUsers.push(u);
-    relevantCounts.push(fresh.length);
-    relevant.push(
-      Int32Array.from(fresh.map(([code]) => itemIndex.get(code) ?? -1).filter((i) => i >= 0)).sort(),
-    );
-  }
-  return {
-    split,
-    train,
-    testUsers: Int32Array.from(testUsers),
-    relevant,
-    relevantCounts: Int32Array.from(relevantCounts),
-    trainEvents: builder.eventsSeen,
-  };
+  return { split, train, test: heldOutTargets(train, later), trainEvents: builder.eventsSeen };
 }

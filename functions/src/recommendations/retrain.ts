@@ -1,0 +1,245 @@
+/**
+ * The retraining job, shared by the scheduled function and `npm run train`:
+ *  1. read the consenting customers and their events in pages, aggregating as it goes;
+ *  2. fit on the window minus its last `holdoutDays` and measure recall@10 on those days;
+ *  3. fit again on the whole window (the model that ships), with the same settings;
+ *  4. write it into the idle slot, mark models/{version} complete, and switch models/current to
+ *     it if its metrics hold up (publish.ts). Any failure before the switch leaves the live model.
+ * Customers who withdrew consent are not read into training and get no personal list.
+ */
+import { Timestamp, type Firestore } from 'firebase-admin/firestore';
+import type { ModelDoc, ModelMetrics, RecommendationList } from '../api/recommendations';
+import { addLaterPurchase, heldOutTargets, type LaterPurchases } from './holdout';
+import { InteractionMatrixBuilder, type InteractionMatrix, type WeightOptions } from './interactions';
+import { rankingMetrics } from './metrics';
+import { recommendTopK, trainRecommender, type TrainedModel, type TrainOptions } from './model';
+import {
+  idleSlot,
+  liveModel,
+  modelRef,
+  switchIfBetter,
+  writeEmbeddings,
+  writeLists,
+  type SwitchOutcome,
+} from './publish';
+import { consentingCustomers, forEachEventPage, productIds } from './read-interactions';
+
+export interface RetrainOptions {
+  /** Events older than this are not read into training. */
+  windowDays: number;
+  /** The last days of the window, held out of the first fit to measure it. */
+  holdoutDays: number;
+  /** Length of each customer's stored list (serving filters it further). */
+  listLength: number;
+  /** A new model may be at most this much (relative) worse on recall@10 than the live one. */
+  maxRecallDrop: number;
+  pageSize: number;
+  weights: Partial<Omit<WeightOptions, 'now'>>;
+  train: Partial<TrainOptions>;
+}
+
+export const defaultRetrainOptions: RetrainOptions = {
+  windowDays: 365,
+  holdoutDays: 14,
+  listLength: 50,
+  maxRecallDrop: 0.1,
+  pageSize: 1000,
+  weights: {},
+  train: {},
+};
+
+export type RetrainPhase = 'read' | 'fit-holdout' | 'fit' | 'embeddings' | 'lists' | 'switch';
+
+export interface RetrainProgress {
+  phase: RetrainPhase;
+  done: number;
+  /** 0 when not known in advance (pages being read). */
+  total: number;
+}
+
+export interface RetrainDeps {
+  db: Firestore;
+  clock: { now(): Date };
+  log?: (message: string) => void;
+  onProgress?: (p: RetrainProgress) => void;
+  /** Called after each phase; tests use it to crash the job at a chosen point. */
+  afterPhase?: (phase: RetrainPhase) => void | Promise<void>;
+}
+
+export interface RetrainResult {
+  version: string;
+  metrics: ModelMetrics;
+  outcome: SwitchOutcome;
+  counts: ModelDoc['counts'];
+}
+
+const dayMs = 86_400_000;
+
+export async function retrainRecommender(
+  deps: RetrainDeps,
+  options: Partial<RetrainOptions> = {},
+): Promise<RetrainResult> {
+  const o = { ...defaultRetrainOptions, ...options };
+  const { db } = deps;
+  const log = deps.log ?? ((m: string) => console.log(m));
+  const progress = deps.onProgress ?? (() => {});
+  const now = deps.clock.now();
+  const to = now.getTime();
+  const from = to - o.windowDays * dayMs;
+  const holdoutFrom = to - o.holdoutDays * dayMs;
+  const version = `v${now.toISOString().replace(/[-:.]/g, '').replace('T', '-').slice(0, 15)}`;
+  const started = Date.now();
+
+  // 1. Read.
+  const consenting = await consentingCustomers(db, o.pageSize);
+  const full = new InteractionMatrixBuilder({ ...o.weights, now: to });
+  const fit = new InteractionMatrixBuilder({ ...o.weights, now: holdoutFrom - 1 });
+  const later: LaterPurchases = new Map();
+  const excluded = new Set<string>();
+  let read = 0;
+  let invalid = 0;
+  await forEachEventPage(db, o.pageSize, (page) => {
+    invalid += page.invalid;
+    for (const e of page.events) {
+      if (!consenting.has(e.userId)) {
+        excluded.add(e.userId);
+        continue;
+      }
+      if (e.at < from || e.at > to) continue;
+      full.add(e);
+      if (e.at < holdoutFrom) fit.add(e);
+      else if (e.kind === 'purchase') addLaterPurchase(later, e.userId, e.itemId, e.quantity ?? 1);
+      else if (e.kind === 'return' || e.kind === 'cancel') {
+        addLaterPurchase(later, e.userId, e.itemId, -(e.quantity ?? 1));
+      }
+    }
+    read += page.events.length + page.invalid;
+    progress({ phase: 'read', done: read, total: 0 });
+  });
+  if (invalid) log(`recommendations: skipped ${invalid} events that do not match the CustomerEvent schema`);
+  await deps.afterPhase?.('read');
+
+  // 2. Measure on the held-out days.
+  const fitMatrix = fit.build();
+  let metrics: ModelMetrics = { recall10: 0, ndcg10: 0, coverage10: 0, holdoutUsers: 0 };
+  if (fitMatrix.users.length > 0) {
+    const model = await train(fitMatrix, o, deps, 'fit-holdout');
+    const heldOut = heldOutTargets(fitMatrix, later);
+    const lists = await recommendTopK(model, fitMatrix, 20, heldOut.users);
+    const m = rankingMetrics(heldOut, lists, fitMatrix.items.length);
+    metrics = {
+      recall10: m.recall10,
+      ndcg10: m.ndcg10,
+      coverage10: m.coverage10,
+      holdoutUsers: heldOut.users.length,
+    };
+  }
+  log(
+    `recommendations: held-out recall@10 ${metrics.recall10.toFixed(4)} over ${metrics.holdoutUsers} customers`,
+  );
+  await deps.afterPhase?.('fit-holdout');
+
+  // 3. Fit the model that ships.
+  const matrix = full.build();
+  const model = await train(matrix, o, deps, 'fit');
+  await deps.afterPhase?.('fit');
+
+  // 4. Publish into the idle slot, then switch.
+  const live = await liveModel(db);
+  const slot = idleSlot(live);
+  const counts = {
+    events: full.eventsSeen,
+    customers: matrix.users.length,
+    products: matrix.items.length,
+    excludedCustomers: excluded.size,
+  };
+  const doc: ModelDoc = {
+    version,
+    slot,
+    status: 'writing',
+    backend: model.backend,
+    params: { ...model.params, windowDays: o.windowDays, holdoutDays: o.holdoutDays },
+    window: {
+      from: Timestamp.fromMillis(from),
+      to: Timestamp.fromMillis(to),
+      holdoutFrom: Timestamp.fromMillis(holdoutFrom),
+    },
+    counts,
+    metrics,
+    trainSeconds: Math.round((Date.now() - started) / 100) / 10,
+    createdAt: Timestamp.fromDate(now),
+  };
+  await modelRef(db, version).set(doc);
+
+  const existing = await productIds(db, o.pageSize);
+  const vectors = matrix.items
+    .map((productId, i) => ({
+      productId,
+      vector: model.itemFactors.subarray(i * model.dim, (i + 1) * model.dim),
+    }))
+    .filter((v) => existing.has(v.productId));
+  if (vectors.length < matrix.items.length) {
+    log(`recommendations: ${matrix.items.length - vectors.length} products in events no longer exist`);
+  }
+  await writeEmbeddings(db, slot, vectors, (done, total) => progress({ phase: 'embeddings', done, total }));
+  await deps.afterPhase?.('embeddings');
+
+  await writeLists(
+    db,
+    slot,
+    await personalLists(model, matrix, existing, o.listLength, version, now),
+    (done, total) => progress({ phase: 'lists', done, total }),
+  );
+  await deps.afterPhase?.('lists');
+
+  await modelRef(db, version).update({
+    status: 'complete',
+    completedAt: Timestamp.fromDate(deps.clock.now()),
+  });
+  const outcome = await switchIfBetter(db, version, o.maxRecallDrop, deps.clock.now());
+  progress({ phase: 'switch', done: 1, total: 1 });
+  log(
+    outcome.switched
+      ? `recommendations: ${version} (slot ${slot}) is live`
+      : `recommendations: ${version} not switched: ${outcome.reason}`,
+  );
+  return { version, metrics, outcome, counts };
+}
+
+async function train(
+  matrix: InteractionMatrix,
+  o: RetrainOptions,
+  deps: RetrainDeps,
+  phase: RetrainPhase,
+): Promise<TrainedModel & { params: Record<string, string | number> }> {
+  const progress = deps.onProgress ?? (() => {});
+  const model = await trainRecommender(matrix, o.train, {
+    backend: deps.log ? { log: deps.log } : {},
+    onEpoch: (r) => progress({ phase, done: r.epoch, total: r.epochs }),
+  });
+  const { objective, dim, epochs, l2, alpha, seed } = model.options;
+  return { ...model, params: { objective, dim, epochs, l2, alpha, seed } };
+}
+
+async function personalLists(
+  model: TrainedModel,
+  matrix: InteractionMatrix,
+  existing: Set<string>,
+  k: number,
+  version: string,
+  now: Date,
+): Promise<{ uid: string; list: RecommendationList }[]> {
+  // Ask for a few more than k: products deleted since their events are dropped below.
+  const ranked = await recommendTopK(model, matrix, k + 10);
+  const generatedAt = Timestamp.fromDate(now);
+  return ranked.map((r, u) => ({
+    uid: matrix.users[u]!,
+    list: {
+      version,
+      generatedAt,
+      items: Array.from(r.items, (i, n) => ({ productId: matrix.items[i]!, score: r.scores[n]! }))
+        .filter((item) => existing.has(item.productId))
+        .slice(0, k),
+    },
+  }));
+}
