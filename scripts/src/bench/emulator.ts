@@ -4,7 +4,8 @@
  * bench/results/emulator.json: single-document writes/s, transactional increments/s on one hot
  * document at 1, 8 and 64 concurrent clients (with aborts and retries), point reads/s, query
  * latency over 10,000 documents, commit-to-onSnapshot latency with 1, 100 and 1,000 listeners,
- * and the emulator's memory holding 100,000 documents. Runs in about two minutes.
+ * (admin SDK: a stream per listener; web SDK: one stream for all), and the emulator's memory
+ * holding 100,000 documents. Runs in well under a minute on two cores.
  *
  * BENCH_SECONDS (default 3) sets the length of each throughput phase.
  */
@@ -13,6 +14,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
+import { deleteApp as deleteWebApp, initializeApp as initializeWebApp } from 'firebase/app';
+import {
+  collection as webCollection,
+  connectFirestoreEmulator,
+  getFirestore as getWebFirestore,
+  onSnapshot,
+  query as webQuery,
+  terminate,
+  where,
+} from 'firebase/firestore';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const root = join(__dirname, '..', '..', '..');
@@ -241,6 +252,69 @@ async function listenLatency(db: Firestore, host: string, listeners: number, com
   return { listeners, commits, ...summary(latencies), emulatorCpuMsPerCommit };
 }
 
+/**
+ * The same with the web SDK, whose listeners share one stream: distinct queries (one target
+ * each) that all match the written document.
+ */
+async function webListenLatency(
+  db: Firestore,
+  projectId: string,
+  host: string,
+  listeners: number,
+  commits: number,
+) {
+  const app = initializeWebApp({ projectId, apiKey: 'bench' }, `web-${listeners}`);
+  const web = getWebFirestore(app);
+  const [hostname, port] = host.split(':');
+  connectFirestoreEmulator(web, hostname!, Number(port));
+  const name = `webLive-${listeners}`;
+  await db.doc(`${name}/seed`).set({ k: 1, v: -1 });
+  const latencies: number[] = [];
+  let expected = -1;
+  let sentAt = 0;
+  let pending = 0;
+  let release: () => void = () => {};
+  let ready = 0;
+  let allReady!: () => void;
+  const readyPromise = new Promise<void>((resolve) => (allReady = resolve));
+  const unsubscribes = Array.from({ length: listeners }, (_, i) => {
+    let first = true;
+    // With metadata changes: a later listener's first snapshot comes from the cache the others
+    // filled, and its server confirmation changes only metadata.
+    const q = webQuery(webCollection(web, name), where('k', 'in', [1, -1 - i]));
+    return onSnapshot(q, { includeMetadataChanges: true }, (snap) => {
+      if (snap.metadata.fromCache) return;
+      if (first) {
+        first = false;
+        if (++ready === listeners) allReady();
+        return;
+      }
+      if (snap.docChanges().some((c) => c.doc.get('v') === expected)) {
+        latencies.push(performance.now() - sentAt);
+        if (--pending === 0) release();
+      }
+    });
+  });
+  await readyPromise;
+  const cpuBefore = (await emulatorStats(host)).cpuMicros!;
+  for (let v = 0; v < commits; v++) {
+    expected = v;
+    pending = listeners;
+    const delivered = new Promise<void>((resolve) => (release = resolve));
+    sentAt = performance.now();
+    await db.doc(`${name}/seed`).set({ k: 1, v });
+    await delivered;
+  }
+  const emulatorCpuMsPerCommit = round(
+    ((await emulatorStats(host)).cpuMicros! - cpuBefore) / 1000 / commits,
+    2,
+  );
+  unsubscribes.forEach((u) => u());
+  await terminate(web);
+  await deleteWebApp(app);
+  return { sdk: 'web (one stream)', listeners, commits, ...summary(latencies), emulatorCpuMsPerCommit };
+}
+
 async function memory(db: Firestore, host: string) {
   const stats = async () =>
     (await fetch(`http://${host}/emulator/v1/stats`)).json() as Promise<Record<string, number>>;
@@ -262,7 +336,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const { child, host } = await startEmulator();
   process.env.FIRESTORE_EMULATOR_HOST = host;
-  const { app, db } = adminDb(`bench-emulator-${Date.now()}`);
+  const projectId = `bench-emulator-${Date.now()}`;
+  const { app, db } = adminDb(projectId);
   try {
     await db.doc('warmup/x').set({ x: 1 });
     console.log('writes...');
@@ -283,6 +358,13 @@ async function main(): Promise<void> {
     ] as const) {
       listen.push(await listenLatency(db, host, listeners, commits));
     }
+    const webListen = [];
+    for (const [listeners, commits] of [
+      [100, 20],
+      [1000, 10],
+    ] as const) {
+      webListen.push(await webListenLatency(db, projectId, host, listeners, commits));
+    }
     console.log('memory with 100,000 documents...');
     const mem = await memory(adminDb(`bench-memory-${Date.now()}`).db, host);
     const result = {
@@ -300,6 +382,7 @@ async function main(): Promise<void> {
       pointReads: { concurrency: 16, ...reads },
       queryLatencyOver10000Docs: queryLatency,
       commitToSnapshotLatency: listen,
+      commitToSnapshotLatencyWebSdk: webListen,
       memoryWith100000Docs: mem,
       durationSeconds: round((Date.now() - started) / 1000),
     };
