@@ -14,7 +14,9 @@
  * The whole ledger is replayed on each run; past a few million entries this wants checkpoints
  * (a stored replay up to a ledger watermark).
  */
-import { Timestamp } from 'firebase-admin/firestore';
+import { type QueryDocumentSnapshot, Timestamp } from 'firebase-admin/firestore';
+import type { z } from 'zod';
+import { Sku } from '../api/common';
 import {
   type Counters,
   type Drift,
@@ -54,8 +56,9 @@ function cell(cells: Cells, sku: string, locationId: string): Counters {
 export async function reconcileInventory(deps: Deps): Promise<ReconciliationReport & { runId: string }> {
   const startedAt = deps.clock.now();
   const seen = await readSnapshot(deps);
-  const drift: Drift[] = [];
+  const drift: Drift[] = [...seen.malformed];
   for (const sku of new Set([...seen.docs.keys(), ...seen.replayed.keys()])) {
+    if (seen.unchecked.has(sku)) continue;
     const doc = seen.docs.get(sku);
     const { drift: counterDrift, fixes } = compareCounters(sku, doc, seen);
     drift.push(...counterDrift);
@@ -89,6 +92,9 @@ interface Snapshot {
   held: Cells;
   /** onHand/reserved summed over the shards of each sharded location. */
   shardSums: Cells;
+  /** Documents that do not match their schema, and the SKUs they make impossible to check. */
+  malformed: Drift[];
+  unchecked: Set<string>;
 }
 
 /** The ledger, the counters and the held reservations, all as of one read time. */
@@ -109,22 +115,47 @@ async function readSnapshot(deps: Deps): Promise<Snapshot> {
   countReads(deps, snap.ledger.size + snap.inventory.size + snap.shards.size + snap.held.size);
   const out: Snapshot = {
     ledgerEntries: snap.ledger.size,
-    docs: new Map(snap.inventory.docs.map((d) => [d.id, InventoryDoc.parse(d.data())])),
+    docs: new Map(),
     replayed: new Map(),
     held: new Map(),
     shardSums: new Map(),
+    malformed: [],
+    unchecked: new Set(),
   };
+  // One bad document must not hide the rest: it is reported, and its SKU left unchecked.
+  const parse = <T>(schema: z.ZodType<T>, d: QueryDocumentSnapshot, sku: unknown): T | null => {
+    const parsed = schema.safeParse(d.data());
+    if (parsed.success) return parsed.data;
+    const id = Sku.safeParse(sku).success ? String(sku) : 'unknown';
+    out.unchecked.add(id);
+    out.malformed.push({
+      sku: id,
+      locationId: null,
+      field: `malformed ${d.ref.path}`,
+      ledger: null,
+      counter: null,
+      reservations: null,
+      repaired: false,
+      why: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    });
+    return null;
+  };
+  for (const d of snap.inventory.docs) {
+    const doc = parse(InventoryDoc, d, d.id);
+    if (doc) out.docs.set(d.id, doc);
+  }
   for (const d of snap.ledger.docs) {
-    const entry = LedgerEntry.parse(d.data());
+    const entry = parse(LedgerEntry, d, d.get('sku'));
+    if (!entry) continue;
     for (const e of effectsOf(entry)) addDelta(cell(out.replayed, entry.sku, e.locationId), e.delta);
   }
   for (const d of snap.held.docs)
-    for (const line of ReservationDoc.parse(d.data()).lines)
+    for (const line of parse(ReservationDoc, d, d.data().lines?.[0]?.sku)?.lines ?? [])
       for (const a of line.allocations) cell(out.held, line.sku, a.locationId).reserved += a.qty;
   for (const d of snap.shards.docs) {
     if (d.ref.parent.parent?.parent.id !== 'inventory') continue;
-    const s = ShardDoc.parse(d.data());
-    addDelta(cell(out.shardSums, s.sku, s.locationId), { onHand: s.onHand, reserved: s.reserved });
+    const s = parse(ShardDoc, d, d.ref.parent.parent.id);
+    if (s) addDelta(cell(out.shardSums, s.sku, s.locationId), { onHand: s.onHand, reserved: s.reserved });
   }
   return out;
 }

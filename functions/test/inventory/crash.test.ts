@@ -229,4 +229,14 @@ describe('crashes between steps', () => {
     assert.equal(doc.locations['wh-north'].available, 2);
     assert.equal(doc.locations['store-bath'].onHand, 7, 'unprovable drift is left for a person');
   });
+
+  test('a malformed document is reported and leaves only its own SKU unchecked', async () => {
+    await fs.adminDb.doc('ledger/hand-written').set({ kind: 'restock', sku: 'sideboard', qty: 'three' });
+    const report = await reconcileInventory(deps);
+    assert.deepEqual(
+      report.drift.map((d) => [d.sku, d.field, d.repaired]),
+      [['sideboard', 'malformed ledger/hand-written', false]],
+    );
+    assert.match(report.drift[0]!.why, /qty/);
+  });
 });
