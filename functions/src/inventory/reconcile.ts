@@ -10,6 +10,7 @@
  * Any other disagreement (onHand, inTransit, damaged; reserved where the records disagree with each
  * other) is reported and left for a person: nothing shows which side is right. A repair applies
  * only if the document has not changed since the snapshot; otherwise the next run looks again.
+ * A document that does not match its schema is reported as such, and its SKU is left unchecked.
  *
  * The whole ledger is replayed on each run; past a few million entries this wants checkpoints
  * (a stored replay up to a ledger watermark).

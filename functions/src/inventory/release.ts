@@ -2,12 +2,12 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import type { ReleaseResponse, ReservationRequest } from '../api/inventory-callables';
 import { countReads, type Deps } from './deps';
+import { precondition } from './errors';
 import { once } from './idempotency';
 import { reservationRef, reservationsCol } from './paths';
 import { type Caller, readReservation, settleAllocations } from './reservations';
 import { StockTx } from './stock-tx';
 import { runInTransaction } from './transaction';
-import { precondition } from './errors';
 
 export async function releaseReservation(
   deps: Deps,
