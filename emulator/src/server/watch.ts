@@ -6,7 +6,7 @@
  * snapshot (target_change NO_CHANGE, no target ids, the commit's read time), which is when the
  * SDKs raise their snapshots.
  */
-import { runStructuredQuery } from '../model/query';
+import { matchesQuery } from '../model/query';
 import type { Micros, StoredDocument, StructuredQuery } from '../model/types';
 import type { Database } from './backend';
 import { collectionOf, lastSegment } from './names';
@@ -89,7 +89,7 @@ export class WatchTarget {
 
   private matches(doc: StoredDocument): boolean {
     if (this.spec.kind === 'documents') return this.spec.names.includes(doc.name);
-    return runStructuredQuery([doc], this.spec.parent, this.spec.query).length > 0;
+    return matchesQuery(doc, this.spec.parent, this.spec.query);
   }
 
   private changed(doc: StoredDocument): ListenResponse {
