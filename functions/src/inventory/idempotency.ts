@@ -70,10 +70,14 @@ export async function once<Req, Res extends Record<string, unknown>>(
   const ref = idempotencyRef(deps.db, `${call.scope}-${opId}`);
   const requestHash = hashRequest(call.request);
 
-  // Most retries arrive after the first call finished: answer them without a transaction.
-  const seen = await ref.get();
-  countReads(deps, 1);
-  if (seen.exists) return replay<Res>(seen.data(), requestHash);
+  // Most retries arrive after the first call finished: answer them without a transaction. With a
+  // precheck this read is left out: a refusal re-reads the record anyway and the transaction reads
+  // it first, so it would only cost first calls (in a sell-out, most calls) a read.
+  if (!precheck) {
+    const seen = await ref.get();
+    countReads(deps, 1);
+    if (seen.exists) return replay<Res>(seen.data(), requestHash);
+  }
   let release: ((settledByThisCall: boolean) => void) | void = undefined;
   let effectCommitted = false;
   if (precheck) {

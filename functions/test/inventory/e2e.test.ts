@@ -87,6 +87,7 @@ describe('end to end through the Functions and Auth emulators', () => {
   });
 
   test('a shopper reserves and checks out; staff restock once given the claim; errors arrive typed', async () => {
+    process.env.FIRESTORE_EMULATOR_HOST = `${firestore.host}:${firestore.port}`;
     const admin = initializeAdminApp({ projectId: PROJECT }, 'e2e-admin');
     const db = getAdminFirestore(admin);
     db.settings({ host: `${firestore.host}:${firestore.port}`, ssl: false });

@@ -157,6 +157,8 @@ async function run(host: string, shards: number) {
 async function main() {
   const emulator = await start({ port: 0 });
   const host = `${emulator.host}:${emulator.port}`;
+  // Tells the SDK it talks to an emulator: no credentials or metadata-server lookups.
+  process.env.FIRESTORE_EMULATOR_HOST = host;
   const runs = [];
   try {
     for (const shards of SHARDS) runs.push(await run(host, shards));
