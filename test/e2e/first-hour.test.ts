@@ -1,0 +1,111 @@
+/**
+ * The developer's first hour, as the README tells it: `npm start` brings the stack up and seeds it,
+ * a demo user reserves through the callables, the live scene runs, a demo customer exports and then
+ * deletes their data, and Ctrl-C leaves nothing running. Uses the stack's fixed ports
+ * (8080, 9099, 5001, 4400): nothing else may hold them while it runs. Takes a few minutes.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { portIsFree } from '../../scripts/src/dev/ready';
+import { host, ports } from '../../scripts/src/dev/stack';
+
+const root = join(__dirname, '..', '..');
+const tsx = (script: string, ...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+
+let stack: ChildProcess;
+let output = '';
+let exited: Promise<number | null>;
+
+function printed(pattern: RegExp, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`not printed within ${timeoutMs} ms: ${pattern}\n${output}`)),
+      timeoutMs,
+    );
+    const check = () => {
+      if (!pattern.test(output)) return;
+      clearTimeout(timer);
+      stack.stdout?.off('data', check);
+      resolve();
+    };
+    stack.stdout?.on('data', check);
+    check();
+  });
+}
+
+before(async () => {
+  for (const [name, port] of Object.entries(ports)) {
+    assert.ok(await portIsFree(host, port), `port ${port} (${name}) is in use: stop the running stack first`);
+  }
+  // Detached, so the test can send the stack's whole group the Ctrl-C a terminal would.
+  stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/src/dev/start.ts', '--no-train'], {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  stack.stdout!.on('data', (b: Buffer) => (output += b.toString()));
+  stack.stderr!.on('data', (b: Buffer) => (output += b.toString()));
+  exited = new Promise((resolve) => stack.on('exit', (code) => resolve(code)));
+  await printed(/Hearth is running/, 300_000);
+});
+
+after(async () => {
+  if (stack.exitCode === null) process.kill(-stack.pid!, 'SIGKILL');
+});
+
+describe('the first hour', () => {
+  it('starts, seeds and prints where everything is', () => {
+    assert.match(output, /seeded in [\d.]+ s: \d+ products, \d+ SKUs, 5 locations/);
+    assert.match(output, /ada@demo\.hearth\s+uid demo-ada/);
+    assert.match(output, /Functions\s+127\.0\.0\.1:5001/);
+  });
+
+  it('lets a demo user reserve a hot SKU through the callables', () => {
+    const hot = /Hot SKUs \(sharded stock, for flash sales\): (\w+)/.exec(output)![1]!;
+    const res = tsx(
+      'scripts/src/dev/call.ts',
+      'ada@demo.hearth',
+      'reserveStock',
+      JSON.stringify({ lines: [{ sku: hot, qty: 1 }] }),
+    );
+    assert.equal(res.status, 0, res.stderr);
+    assert.equal(JSON.parse(res.stdout).status, 'held');
+  });
+
+  it('plays the live scene without losing or overselling a unit', () => {
+    const res = tsx('scripts/src/scene/live.ts', '--shoppers', '2', '--seconds', '5');
+    assert.equal(res.status, 0, res.stderr + res.stdout);
+    assert.match(res.stdout, /no unit lost or oversold/);
+    assert.match(res.stdout, /commit -> watcher latency p50 \d+ ms/);
+  });
+
+  it('exports a demo customer, deletes them, and nothing is left to sign in with', () => {
+    const exported = tsx('scripts/src/dev/call.ts', 'ben@demo.hearth', 'exportMyData');
+    assert.equal(exported.status, 0, exported.stderr);
+    const copy = JSON.parse(exported.stdout);
+    assert.equal(copy.profile.path, 'customers/demo-ben');
+    assert.ok(copy.events.length > 0 && copy.orders.length > 0);
+    const deleted = tsx('scripts/src/dev/call.ts', 'ben@demo.hearth', 'deleteMyData', '{"confirm":"DELETE"}');
+    assert.equal(deleted.status, 0, deleted.stderr);
+    assert.equal(JSON.parse(deleted.stdout).deleted.account, true);
+    const again = tsx('scripts/src/dev/call.ts', 'ben@demo.hearth', 'exportMyData');
+    assert.notEqual(again.status, 0);
+    assert.match(again.stderr, /user-not-found/);
+  });
+
+  it('stops everything on Ctrl-C', async () => {
+    process.kill(-stack.pid!, 'SIGINT');
+    assert.equal(await exited, 0);
+    assert.match(output, /hearth: stopped/);
+    for (const [name, port] of Object.entries(ports)) {
+      assert.ok(await portIsFree(host, port), `port ${port} (${name}) still in use after Ctrl-C`);
+    }
+  });
+});
