@@ -45,7 +45,10 @@ function startFirebaseTools(firestoreHost: string): Promise<ChildProcess> {
   );
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`firebase-tools did not start:\n${output}`)), 150_000);
+    const timer = setTimeout(() => {
+      process.kill(-child.pid!, 'SIGKILL');
+      reject(new Error(`firebase-tools did not start:\n${output}`));
+    }, 150_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('All emulators ready')) {
