@@ -139,6 +139,30 @@ describe('inventory flows', () => {
     await assertInvariants(fs.adminDb);
   });
 
+  test('a checkout racing the expiry sweep: exactly one of them settles the hold', async () => {
+    for (let round = 0; round < 5; round++) {
+      const held = await reserveStock(deps, alice, {
+        idempotencyKey: key(),
+        lines: [{ sku: 'lamp-brass', qty: 1 }],
+        allowSplit: false,
+      });
+      // The shopper's instance still sees the hold valid; the sweeper's clock is already past it.
+      const late = new FakeClock(clock.now().getTime() + HOLD_MS + 1);
+      const [paid, swept] = await Promise.allSettled([
+        checkout(deps, alice, { idempotencyKey: key(), reservationId: held.reservationId }),
+        expireReservations({ db: fs.adminDb, clock: late }),
+      ]);
+      const status = (await fs.adminDb.doc(`reservations/${held.reservationId}`).get()).data()!.status;
+      if (paid.status === 'fulfilled') assert.equal(status, 'checked_out');
+      else {
+        assert.equal(status, 'expired');
+        assert.equal((paid.reason as { code: string }).code, 'failed-precondition');
+      }
+      assert.equal(swept.status, 'fulfilled');
+      await assertInvariants(fs.adminDb);
+    }
+  });
+
   test('stock in transit is sellable at neither end until received', async () => {
     const t = await transferStock(deps, SEED_STAFF, {
       idempotencyKey: key(),
