@@ -14,6 +14,7 @@ import type { Backend, Database } from './backend';
 import { callerOf, toStatus } from './calls';
 import { parseDatabaseName, parseDocumentName, parseParentName, requireSameDatabase } from './names';
 import { WatchTarget, type ListenResponse, type TargetSink, type TargetSpec } from './watch';
+import { refuseFutureReadTime } from './reads';
 import { resumeToken, timeFromResumeToken, wireTime } from './wire';
 
 export function handleListen(backend: Backend, call: grpc.ServerDuplexStream<any, any>): void {
@@ -78,8 +79,10 @@ export function handleListen(backend: Backend, call: grpc.ServerDuplexStream<any
           reader,
         );
       }
-      write({ targetChange: { targetChangeType: 'ADD', targetIds: [id] } });
       const resumeFrom = resumeTime(request);
+      // Resuming from a future time would claim the client already holds documents it never got.
+      if (resumeFrom !== null) refuseFutureReadTime(backend, resumeFrom);
+      write({ targetChange: { targetChangeType: 'ADD', targetIds: [id] } });
       if (resumeFrom !== null && db.store.canReadAt(resumeFrom, backend.clock.wallMicros())) {
         for (const doc of target.results(db, resumeFrom)) target.docs.set(doc.name, doc.updateTime);
       } else if (resumeFrom !== null) {

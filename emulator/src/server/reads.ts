@@ -71,11 +71,16 @@ export function openReadView(backend: Backend, db: Database, selector: Consisten
   return { at: undefined, lockingTx: null, started: null };
 }
 
+/** A read time ahead of the clock (beyond a second of skew) names a state that does not exist yet. */
+export function refuseFutureReadTime(backend: Backend, at: Micros): void {
+  if (at > backend.clock.wallMicros() + 1_000_000)
+    throw invalidArgument('The read time must not be in the future.');
+}
+
 function checkedReadTime(backend: Backend, db: Database, ts: ProtoTimestamp): Micros {
   const at = microsFromTimestamp(ts);
-  const now = backend.clock.wallMicros();
-  if (at > now + 1_000_000) throw invalidArgument('The read time must not be in the future.');
-  db.store.checkReadTime(at, now);
+  refuseFutureReadTime(backend, at);
+  db.store.checkReadTime(at, backend.clock.wallMicros());
   // Later commits must get later times, or a read at this time would not be repeatable.
   backend.clock.observe(at);
   return at;

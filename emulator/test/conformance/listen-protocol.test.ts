@@ -88,6 +88,20 @@ describe('Listen protocol (v1 client)', () => {
     second.close();
   });
 
+  it('a target resuming from a read time in the future is removed with INVALID_ARGUMENT', async () => {
+    await fs.adminDb.doc('future/x').set({ v: 1 });
+    const listen = openListen(raw, database);
+    const inAnHour = { seconds: Math.floor(Date.now() / 1000) + 3600 };
+    listen.send({ addTarget: { targetId: 1, readTime: inAnHour, ...query('future') } });
+    const removed = await listen.nextRaw();
+    assert.equal(removed.targetChange.targetChangeType, 'REMOVE');
+    assert.equal(removed.targetChange.cause.code, 3);
+    assert.match(removed.targetChange.cause.message, /future/);
+    listen.send({ addTarget: { targetId: 2, ...query('future') } });
+    assert.deepEqual((await listen.untilSnapshot()).seen, ['ADD[2]', 'change x', 'CURRENT[2]']);
+    listen.close();
+  });
+
   it('a document matching several targets of one stream comes once, naming them all', async () => {
     const listen = openListen(raw, database);
     listen.send({ addTarget: { targetId: 1, ...query('shared-doc') } });
