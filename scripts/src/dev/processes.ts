@@ -84,6 +84,9 @@ function signalGroup(proc: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** A second Ctrl-C: no more waiting. */
+export const killNow = (child: Child) => signalGroup(child.proc, 'SIGKILL');
+
 /**
  * Asks a child to stop (SIGINT, which firebase-tools handles by shutting its emulators down),
  * then kills its whole group if it has not gone within the grace period.

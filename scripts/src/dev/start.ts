@@ -6,10 +6,10 @@
  *   npm start [-- --official] [-- --no-seed] [-- --no-train] [-- --verbose]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { spawnChild, stopChild, type Child } from './processes';
+import { killNow, spawnChild, stopChild, type Child } from './processes';
 import { hubLists, portAccepts, portIsFree, waitFor } from './ready';
 import { seed, type SeedResult } from '../seed/seed';
 import { printBanner } from './banner';
@@ -26,7 +26,8 @@ const say = (line: string) => console.log(`hearth: ${line}`);
 
 class StartError extends Error {}
 
-function run(what: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
+/** Runs a step to completion in the foreground; whether it succeeded. */
+function run(what: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
   const started = Date.now();
   const result = spawnSync(command, args, {
     cwd: repoRoot,
@@ -34,20 +35,18 @@ function run(what: string, command: string, args: string[], env: NodeJS.ProcessE
     stdio: 'inherit',
   });
   if (result.status !== 0) {
-    throw new StartError(
-      `${what} failed (exit ${result.status ?? result.signal}). Fix the errors above and run npm start again.`,
-    );
+    say(`${what} failed (exit ${result.status ?? result.signal})`);
+    return false;
   }
   say(`${what} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return true;
 }
 
 function buildFunctions(): void {
-  const pkg = JSON.parse(readFileSync(join(repoRoot, 'functions', 'package.json'), 'utf8')) as {
-    scripts?: Record<string, string>;
-  };
   say('building the functions');
-  if (pkg.scripts?.build) run('functions build', 'npm', ['--prefix', 'functions', 'run', 'build']);
-  else run('functions build (tsc)', process.execPath, [bin('tsc'), '-p', 'functions/tsconfig.json']);
+  if (!run('functions build', 'npm', ['--prefix', 'functions', 'run', 'build'])) {
+    throw new StartError('the functions do not compile. Fix the errors above and run npm start again.');
+  }
 }
 
 const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
@@ -57,13 +56,13 @@ const start = (name: string, command: string, args: string[], env: NodeJS.Proces
   return child;
 };
 
-async function checkPorts(names: (keyof typeof ports)[]): Promise<void> {
-  const busy: string[] = [];
-  for (const name of names) if (!(await portIsFree(host, ports[name]))) busy.push(`${name} ${ports[name]}`);
+async function checkPorts(): Promise<void> {
+  const busy: number[] = [];
+  for (const port of Object.values(ports)) if (!(await portIsFree(host, port))) busy.push(port);
   if (busy.length > 0) {
     throw new StartError(
-      `port(s) in use: ${busy.join(', ')}. Is a stack already running? Stop it (Ctrl-C in its terminal), ` +
-        `or find the process with: lsof -i :${ports[busy[0]!.split(' ')[0] as keyof typeof ports]}`,
+      `port(s) ${busy.join(', ')} in use on ${host}. Is a stack already running? Stop it (Ctrl-C in its ` +
+        `terminal), or find what holds the port with: lsof -i :${busy[0]}`,
     );
   }
 }
@@ -151,18 +150,16 @@ async function seedAndTrain(): Promise<SeedResult | undefined> {
     say('not seeding (--no-seed)');
     return undefined;
   }
-  const result = await seed({ log: say });
-  const trainer = join(repoRoot, 'scripts', 'src', 'train', 'train.ts');
+  const result = await seed({ log: say }).catch((err: Error) => {
+    throw new StartError(`seeding failed: ${err.message}`);
+  });
   if (flags.has('--no-train')) say('not training (--no-train)');
-  else if (!existsSync(trainer))
-    say('no trainer yet (scripts/src/train/train.ts): recommendations fall back to popular items');
   else {
     say('training a first recommendation model');
-    try {
-      run('training', process.execPath, ['--import', 'tsx', trainer], emulatorEnv);
-    } catch (err) {
+    const trainer = join('scripts', 'src', 'train', 'train.ts');
+    if (!run('training', process.execPath, ['--import', 'tsx', trainer], emulatorEnv)) {
       say(
-        `${(err as Error).message.split('.')[0]}; the stack keeps running, recommendations fall back to popular items`,
+        'the stack keeps running without a model: recommendations fall back to popular items (npm run train retries)',
       );
     }
   }
@@ -183,7 +180,7 @@ async function stopAll(code: number): Promise<never> {
 async function main(): Promise<void> {
   process.on('SIGINT', () => {
     if (stopping) {
-      for (const child of children) if (child.proc.pid) process.kill(-child.proc.pid, 'SIGKILL');
+      children.forEach(killNow);
       process.exit(130);
     }
     void stopAll(0);
@@ -192,7 +189,7 @@ async function main(): Promise<void> {
 
   const started = Date.now();
   if (official) checkOfficialInstalled();
-  await checkPorts(['firestore', 'auth', 'functions', 'hub']);
+  await checkPorts();
   buildFunctions();
   if (!official) await startProjectFirestore();
   await startFirebaseTools();
