@@ -137,10 +137,15 @@ describe('documents: create, read, update, delete', () => {
     await raw.close();
   });
 
-  it('rejects a document over 1 MiB with INVALID_ARGUMENT and accepts one just under', async () => {
-    await fs.adminDb.doc('crud/small').set({ s: 'x'.repeat(1_048_000) });
-    await assert.rejects(fs.adminDb.doc('crud/big').set({ s: 'x'.repeat(1_048_576) }), code(3));
-    assert.equal((await fs.adminDb.doc('crud/big').get()).exists, false);
+  it('accepts a document of exactly 1 MiB and rejects one byte more with INVALID_ARGUMENT', async () => {
+    // Storage size: name ("edge" and "at" segments: 5 + 3 + 16), field "s" (2), the string (+1), 32.
+    const fill = 1_048_576 - (5 + 3 + 16) - 2 - 1 - 32;
+    await fs.adminDb.doc('edge/at').set({ s: 'x'.repeat(fill) });
+    await assert.rejects(
+      fs.adminDb.doc('edge/at').set({ s: 'x'.repeat(fill + 1) }),
+      (e: any) => e.code === 3 && /1048577 bytes/.test(e.message),
+    );
+    assert.equal((await fs.adminDb.doc('edge/at').get()).get('s').length, fill);
   });
 
   it('commits 500 writes atomically and rejects 501 with INVALID_ARGUMENT', async () => {
@@ -191,6 +196,68 @@ describe('documents: create, read, update, delete', () => {
     assert.equal((await fs.adminDb.doc('webw/b').get()).get('n'), 10);
     assert.equal((await fs.adminDb.doc('webw/gone').get()).exists, false);
     await assert.rejects(updateDoc(doc(web, 'webw/missing'), { n: 1 }), (e: any) => e.code === 'not-found');
+  });
+
+  it('CreateDocument, UpdateDocument and DeleteDocument (v1 client) with masks and preconditions', async () => {
+    const raw = rawClient(fs.host);
+    const root = `${databaseName(fs.projectId)}/documents`;
+    const name = `${root}/single/d1`;
+    const int = (n: number) => ({ integerValue: String(n) });
+    const keys = (d: { fields?: object | null }) => Object.keys(d.fields ?? {}).sort();
+    try {
+      const [created] = await raw.createDocument({
+        parent: root,
+        collectionId: 'single',
+        documentId: 'd1',
+        document: { fields: { a: int(1), b: int(2) } },
+      });
+      assert.equal(created.name, name);
+      assert.ok(created.createTime && created.updateTime);
+      await assert.rejects(
+        raw.createDocument({ parent: root, collectionId: 'single', documentId: 'd1', document: {} }),
+        code(6),
+      );
+      const [auto] = await raw.createDocument({ parent: `${name}`, collectionId: 'sub', document: {} });
+      assert.ok(auto.name!.startsWith(`${name}/sub/`));
+      assert.match(auto.name!.split('/').pop()!, /^[A-Za-z0-9]{20}$/);
+
+      const [masked] = await raw.updateDocument({
+        document: { name, fields: { a: int(5), c: int(3) } },
+        updateMask: { fieldPaths: ['a'] },
+        mask: { fieldPaths: ['a'] },
+      });
+      assert.deepEqual(keys(masked), ['a']);
+      const [stored] = await raw.getDocument({ name });
+      assert.deepEqual(keys(stored), ['a', 'b']);
+      assert.equal(stored.fields!.a!.integerValue, '5');
+
+      const [replaced] = await raw.updateDocument({ document: { name, fields: { z: int(1) } } });
+      assert.deepEqual(keys(replaced), ['z']);
+      await assert.rejects(
+        raw.updateDocument({
+          document: { name, fields: {} },
+          currentDocument: { updateTime: stored.updateTime },
+        }),
+        code(9),
+      );
+      await assert.rejects(
+        raw.updateDocument({
+          document: { name: `${root}/single/none`, fields: {} },
+          currentDocument: { exists: true },
+        }),
+        code(5),
+      );
+      const [upserted] = await raw.updateDocument({ document: { name: `${root}/single/new`, fields: {} } });
+      assert.ok(upserted.createTime);
+
+      await raw.deleteDocument({ name });
+      await assert.rejects(raw.getDocument({ name }), code(5));
+      await raw.deleteDocument({ name });
+      await assert.rejects(raw.deleteDocument({ name, currentDocument: { exists: true } }), code(5));
+      await assert.rejects(raw.deleteDocument({ name: `${root}/single` }), code(3));
+    } finally {
+      await raw.close();
+    }
   });
 
   it('recursiveDelete removes a document with its subcollections', async () => {
