@@ -92,6 +92,75 @@ describe('field transforms', () => {
     assert.deepEqual((await ref.get()).data(), { a: [1, 2, 2, 3], b: [2, 3], c: ['x'], d: [] });
   });
 
+  it('numbers that are equal across int and double count as equal in arrayUnion and arrayRemove; NaN equals NaN', async () => {
+    const int = (n: string) => ({ integerValue: n });
+    const dbl = (d: number) => ({ doubleValue: d });
+    const stored = async (path: string, v: object, op: object) =>
+      ((await transform(path, { v }, [op])).fields.v as any).arrayValue.values.map((e: any) => [
+        e.valueType,
+        e[e.valueType],
+      ]);
+    const arr = (...values: object[]) => ({ arrayValue: { values } });
+    assert.deepEqual(await stored('t/u1', arr(int('1')), { appendMissingElements: { values: [dbl(1)] } }), [
+      ['integerValue', '1'],
+    ]);
+    assert.deepEqual(
+      await stored('t/u2', arr(dbl(NaN)), {
+        appendMissingElements: { values: [dbl(NaN), dbl(-0), int('0')] },
+      }),
+      [
+        ['doubleValue', NaN],
+        ['doubleValue', -0],
+      ],
+    );
+    // 2^53 + 1 as an integer is not the double 2^53.
+    assert.deepEqual(
+      await stored('t/u3', arr(int('9007199254740993')), {
+        appendMissingElements: { values: [dbl(2 ** 53)] },
+      }),
+      [
+        ['integerValue', '9007199254740993'],
+        ['doubleValue', 2 ** 53],
+      ],
+    );
+    assert.deepEqual(
+      await stored('t/r1', arr(int('1'), int('2'), dbl(1), dbl(NaN)), {
+        removeAllFromArray: { values: [dbl(1), dbl(NaN)] },
+      }),
+      [['integerValue', '2']],
+    );
+  });
+
+  it('increment: a double on either side makes a double (also past int64), NaN propagates, non-numbers are replaced', async () => {
+    const v = async (path: string, field: object, operand: object, kind = 'increment') => {
+      const value = (await transform(path, { v: field }, [{ [kind]: operand }])).fields.v as any;
+      return [value.valueType, value[value.valueType]];
+    };
+    assert.deepEqual(await v('t/i1', { doubleValue: 1 }, { integerValue: '2' }), ['doubleValue', 3]);
+    assert.deepEqual(await v('t/i2', { integerValue: '9223372036854775807' }, { doubleValue: 1 }), [
+      'doubleValue',
+      9223372036854775807,
+    ]);
+    assert.deepEqual(await v('t/i3', { doubleValue: NaN }, { integerValue: '1' }), ['doubleValue', NaN]);
+    assert.deepEqual(await v('t/i4', { stringValue: 'x' }, { doubleValue: 2.5 }), ['doubleValue', 2.5]);
+    assert.deepEqual(await v('t/m1', { integerValue: '3' }, { doubleValue: NaN }, 'maximum'), [
+      'doubleValue',
+      NaN,
+    ]);
+    assert.deepEqual(await v('t/m2', { doubleValue: NaN }, { integerValue: '3' }, 'minimum'), [
+      'doubleValue',
+      NaN,
+    ]);
+    assert.deepEqual(await v('t/m3', { stringValue: 'x' }, { integerValue: '3' }, 'maximum'), [
+      'integerValue',
+      '3',
+    ]);
+    await assert.rejects(
+      transform('t/bad', {}, [{ increment: { stringValue: '1' } }]),
+      (e: any) => e.code === 3 && /must be an integer or a double/.test(e.message),
+    );
+  });
+
   it('transforms apply after the write of the same document, in a set with merge too', async () => {
     const ref = fs.adminDb.doc('t/merge');
     await ref.set({ n: 1, keep: true });
