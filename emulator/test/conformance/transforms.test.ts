@@ -139,7 +139,7 @@ describe('field transforms', () => {
     assert.deepEqual(await v('t/i1', { doubleValue: 1 }, { integerValue: '2' }), ['doubleValue', 3]);
     assert.deepEqual(await v('t/i2', { integerValue: '9223372036854775807' }, { doubleValue: 1 }), [
       'doubleValue',
-      9223372036854775807,
+      2 ** 63,
     ]);
     assert.deepEqual(await v('t/i3', { doubleValue: NaN }, { integerValue: '1' }), ['doubleValue', NaN]);
     assert.deepEqual(await v('t/i4', { stringValue: 'x' }, { doubleValue: 2.5 }), ['doubleValue', 2.5]);
