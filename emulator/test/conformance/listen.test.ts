@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { DocumentSnapshot, QuerySnapshot } from 'firebase-admin/firestore';
+import type { DocumentSnapshot, QuerySnapshot, Timestamp } from 'firebase-admin/firestore';
 import {
   collection,
   disableNetwork,
@@ -52,6 +52,82 @@ describe('Listen', () => {
     }
     assert.deepEqual(seen, ['added:a', 'added:b', 'modified:a', 'removed:b', 'removed:a']);
     unsubscribe();
+  });
+
+  it('under many concurrent commits, admin and web query listeners see each commit whole, in commit order', async () => {
+    // Commit i sets k{i % 10} to {on, seq: i}: documents enter, change and leave the query at random.
+    const N = 120;
+    const state = (seqs: Map<string, number>) =>
+      [...seqs]
+        .filter(([, seq]) => seq % 3 !== 0)
+        .map(([id, seq]) => `${id}=${seq}`)
+        .sort()
+        .join(',');
+    const shown = (s: QuerySnapshot | WebQuerySnapshot) =>
+      s.docs
+        .map((d) => `${d.id}=${d.get('seq')}`)
+        .sort()
+        .join(',');
+    const adminSeen: Array<{ readTime: Timestamp; shown: string }> = [];
+    const webSeen: string[] = [];
+    const q = new SnapshotQueue<QuerySnapshot>();
+    const unsubscribe = fs.adminDb
+      .collection('churn')
+      .where('on', '==', true)
+      .onSnapshot((s) => {
+        adminSeen.push({ readTime: s.readTime, shown: shown(s) });
+        q.push(s);
+      }, q.fail);
+    const wq = new SnapshotQueue<WebQuerySnapshot>();
+    const webUnsubscribe = onSnapshot(
+      query(collection(fs.webDb(), 'churn'), where('on', '==', true)),
+      (s) => {
+        if (s.metadata.fromCache) return;
+        webSeen.push(shown(s));
+        wq.push(s);
+      },
+      wq.fail,
+    );
+    await q.next();
+    await wq.next();
+    const commits = await Promise.all(
+      Array.from({ length: N }, (_, seq) =>
+        fs.adminDb
+          .doc(`churn/k${seq % 10}`)
+          .set({ on: seq % 3 !== 0, seq })
+          .then((r) => ({ seq, at: r.writeTime })),
+      ),
+    );
+    commits.sort((a, b) => a.at.valueOf().localeCompare(b.at.valueOf()));
+    // The query's contents after each commit, in commit order.
+    const seqs = new Map<string, number>();
+    const states = [''];
+    for (const { seq } of commits) {
+      seqs.set(`k${seq % 10}`, seq);
+      states.push(state(seqs));
+    }
+    const finalState = states[states.length - 1]!;
+    await q.until((s) => shown(s) === finalState);
+    await wq.until((s) => shown(s) === finalState);
+    unsubscribe();
+    webUnsubscribe();
+
+    for (const seen of adminSeen) {
+      const committed = commits.filter((c) => c.at.valueOf() <= seen.readTime.valueOf()).length;
+      assert.equal(
+        seen.shown,
+        states[committed],
+        `admin snapshot at ${seen.readTime.toDate().toISOString()}`,
+      );
+    }
+    for (let i = 1; i < adminSeen.length; i++)
+      assert.ok(adminSeen[i]!.readTime.valueOf() > adminSeen[i - 1]!.readTime.valueOf());
+    let at = 0;
+    for (const seen of webSeen) {
+      const found = states.indexOf(seen, at);
+      assert.ok(found >= 0, `web snapshot ${seen} is not a state at or after commit ${at}`);
+      at = found;
+    }
   });
 
   it('a document listener sees creation, updates and deletion', async () => {
