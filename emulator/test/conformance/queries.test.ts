@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AggregateField, FieldValue, Filter, type Query } from 'firebase-admin/firestore';
+import { AggregateField, FieldPath, FieldValue, Filter, type Query } from 'firebase-admin/firestore';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
+import { databaseName, rawClient } from './raw-client';
 
 const ITEMS: Record<string, Record<string, unknown>> = {
   i1: { n: 1, s: 'a', tags: ['x', 'y'], cat: 'A', price: 10 },
@@ -108,6 +109,82 @@ describe('queries', () => {
     );
   });
 
+  it('not-in and != skip null and missing fields; a null in not-in matches nothing; != NaN skips NaN', async () => {
+    assert.deepEqual(await sorted(items().where('n', 'not-in', [1, 2])), ['i3', 'i5']);
+    assert.deepEqual(await sorted(items().where('n', '!=', NaN)), ['i1', 'i2', 'i3']);
+    const raw = rawClient(fs.host);
+    try {
+      const stream = raw.runQuery({
+        parent: `${databaseName(fs.projectId)}/documents`,
+        structuredQuery: {
+          from: [{ collectionId: 'items' }],
+          where: {
+            fieldFilter: {
+              field: { fieldPath: 'n' },
+              op: 'NOT_IN',
+              value: { arrayValue: { values: [{ integerValue: '1' }, { nullValue: 'NULL_VALUE' }] } },
+            },
+          },
+        },
+      });
+      let found = 0;
+      for await (const r of stream) if (r.document) found++;
+      assert.equal(found, 0);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('inequalities on several fields order by those fields (by path), then by name, after any orderBy', async () => {
+    const db = fs.adminDb;
+    const rows: Array<[string, number, string]> = [
+      ['r1', 3, 'b'],
+      ['r2', 1, 'c'],
+      ['r3', 2, 'a'],
+      ['r4', 1, 'a'],
+      ['r5', 5, 'z'],
+    ];
+    await Promise.all(rows.map(([id, b, a]) => db.doc(`multi/${id}`).set({ b, a })));
+    const filtered = db.collection('multi').where('b', '>', 0).where('a', '<', 'z');
+    assert.deepEqual(await ids(filtered), ['r4', 'r3', 'r1', 'r2']);
+    assert.deepEqual(await ids(filtered.orderBy('b')), ['r4', 'r2', 'r3', 'r1']);
+    assert.deepEqual(await ids(filtered.orderBy('b', 'desc')), ['r1', 'r3', 'r2', 'r4']);
+    assert.deepEqual(await ids(filtered.limit(2)), ['r4', 'r3']);
+  });
+
+  it('limitToLast with cursors takes the last documents of the cursor range', async () => {
+    const byPrice = items().orderBy('price'); // i4 5, i1 10, i7 10, i5 15, i2 20, i3 30
+    assert.deepEqual(await ids(byPrice.startAt(10).limitToLast(2)), ['i2', 'i3']);
+    assert.deepEqual(await ids(byPrice.endBefore(20).limitToLast(2)), ['i7', 'i5']);
+    assert.deepEqual(await ids(byPrice.startAfter(5).endAt(15).limitToLast(5)), ['i1', 'i7', 'i5']);
+    assert.deepEqual(await ids(items().orderBy('price', 'desc').limitToLast(2)), ['i1', 'i4']);
+    const i7 = await fs.adminDb.doc('items/i7').get();
+    assert.deepEqual(await ids(byPrice.endAt(i7).limitToLast(2)), ['i1', 'i7']);
+  });
+
+  it('collection group queries page by full document name', async () => {
+    const db = fs.adminDb;
+    await Promise.all(
+      ['g1/a/cg/x', 'g1/b/cg/x', 'cg/x', 'g1/a/cg/y'].map((path) => db.doc(path).set({ n: path.length })),
+    );
+    const byName = db.collectionGroup('cg').orderBy(FieldPath.documentId());
+    const paths = async (q: Query) => (await q.get()).docs.map((d) => d.ref.path);
+    assert.deepEqual(await paths(byName), ['cg/x', 'g1/a/cg/x', 'g1/a/cg/y', 'g1/b/cg/x']);
+    assert.deepEqual(await paths(byName.startAfter('g1/a/cg/x')), ['g1/a/cg/y', 'g1/b/cg/x']);
+    assert.deepEqual(await paths(byName.startAt('g1/a').endBefore('g1/b/cg/x')), ['g1/a/cg/x', 'g1/a/cg/y']);
+    assert.deepEqual(await paths(byName.limitToLast(1)), ['g1/b/cg/x']);
+    // Equal values of n continue by full name, across parents.
+    const page = await db.collectionGroup('cg').orderBy('n').limit(2).get();
+    assert.deepEqual(
+      page.docs.map((d) => d.ref.path),
+      ['cg/x', 'g1/a/cg/x'],
+    );
+    assert.deepEqual(await paths(db.collectionGroup('cg').orderBy('n').startAfter(page.docs[1]!)), [
+      'g1/a/cg/y',
+      'g1/b/cg/x',
+    ]);
+  });
+
   it('collection group queries see every collection with the id, and only those', async () => {
     const db = fs.adminDb;
     await db.doc('shops/s1/stock/a').set({ qty: 1 });
@@ -204,6 +281,22 @@ describe('queries', () => {
       .get();
     assert.deepEqual(
       dot.docs.map((d) => d.id),
+      ['v3', 'v2'],
+    );
+    // For DOT_PRODUCT the threshold is a lower bound (larger is nearer); other dimensions never match.
+    await db.doc('vecs/v5').set({ embedding: FieldValue.vector([1, 1, 1]), kind: 'k' });
+    const atLeast = await db
+      .collection('vecs')
+      .findNearest({
+        vectorField: 'embedding',
+        queryVector: [1, 1],
+        limit: 10,
+        distanceMeasure: 'DOT_PRODUCT',
+        distanceThreshold: 1,
+      })
+      .get();
+    assert.deepEqual(
+      atLeast.docs.map((d) => d.id),
       ['v3', 'v2'],
     );
   });
