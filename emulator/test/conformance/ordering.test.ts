@@ -63,7 +63,7 @@ describe('value ordering across types', () => {
   });
 
   /** Ids matching `v <op> value` in query order. */
-  const where = async (op: string, value: Value) => {
+  const where = async (op: 'EQUAL' | 'GREATER_THAN' | 'LESS_THAN_OR_EQUAL', value: Value) => {
     const stream = raw.runQuery({
       parent: `${databaseName(fs.projectId)}/documents`,
       structuredQuery: {
