@@ -1,7 +1,7 @@
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from '../errors';
 import { deleteField, getField, isPrefixOf, parseFieldPath, setField } from './fieldpath';
 import { documentSize, MAX_DOCUMENT_BYTES } from './size';
-import { RESERVED_NAME, storableFields, storableValue } from './storable';
+import { checkDocumentName, RESERVED_NAME, storableFields, storableValue } from './storable';
 import { microsFromTimestamp, timestampFromMicros } from './time';
 import type { Fields, Micros, StoredDocument, Value, Write } from './types';
 import {
@@ -41,27 +41,6 @@ export function writeDocumentName(write: Write): string {
   if (op === 'update') return write.update.name;
   if (op === 'transform') return write.transform.document;
   return write[op];
-}
-
-function validateDocumentName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name === '') throw invalidArgument('A write must name its document.');
-  const at = name.indexOf('/documents/');
-  const segments = at === -1 ? [] : name.slice(at + '/documents/'.length).split('/');
-  if (
-    at === -1 ||
-    !name.startsWith('projects/') ||
-    segments.length % 2 !== 0 ||
-    segments.some((s) => s === '')
-  ) {
-    throw invalidArgument(
-      `Invalid document name "${name}": expected projects/{p}/databases/{d}/documents/{collection}/{id}[/...].`,
-    );
-  }
-  for (const id of segments) {
-    if (id === '.' || id === '..' || RESERVED_NAME.test(id)) {
-      throw invalidArgument(`Resource id "${id}" is invalid because it is reserved.`);
-    }
-  }
 }
 
 function parseWritablePath(path: string, where: string): string[] {
@@ -166,7 +145,8 @@ function parseWrite(write: Write): ParsedWrite {
   if (cached) return cached;
   const op = operationOf(write);
   const name = writeDocumentName(write);
-  validateDocumentName(name);
+  if (typeof name !== 'string' || name === '') throw invalidArgument('A write must name its document.');
+  checkDocumentName(name, 'document name');
   const hasMask = write.updateMask != null;
   const hasTransforms = (write.updateTransforms?.length ?? 0) > 0;
   if (op !== 'update' && (hasMask || hasTransforms)) {

@@ -26,6 +26,26 @@ function hasType(v: Value): boolean {
   );
 }
 
+const DOCUMENT_NAME = /^projects\/[^/]+\/databases\/[^/]+\/documents\/(.+)$/;
+
+/**
+ * Checks a full document name (a write's target or a reference value): an even number of
+ * non-empty ids after `documents/`, none reserved. `what` names it in the error.
+ */
+export function checkDocumentName(name: string, what: string): void {
+  const segments = DOCUMENT_NAME.exec(name)?.[1]!.split('/') ?? [];
+  if (segments.length === 0 || segments.length % 2 !== 0 || segments.some((s) => s === '')) {
+    throw invalidArgument(
+      `Invalid ${what} "${name}": expected projects/{p}/databases/{d}/documents/{collection}/{id}[/...].`,
+    );
+  }
+  for (const id of segments) {
+    if (id === '.' || id === '..' || RESERVED_NAME.test(id)) {
+      throw invalidArgument(`Invalid ${what} "${name}": id "${id}" is reserved.`);
+    }
+  }
+}
+
 function checkFieldName(name: string, where: string): void {
   if (name === '') throw invalidArgument(`Field names cannot be empty (in ${where}).`);
   if (RESERVED_NAME.test(name)) {
@@ -41,7 +61,8 @@ function checkFieldName(name: string, where: string): void {
 /**
  * Checks a value a client asks to store and returns it as Firestore keeps it: timestamps cut to
  * microseconds. Rejects untyped values, reserved or empty field names, malformed vectors, arrays of
- * arrays, out-of-range timestamps and geopoints, and nesting deeper than 20. Returns the same object
+ * arrays, out-of-range timestamps and geopoints, references that are not document names, and nesting
+ * deeper than 20. Returns the same object
  * when nothing needs changing.
  */
 export function storableValue(value: Value, where: string, depth = 0): Value {
@@ -61,6 +82,10 @@ export function storableValue(value: Value, where: string, depth = 0): Value {
     return {
       timestampValue: { seconds: value.timestampValue.seconds ?? '0', nanos: nanos - (nanos % 1000) },
     };
+  }
+  if (value.referenceValue !== undefined) {
+    checkDocumentName(value.referenceValue, `reference in ${where}`);
+    return value;
   }
   if (value.geoPointValue !== undefined) {
     const { latitude = 0, longitude = 0 } = value.geoPointValue;

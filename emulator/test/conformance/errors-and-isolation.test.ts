@@ -8,6 +8,10 @@ import { databaseName, documentName, rawClient, type RawClient } from './raw-cli
 const withCode = (code: number, pattern?: RegExp) => (error: any) =>
   error.code === code && (!pattern || pattern.test(error.message));
 
+async function drain(stream: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of stream) void _;
+}
+
 describe('bad requests are answered with Firestore status codes, and the server keeps serving', () => {
   let fs: TestFirestore;
   let raw: RawClient;
@@ -87,6 +91,227 @@ describe('bad requests are answered with Firestore status codes, and the server 
         { otherArgs: { headers: { authorization: 'Bearer not-a-jwt' } } },
       ),
       withCode(16),
+    );
+  });
+
+  it('each kind of malformed request gets its status and a message that names the problem', async () => {
+    const doc = (path: string, fields: object = {}) => ({
+      update: { name: documentName(fs.projectId, path), fields },
+    });
+    const commit = (...writes: object[]) =>
+      raw.commit({ database, writes } as Parameters<RawClient['commit']>[0]);
+    const query = (structuredQuery: object) =>
+      drain(raw.runQuery({ parent: `${database}/documents`, structuredQuery }));
+    const from = [{ collectionId: 'c' }];
+    const deep = (levels: number): object =>
+      levels === 0 ? { integerValue: '1' } : { mapValue: { fields: { a: deep(levels - 1) } } };
+    const cases: Array<[string, () => Promise<unknown>, number, RegExp]> = [
+      ['empty segment', () => raw.getDocument({ name: `${database}/documents/c//d` }), 3, /empty segment/],
+      ['".." as an id', () => raw.getDocument({ name: `${database}/documents/c/..` }), 3, /"\.\."/],
+      [
+        'no project',
+        () => raw.getDocument({ name: 'projects//databases/(default)/documents/c/d' }),
+        3,
+        /database name/,
+      ],
+      [
+        'write to another project',
+        () => commit({ update: { name: documentName('elsewhere', 'c/d'), fields: {} } }),
+        3,
+        /does not belong/,
+      ],
+      ['write with no operation', () => commit({}), 3, /must set one of/],
+      ['value with no type', () => commit(doc('c/d', { x: {} })), 3, /has no type/],
+      ['empty field name', () => commit(doc('c/d', { '': { integerValue: '1' } })), 3, /cannot be empty/],
+      ['reserved field name', () => commit(doc('c/d', { __x__: { integerValue: '1' } })), 3, /reserved/],
+      [
+        'field name over 1500 bytes',
+        () => commit(doc('c/d', { ['x'.repeat(1501)]: { nullValue: 'NULL_VALUE' } })),
+        3,
+        /1500 bytes/,
+      ],
+      ['nesting over 20 levels', () => commit(doc('c/d', { a: deep(21) })), 3, /nested more than 20/],
+      [
+        'array in an array',
+        () => commit(doc('c/d', { a: { arrayValue: { values: [{ arrayValue: {} }] } } })),
+        3,
+        /Arrays cannot directly contain arrays/,
+      ],
+      [
+        'timestamp after 9999',
+        () => commit(doc('c/d', { t: { timestampValue: { seconds: 253402300800 } } })),
+        3,
+        /9999/,
+      ],
+      [
+        'latitude 91',
+        () => commit(doc('c/d', { g: { geoPointValue: { latitude: 91, longitude: 0 } } })),
+        3,
+        /latitude/,
+      ],
+      [
+        'reference that is no document name',
+        () => commit(doc('c/d', { r: { referenceValue: 'users/alice' } })),
+        3,
+        /Invalid reference/,
+      ],
+      [
+        'reference to a collection',
+        () => commit(doc('c/d', { r: { referenceValue: `${database}/documents/users` } })),
+        3,
+        /Invalid reference/,
+      ],
+      [
+        'update mask with an empty segment',
+        () => commit({ ...doc('c/d'), updateMask: { fieldPaths: ['a..b'] } }),
+        3,
+        /a\.\.b/,
+      ],
+      [
+        'update mask with an open backtick',
+        () => commit({ ...doc('c/d'), updateMask: { fieldPaths: ['`a'] } }),
+        3,
+        /backtick/,
+      ],
+      [
+        'increment of a string',
+        () =>
+          commit({ ...doc('c/d'), updateTransforms: [{ fieldPath: 'n', increment: { stringValue: '1' } }] }),
+        3,
+        /integer or a double/,
+      ],
+      [
+        '501 writes in BatchWrite',
+        () =>
+          raw.batchWrite({
+            database,
+            writes: Array.from({ length: 501 }, (_, i) => doc(`c/d${i}`)),
+          } as Parameters<RawClient['batchWrite']>[0]),
+        3,
+        /at most 500/,
+      ],
+      ['a query without a collection', () => query({}), 3, /exactly one collection/],
+      [
+        'a collection id with a slash',
+        () => query({ from: [{ collectionId: 'a/b' }] }),
+        3,
+        /must not contain "\/"/,
+      ],
+      ['a negative limit', () => query({ from, limit: { value: -1 } }), 3, /non-negative/],
+      [
+        'a cursor longer than the order',
+        () => query({ from, startAt: { values: [{ integerValue: '1' }, { integerValue: '2' }] } }),
+        3,
+        /Too many cursor values/,
+      ],
+      [
+        'a __name__ cursor that is not a reference',
+        () =>
+          query({
+            from,
+            orderBy: [{ field: { fieldPath: '__name__' } }],
+            startAt: { values: [{ integerValue: '1' }] },
+          }),
+        3,
+        /document reference/,
+      ],
+      [
+        'IN with 31 values',
+        () =>
+          query({
+            from,
+            where: {
+              fieldFilter: {
+                field: { fieldPath: 'a' },
+                op: 'IN',
+                value: {
+                  arrayValue: { values: Array.from({ length: 31 }, (_, i) => ({ integerValue: String(i) })) },
+                },
+              },
+            },
+          }),
+        3,
+        /at most 30/,
+      ],
+      [
+        'IN without a list',
+        () =>
+          query({
+            from,
+            where: { fieldFilter: { field: { fieldPath: 'a' }, op: 'IN', value: { integerValue: '1' } } },
+          }),
+        3,
+        /non-empty array/,
+      ],
+      [
+        'a read time an hour old',
+        () =>
+          query({ from }).then(() =>
+            drain(
+              raw.runQuery({
+                parent: `${database}/documents`,
+                readTime: { seconds: Math.floor(Date.now() / 1000) - 3600 },
+                structuredQuery: { from },
+              }),
+            ),
+          ),
+        9,
+        /older than/,
+      ],
+      [
+        'six aggregations',
+        () =>
+          drain(
+            raw.runAggregationQuery({
+              parent: `${database}/documents`,
+              structuredAggregationQuery: {
+                structuredQuery: { from },
+                aggregations: Array.from({ length: 6 }, (_, i) => ({ alias: `a${i}`, count: {} })),
+              },
+            }),
+          ),
+        3,
+        /at most 5/,
+      ],
+      [
+        'a read in an unknown transaction',
+        () => raw.getDocument({ name: documentName(fs.projectId, 'c/d'), transaction: Buffer.from('nope') }),
+        3,
+        /not known/,
+      ],
+      [
+        'a rollback without a transaction',
+        () => raw.rollback({ database, transaction: Buffer.alloc(0) }),
+        3,
+        /needs a transaction/,
+      ],
+    ];
+    for (const [label, request, code, message] of cases) {
+      await assert.rejects(request(), (e: any) => {
+        assert.equal(e.code, code, `${label}: ${e.message}`);
+        assert.match(e.message, message, label);
+        return true;
+      });
+    }
+  });
+
+  it('a transaction cannot be used after it was committed or rolled back', async () => {
+    const [committed] = await raw.beginTransaction({ database });
+    await raw.commit({ database, transaction: committed.transaction, writes: [] });
+    await assert.rejects(
+      raw.commit({ database, transaction: committed.transaction, writes: [] }),
+      withCode(3, /already committed/),
+    );
+    const [rolledBack] = await raw.beginTransaction({ database });
+    await raw.rollback({ database, transaction: rolledBack.transaction });
+    await assert.rejects(
+      raw.getDocument({ name: documentName(fs.projectId, 'c/d'), transaction: rolledBack.transaction }),
+      withCode(3, /rolled back/),
+    );
+    const [other] = await raw.beginTransaction({ database: databaseName(`${fs.projectId}-other`) });
+    await assert.rejects(
+      raw.commit({ database, transaction: other.transaction, writes: [] }),
+      withCode(3, /belongs to/),
     );
   });
 
