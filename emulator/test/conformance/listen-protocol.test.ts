@@ -117,6 +117,28 @@ describe('Listen protocol (v1 client)', () => {
     listen.close();
   });
 
+  it('a thousand targets on one stream each become current, and one commit reaches them all in one change', async () => {
+    const listen = openListen(raw, database);
+    const name = `${database}/documents/crowd/d`;
+    const count = 1000;
+    for (let id = 1; id <= count; id++) {
+      listen.send({
+        addTarget: { targetId: id, ...(id % 2 ? query('crowd') : { documents: { documents: [name] } }) },
+      });
+    }
+    const current = new Set<number>();
+    while (current.size < count) {
+      const r = await listen.nextRaw();
+      if (r.targetChange?.targetChangeType === 'CURRENT') current.add(r.targetChange.targetIds[0]);
+    }
+    await fs.adminDb.doc('crowd/d').set({ v: 1 });
+    let change = await listen.nextRaw();
+    while (!change.documentChange) change = await listen.nextRaw();
+    assert.equal(change.documentChange.targetIds.length, count);
+    assert.deepEqual((await listen.untilSnapshot()).seen, []);
+    listen.close();
+  });
+
   it('a `once` target is removed after its first consistent snapshot', async () => {
     await fs.adminDb.doc('oneshot/x').set({ v: 1 });
     const listen = openListen(raw, database);
