@@ -1,0 +1,155 @@
+/**
+ * Rules semantics that depend on what the web SDK actually sends: update masks and transforms
+ * folded into `request.resource`, `diff()` over the merged document, the get()/exists() budget per
+ * request and per batch, and list queries that try to reach documents the rule does not allow.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  and,
+  collection,
+  collectionGroup,
+  deleteField,
+  doc,
+  documentId,
+  FieldPath,
+  getCountFromServer,
+  getDoc,
+  getDocs,
+  increment,
+  onSnapshot,
+  or,
+  query,
+  setDoc,
+  updateDoc,
+  where,
+  writeBatch,
+  type Firestore,
+  type Query,
+} from 'firebase/firestore';
+import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
+
+const reads = (n: number, joiner: string) =>
+  Array.from({ length: n }, (_, i) => `exists(/databases/$(db)/documents/x/d${i})`).join(joiner);
+
+const RULES = `rules_version = '2';
+service cloud.firestore {
+  match /databases/{db}/documents {
+    match /merged/{id} {
+      allow read: if true;
+      allow update: if request.resource.data.keep == 'kept'
+        && request.resource.data.m.y == 'y'
+        && request.resource.data.diff(resource.data).affectedKeys().hasOnly(['a', 'm', 'gone']);
+    }
+    match /ten/{id} {
+      allow read, write: if ${reads(10, ' && ')};
+    }
+    match /eleven/{id} {
+      allow read, write: if ${reads(11, ' && ')};
+    }
+    match /own/{id} {
+      allow read: if resource.data.owner == request.auth.uid;
+    }
+  }
+}`;
+
+describe('rules through the web SDK', () => {
+  let fs: TestFirestore;
+  let alice: Firestore;
+  before(async () => {
+    fs = await useEmulator();
+    const loaded = await fetch(`http://${fs.host}/emulator/v1/projects/${fs.projectId}:securityRules`, {
+      method: 'PUT',
+      body: JSON.stringify({ rules: { files: [{ name: 'firestore.rules', content: RULES }] } }),
+    });
+    assert.equal(loaded.status, 200, await loaded.text());
+    alice = fs.webDb({ uid: 'alice' });
+    const batch = fs.adminDb.batch();
+    for (let i = 0; i < 11; i++) batch.set(fs.adminDb.doc(`x/d${i}`), {});
+    batch.set(fs.adminDb.doc('ten/t'), {});
+    batch.set(fs.adminDb.doc('eleven/e'), {});
+    batch.set(fs.adminDb.doc('own/a'), { owner: 'alice' });
+    batch.set(fs.adminDb.doc('own/b'), { owner: 'bob' });
+    await batch.commit();
+  });
+  after(() => fs.stop());
+
+  const allowed = (request: () => Promise<unknown>) => assert.doesNotReject(request());
+  const denied = (request: () => Promise<unknown>) =>
+    assert.rejects(request(), (e: { code?: string }) => e.code === 'permission-denied');
+
+  describe('request.resource is the document after the write', () => {
+    const ref = () => doc(alice, 'merged/1');
+    before(() => fs.adminDb.doc('merged/1').set({ keep: 'kept', a: 0, m: { x: 1, y: 'y' }, gone: 1 }));
+
+    it('an update of one field keeps the others', () => allowed(() => updateDoc(ref(), { a: 1 })));
+    it('a dotted update keeps the sibling fields of the map', () =>
+      allowed(() => updateDoc(ref(), { 'm.x': 2 })));
+    it('replacing the map drops its other fields', () => denied(() => updateDoc(ref(), { m: { x: 3 } })));
+    it('a deleted field is absent', () => allowed(() => updateDoc(ref(), { gone: deleteField() })));
+    it('a transform result is part of it', () => allowed(() => updateDoc(ref(), { a: increment(1) })));
+    it('set with merge keeps the other fields', () =>
+      allowed(() => setDoc(ref(), { a: 5 }, { merge: true })));
+    it('set without merge replaces the document', () => denied(() => setDoc(ref(), { a: 5 })));
+    it('an update that changes nothing affects no key', () => allowed(() => updateDoc(ref(), { a: 5 })));
+    it('a field named with a dot is its own key', () =>
+      denied(() => updateDoc(ref(), new FieldPath('a.b'), 1)));
+    it('a changed field outside the allowed keys is refused', () =>
+      denied(() => updateDoc(ref(), { keep: 'kept', other: 1 })));
+  });
+
+  describe('get() and exists() budget', () => {
+    it('a single read may use 10 documents', () => allowed(() => getDoc(doc(alice, 'ten/t'))));
+    it('a single read may not use 11', () => denied(() => getDoc(doc(alice, 'eleven/e'))));
+    it('a single write may not use 11', () => denied(() => setDoc(doc(alice, 'eleven/w'), {})));
+    it('a batch of several writes may use more than 10 (up to 20)', () => {
+      const batch = writeBatch(alice);
+      batch.set(doc(alice, 'eleven/b1'), {});
+      batch.set(doc(alice, 'eleven/b2'), {});
+      return allowed(() => batch.commit());
+    });
+  });
+
+  describe('list queries that try to widen access are refused as a whole', () => {
+    const own = () => collection(alice, 'own');
+    const listen = (q: Query) =>
+      new Promise((resolve, reject) => {
+        const unsubscribe = onSnapshot(
+          q,
+          { includeMetadataChanges: true },
+          (s) => {
+            if (s.metadata.fromCache) return;
+            unsubscribe();
+            resolve(s);
+          },
+          reject,
+        );
+      });
+
+    it('pinned to the caller: allowed', () =>
+      allowed(() => getDocs(query(own(), where('owner', '==', 'alice')))));
+    it('pinned to the caller with more filters: allowed', () =>
+      allowed(() =>
+        getDocs(
+          query(own(), and(where('owner', '==', 'alice'), or(where('x', '==', 1), where('y', '==', 1)))),
+        ),
+      ));
+    it('pinned to the caller, counted: allowed', () =>
+      allowed(() => getCountFromServer(query(own(), where('owner', '==', 'alice')))));
+    it('pinned to the caller, listened to: allowed', () =>
+      allowed(() => listen(query(own(), where('owner', '==', 'alice')))));
+    it('no filter', () => denied(() => getDocs(own())));
+    it('no filter, counted', () => denied(() => getCountFromServer(own())));
+    it('no filter, listened to', () => denied(() => listen(own())));
+    it('IN with another owner', () =>
+      denied(() => getDocs(query(own(), where('owner', 'in', ['alice', 'bob'])))));
+    it('OR with another owner', () =>
+      denied(() => getDocs(query(own(), or(where('owner', '==', 'alice'), where('owner', '==', 'bob'))))));
+    it('a range around the caller', () => denied(() => getDocs(query(own(), where('owner', '>=', 'alice')))));
+    it('!= someone else', () => denied(() => getDocs(query(own(), where('owner', '!=', 'bob')))));
+    it('a document id filter does not prove the owner', () =>
+      denied(() => getDocs(query(own(), where(documentId(), '==', 'a')))));
+    it('a collection group (no rule covers other parents)', () =>
+      denied(() => getDocs(query(collectionGroup(alice, 'own'), where('owner', '==', 'alice')))));
+  });
+});
