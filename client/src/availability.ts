@@ -99,8 +99,10 @@ function watchOne(
   let shardsFromCache = false;
   let stopShards: Unsubscribe | undefined;
   let lastShown = '';
+  let pending: ReturnType<typeof setTimeout> | undefined;
 
-  const emit = () => {
+  const show = () => {
+    pending = undefined;
     if (!inv) return;
     const sharded = Object.keys(inv.shards ?? {}).length > 0;
     if (sharded && !shards) return; // wait for the first shard snapshot: never show a partial sum
@@ -110,6 +112,11 @@ function watchOne(
     if (shown === lastShown) return;
     lastShown = shown;
     onChange(availability);
+  };
+  // One commit can change the document and a shard; the SDK raises the two listeners' snapshots of
+  // it as separate tasks, so showing after both have run never shows half of a commit.
+  const emit = () => {
+    pending ??= setTimeout(show, 0);
   };
   const fail = (err: unknown) => onError(toHearthError(err));
 
@@ -146,6 +153,7 @@ function watchOne(
   return () => {
     stopDoc();
     stopShards?.();
+    clearTimeout(pending);
   };
 }
 

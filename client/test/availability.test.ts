@@ -103,6 +103,27 @@ describe('watchAvailability', () => {
     stop();
   });
 
+  it('never shows half of a commit that touches both a shard and the availability document', async () => {
+    await fs.adminDb.doc('inventory/H2').set(inventory('H2', { wh: 40, store: 5 }, { wh: 4 }));
+    await putShards(fs.adminDb, 'H2', 'wh', [10, 10, 10, 10]);
+    const updates = recorder<Availability>();
+    const stop = watchAvailability({ db: fs.webDb() }, 'H2', (a) => updates.push(a));
+    await updates.next((a) => a.available === 45);
+    // One cart line served from a shard of the warehouse and from the (unsharded) store.
+    for (let round = 1; round <= 5; round++) {
+      const batch = fs.adminDb.batch();
+      batch.update(fs.adminDb.doc('inventory/H2/shards/wh_0'), { reserved: round, available: 10 - round });
+      batch.set(fs.adminDb.doc('inventory/H2'), inventory('H2', { wh: 40, store: 5 - round }, { wh: 4 }));
+      await batch.commit();
+      await updates.next((a) => a.available === 45 - 2 * round);
+    }
+    assert.deepEqual(
+      updates.seen.map((a) => a.available),
+      [45, 43, 41, 39, 37, 35],
+    );
+    stop();
+  });
+
   it('watches several SKUs and reports them together', async () => {
     await fs.adminDb.doc('inventory/M1').set(inventory('M1', { wh: 1 }));
     await fs.adminDb.doc('inventory/M2').set(inventory('M2', { wh: 0 }));
