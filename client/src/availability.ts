@@ -188,17 +188,26 @@ export function watchAvailability(
     return watchOne(client.db, skus, onChange as (a: Availability) => void, onError);
   const wanted = [...new Set(skus)];
   const latest: Record<string, Availability> = {};
+  // A cart's reservation commits several SKUs at once: report them together, after all have run.
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  const show = () => {
+    pending = undefined;
+    if (wanted.every((s) => latest[s]))
+      (onChange as (b: Record<string, Availability>) => void)({ ...latest });
+  };
   const stops = wanted.map((sku) =>
     watchOne(
       client.db,
       sku,
       (a) => {
         latest[sku] = a;
-        if (wanted.every((s) => latest[s]))
-          (onChange as (b: Record<string, Availability>) => void)({ ...latest });
+        pending ??= setTimeout(show, 0);
       },
       onError,
     ),
   );
-  return () => stops.forEach((stop) => stop());
+  return () => {
+    stops.forEach((stop) => stop());
+    clearTimeout(pending);
+  };
 }

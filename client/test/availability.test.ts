@@ -135,6 +135,14 @@ describe('watchAvailability', () => {
     await fs.adminDb.doc('inventory/M2').set(inventory('M2', { wh: 9 }));
     const next = await updates.next((all) => all.M2?.available === 9);
     assert.equal(next.M1?.available, 1);
+    // One commit over both SKUs (a cart): one report with both changes, never one without the other.
+    const batch = fs.adminDb.batch();
+    batch.set(fs.adminDb.doc('inventory/M1'), inventory('M1', { wh: 0 }));
+    batch.set(fs.adminDb.doc('inventory/M2'), inventory('M2', { wh: 8 }));
+    await batch.commit();
+    await updates.next((all) => all.M1?.available === 0 && all.M2?.available === 8);
+    assert.ok(!updates.seen.some((all) => all.M1?.available === 0 && all.M2?.available === 9));
+    assert.ok(!updates.seen.some((all) => all.M1?.available === 1 && all.M2?.available === 8));
     stop();
   });
 
