@@ -17,4 +17,4 @@ export {
   type ReservationState,
 } from './reservations';
 export { trackEvents, type EventTracker, type TrackerOptions } from './events';
-export { ensureProfile, setConsent, exportMyData, deleteMyData } from './privacy';
+export { ensureProfile, setConsent, updateProfile, exportMyData, deleteMyData } from './privacy';

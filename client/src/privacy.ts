@@ -1,4 +1,5 @@
 /** The customer's own data: profile on sign-in, consent, a copy of everything, erasure. */
+import { doc, serverTimestamp, updateDoc } from 'firebase/firestore';
 import { z } from 'zod';
 import {
   DeleteMyDataRequest,
@@ -6,12 +7,13 @@ import {
   EnsureProfileRequest,
   EnsureProfileResponse,
   ExportMyDataResponse,
+  ProfileUpdate,
   SetConsentRequest,
   SetConsentResponse,
 } from '../../functions/src/api/customers';
 import { call } from './call';
 import type { HearthClient } from './client';
-import type { Result } from './errors';
+import { fail, invalidArgument, ok, toHearthError, type Result } from './errors';
 
 type Client = Pick<HearthClient, 'functions'>;
 
@@ -37,3 +39,22 @@ export const deleteMyData = (
   req: DeleteMyDataRequest,
 ): Promise<Result<DeleteMyDataResponse>> =>
   call(client, 'deleteMyData', DeleteMyDataRequest, DeleteMyDataResponse, req);
+
+/**
+ * Changes what the customer may change themselves (name, region, addresses, preferences), written
+ * straight to their profile and checked by the rules; consent goes through `setConsent`.
+ */
+export async function updateProfile(
+  client: Pick<HearthClient, 'db'>,
+  uid: string,
+  changes: ProfileUpdate,
+): Promise<Result<void>> {
+  const parsed = ProfileUpdate.safeParse(changes);
+  if (!parsed.success) return fail(invalidArgument(parsed.error));
+  try {
+    await updateDoc(doc(client.db, 'customers', uid), { ...parsed.data, updatedAt: serverTimestamp() });
+    return ok(undefined);
+  } catch (err) {
+    return fail(toHearthError(err));
+  }
+}
