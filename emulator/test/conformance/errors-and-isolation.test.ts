@@ -289,7 +289,8 @@ describe('bad requests are answered with Firestore status codes, and the server 
     for (const [label, request, code, message] of cases) {
       await assert.rejects(request(), (e: any) => {
         assert.equal(e.code, code, `${label}: ${e.message}`);
-        assert.match(e.message, message, label);
+        // Messages are this emulator's own; another emulator need only agree on the code.
+        if (fs.inProcess) assert.match(e.message, message, label);
         return true;
       });
     }
@@ -300,18 +301,18 @@ describe('bad requests are answered with Firestore status codes, and the server 
     await raw.commit({ database, transaction: committed.transaction, writes: [] });
     await assert.rejects(
       raw.commit({ database, transaction: committed.transaction, writes: [] }),
-      withCode(3, /already committed/),
+      withCode(3, fs.inProcess ? /already committed/ : undefined),
     );
     const [rolledBack] = await raw.beginTransaction({ database });
     await raw.rollback({ database, transaction: rolledBack.transaction });
     await assert.rejects(
       raw.getDocument({ name: documentName(fs.projectId, 'c/d'), transaction: rolledBack.transaction }),
-      withCode(3, /rolled back/),
+      withCode(3, fs.inProcess ? /rolled back/ : undefined),
     );
     const [other] = await raw.beginTransaction({ database: databaseName(`${fs.projectId}-other`) });
     await assert.rejects(
       raw.commit({ database, transaction: other.transaction, writes: [] }),
-      withCode(3, /belongs to/),
+      withCode(3, fs.inProcess ? /belongs to/ : undefined),
     );
   });
 
