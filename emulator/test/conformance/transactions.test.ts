@@ -182,6 +182,11 @@ describe('transactions', () => {
     const waited = Date.now() - started;
     assert.equal((await ref.get()).get('n'), 1);
     assert.ok(waited >= TX_TIMEOUT_MS / 2, `waited only ${waited} ms`);
+    // Reads and the commit of the expired transaction are ABORTED, which the SDKs retry.
+    await assert.rejects(
+      raw.getDocument({ name: `${database}/documents/abandoned/doc`, transaction: begun.transaction }),
+      (e: any) => e.code === 10 && /expired/.test(e.message),
+    );
     await assert.rejects(
       raw.commit({ database, transaction: begun.transaction, writes: [] }),
       (e: any) => e.code === 10 && /expired/.test(e.message),
