@@ -2,6 +2,7 @@
  * ListDocuments and ListCollectionIds: names under a parent, in UTF-8 order, a page at a time.
  * A page token is the last name (or id) of the previous page.
  */
+import { invalidArgument } from '../errors';
 import { compareUtf8 } from '../model/values';
 import type { Micros, StoredDocument } from '../model/types';
 import type { Database } from './backend';
@@ -16,7 +17,12 @@ function paginate<T>(
   key: (item: T) => string,
   pageToken: string | undefined,
   pageSize: number,
+  tokenFits: (token: string) => boolean,
 ): Page<T> {
+  if (pageToken && !tokenFits(pageToken)) {
+    throw invalidArgument(`Invalid page token "${pageToken}": pass the nextPageToken of the previous page.`);
+  }
+  if (pageSize < 0) throw invalidArgument(`The page size must not be negative, got ${pageSize}.`);
   const start = pageToken ? sorted.findIndex((item) => compareUtf8(key(item), pageToken) > 0) : 0;
   if (start < 0) return { items: [], nextPageToken: '' };
   const size = pageSize > 0 ? pageSize : sorted.length;
@@ -45,7 +51,13 @@ export function listDocuments(
   const entries = [...found]
     .map(([name, doc]) => ({ name, doc }))
     .sort((a, b) => compareUtf8(a.name, b.name));
-  return paginate(entries, (e) => e.name, options.pageToken, options.pageSize);
+  return paginate(
+    entries,
+    (e) => e.name,
+    options.pageToken,
+    options.pageSize,
+    (token) => token.startsWith(`${collection}/`),
+  );
 }
 
 /** Ids of the collections directly under `parent` that hold documents at any depth. */
@@ -59,5 +71,11 @@ export function listCollectionIds(
     const id = collection.slice(parent.length + 1).split('/')[0]!;
     if (!ids.has(id) && db.store.hasDocuments(collection, options.at)) ids.add(id);
   }
-  return paginate([...ids].sort(compareUtf8), (id) => id, options.pageToken, options.pageSize);
+  return paginate(
+    [...ids].sort(compareUtf8),
+    (id) => id,
+    options.pageToken,
+    options.pageSize,
+    (token) => !token.includes('/'),
+  );
 }

@@ -280,6 +280,27 @@ describe('bad requests are answered with Firestore status codes, and the server 
         /not known/,
       ],
       [
+        'a page token of another collection',
+        () =>
+          raw.listDocuments(
+            {
+              parent: `${database}/documents`,
+              collectionId: 'c',
+              pageToken: `${database}/documents/other/x`,
+            },
+            { autoPaginate: false },
+          ),
+        3,
+        /page token/,
+      ],
+      [
+        'a negative page size',
+        () =>
+          raw.listCollectionIds({ parent: `${database}/documents`, pageSize: -1 }, { autoPaginate: false }),
+        3,
+        /page size/,
+      ],
+      [
         'a rollback without a transaction',
         () => raw.rollback({ database, transaction: Buffer.alloc(0) }),
         3,
