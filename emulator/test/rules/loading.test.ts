@@ -85,6 +85,24 @@ describe('loading rules', () => {
     await getDoc(doc(db, 'closed/x'));
   });
 
+  it('applies an edit of the rules file without a restart', async () => {
+    const allowedSoon = async (path: string) => {
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        const ok = await getDoc(doc(db, path)).then(
+          () => true,
+          () => false,
+        );
+        if (ok) return;
+        if (Date.now() > deadline) assert.fail(`${path} never became readable`);
+        await new Promise((r) => setTimeout(r, 25)); // fs.watch gives no event the test could await
+      }
+    };
+    writeFileSync(file, rules('edited'));
+    await allowedSoon('edited/x');
+    await denial('open/x');
+  });
+
   it('refuses to start on a rules file with a syntax error', async () => {
     const broken = join(dir, 'broken.rules');
     writeFileSync(broken, BROKEN);
