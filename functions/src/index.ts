@@ -54,3 +54,13 @@ export const ensureProfile = onCall(customers.ensureProfile);
 export const setConsent = onCall(customers.setConsent);
 export const exportMyData = onCall(customers.exportMyData);
 export const deleteMyData = onCall(customers.deleteMyData);
+
+// Recommendations: retrained nightly; TF.js loads only when the job runs, not on every cold start.
+export const retrainRecommender = onSchedule(
+  { schedule: 'every day 03:00', timeZone: 'Europe/London', timeoutSeconds: 540, memory: '1GiB' },
+  async () => {
+    const { retrainRecommender: retrain } = await import('./recommendations/retrain.js');
+    const { db, clock } = inventoryDeps();
+    await retrain({ db, clock });
+  },
+);
