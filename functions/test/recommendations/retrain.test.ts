@@ -87,6 +87,21 @@ describe('retrainRecommender', () => {
     const product = await db.collection('products').doc('b-item-3').get();
     assert.equal(product.get('embeddings.a').toArray().length, 8);
     assert.equal(product.get('name'), 'b-item-3', 'the rest of the product is untouched');
+    const nearest = await db
+      .collection('products')
+      .findNearest({
+        vectorField: 'embeddings.a',
+        queryVector: product.get('embeddings.a'),
+        limit: 6,
+        distanceMeasure: 'COSINE',
+      })
+      .get();
+    const similar = nearest.docs.map((d) => d.id);
+    assert.equal(similar[0], 'b-item-3');
+    assert.ok(
+      similar.every((id) => world.clusterOf.get(id) === 'b'),
+      `similar items: ${similar.join(' ')}`,
+    );
 
     assert.equal((await db.collection('recommendations').doc(withdrawn).get()).exists, false);
     const live = await liveRecommendations(db, 'b-user-5');
