@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { collection, getDocs, orderBy, query } from 'firebase/firestore';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 import type { Value } from '../../src/model/types';
 import { ORDERING_TABLE } from '../model/ordering-table';
@@ -60,6 +61,17 @@ describe('value ordering across types', () => {
   it('descending order reverses the groups, and the implicit __name__ order with them', async () => {
     const ids = (await fs.adminDb.collection('ordered').orderBy('v', 'desc').get()).docs.map((d) => d.id);
     assert.deepEqual(ids, [...labels].sort().reverse());
+  });
+
+  it("the web SDK, which re-sorts results with its own comparator, agrees with the server's order", async () => {
+    const web = fs.webDb();
+    for (const direction of ['asc', 'desc'] as const) {
+      const ids = (await getDocs(query(collection(web, 'ordered'), orderBy('v', direction)))).docs.map(
+        (d) => d.id,
+      );
+      const expected = [...labels].sort();
+      assert.deepEqual(ids, direction === 'asc' ? expected : expected.reverse());
+    }
   });
 
   /** Ids matching `v <op> value` in query order. */
