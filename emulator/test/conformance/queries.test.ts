@@ -2,6 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AggregateField, FieldPath, FieldValue, Filter, type Query } from 'firebase-admin/firestore';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
+import {
+  collection as webCollection,
+  FieldPath as WebFieldPath,
+  getDocs,
+  query as webQuery,
+  where as webWhere,
+} from 'firebase/firestore';
 import { databaseName, rawClient } from './raw-client';
 
 const ITEMS: Record<string, Record<string, unknown>> = {
@@ -183,6 +190,30 @@ describe('queries', () => {
       'g1/a/cg/y',
       'g1/b/cg/x',
     ]);
+  });
+
+  it('field names with dots, backticks and spaces work in where, orderBy, cursors and select', async () => {
+    const db = fs.adminDb;
+    await db.doc('escaped/a').set({ 'a.b': { '`c`': 1, 'x y': 'p' } });
+    await db.doc('escaped/b').set({ 'a.b': { '`c`': 2, 'x y': 'q' } });
+    await db.doc('escaped/plain').set({ a: { b: { '`c`': 3 } } });
+    const c = new FieldPath('a.b', '`c`');
+    const escaped = db.collection('escaped');
+    assert.deepEqual(await ids(escaped.where(c, '>=', 1)), ['a', 'b']);
+    assert.deepEqual(await ids(escaped.orderBy(c, 'desc')), ['b', 'a']);
+    assert.deepEqual(await ids(escaped.orderBy(c).startAfter(1)), ['b']);
+    assert.deepEqual(
+      (await escaped.orderBy(c).select(new FieldPath('a.b', 'x y')).get()).docs.map((d) => d.data()),
+      [{ 'a.b': { 'x y': 'p' } }, { 'a.b': { 'x y': 'q' } }],
+    );
+    const web = fs.webDb();
+    const webIds = await getDocs(
+      webQuery(webCollection(web, 'escaped'), webWhere(new WebFieldPath('a.b', '`c`'), '>', 1)),
+    );
+    assert.deepEqual(
+      webIds.docs.map((d) => d.id),
+      ['b'],
+    );
   });
 
   it('collection group queries see every collection with the id, and only those', async () => {
