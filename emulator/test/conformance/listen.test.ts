@@ -1,18 +1,28 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { DocumentSnapshot, QuerySnapshot, Timestamp } from 'firebase-admin/firestore';
+import { deleteApp, initializeApp } from 'firebase/app';
+import {
+  Firestore,
+  type DocumentSnapshot,
+  type QuerySnapshot,
+  type Timestamp,
+} from 'firebase-admin/firestore';
 import {
   collection,
+  connectFirestoreEmulator,
   disableNetwork,
   doc,
   enableNetwork,
+  getFirestore,
   onSnapshot,
   query,
+  terminate,
   where,
   type QuerySnapshot as WebQuerySnapshot,
 } from 'firebase/firestore';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 import { SnapshotQueue } from './snapshots';
+import { tcpProxy } from './tcp-proxy';
 
 const ids = (s: QuerySnapshot | WebQuerySnapshot) => s.docs.map((d) => d.id);
 
@@ -218,6 +228,50 @@ describe('Listen', () => {
     assert.deepEqual(ids(snap).sort(), ['keep', 'new']);
     assert.equal(snap.docs.find((d) => d.id === 'keep')!.get('v'), 2);
     unsubscribe();
+  });
+
+  it('admin and web listeners resume after their connection is cut, and catch up on what changed', async () => {
+    const proxy = await tcpProxy(fs.host);
+    // The admin SDK reads FIRESTORE_EMULATOR_HOST when a client is constructed.
+    const direct = process.env.FIRESTORE_EMULATOR_HOST;
+    process.env.FIRESTORE_EMULATOR_HOST = proxy.host;
+    const admin = new Firestore({ projectId: fs.projectId });
+    process.env.FIRESTORE_EMULATOR_HOST = direct;
+    const webApp = initializeApp({ projectId: fs.projectId, apiKey: 'k' }, `cut-${fs.projectId}`);
+    const web = getFirestore(webApp);
+    const [proxyHost, proxyPort] = proxy.host.split(':');
+    connectFirestoreEmulator(web, proxyHost!, Number(proxyPort));
+    try {
+      const db = fs.adminDb;
+      await db.doc('cut/keep').set({ v: 1 });
+      await db.doc('cut/gone').set({ v: 1 });
+      const q = new SnapshotQueue<QuerySnapshot>();
+      const unsubscribe = admin.collection('cut').onSnapshot(q.push, q.fail);
+      const wq = new SnapshotQueue<WebQuerySnapshot>();
+      const webUnsubscribe = onSnapshot(collection(web, 'cut'), (s) => {
+        if (!s.metadata.fromCache) wq.push(s);
+      });
+      assert.deepEqual(ids(await q.next()), ['gone', 'keep']);
+      assert.deepEqual(ids(await wq.next()), ['gone', 'keep']);
+      const connectionsBefore = proxy.accepted;
+      assert.ok(connectionsBefore >= 2, 'both SDKs connect through the proxy');
+      proxy.cutAll();
+      await db.doc('cut/keep').update({ v: 2 });
+      await db.doc('cut/gone').delete();
+      await db.doc('cut/new').set({ v: 1 });
+      const caughtUp = (s: QuerySnapshot | WebQuerySnapshot) =>
+        ids(s).join() === 'keep,new' && s.docs[0]!.get('v') === 2;
+      await q.until(caughtUp, 10_000);
+      await wq.until(caughtUp, 10_000);
+      assert.ok(proxy.accepted >= connectionsBefore + 2, 'both SDKs reconnected');
+      unsubscribe();
+      webUnsubscribe();
+    } finally {
+      await terminate(web);
+      await deleteApp(webApp);
+      await admin.terminate();
+      await proxy.close();
+    }
   });
 
   it('a web document listener reports a missing document, then its creation', async () => {
