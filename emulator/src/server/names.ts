@@ -21,6 +21,8 @@ export interface ResourcePath {
 }
 
 const MAX_ID_BYTES = 1500;
+/** Named databases, as Firestore allows them to be created. */
+const DATABASE_ID = /^[a-z][a-z0-9-]{2,61}[a-z0-9]$/;
 
 export function parseDatabaseName(name: unknown): DatabaseRef {
   if (typeof name !== 'string' || name === '') throw invalidArgument('The database name is required.');
@@ -28,6 +30,11 @@ export function parseDatabaseName(name: unknown): DatabaseRef {
   if (parts.length !== 4 || parts[0] !== 'projects' || parts[2] !== 'databases' || !parts[1] || !parts[3]) {
     throw invalidArgument(
       `Invalid database name "${name}": expected projects/{project_id}/databases/{database_id}.`,
+    );
+  }
+  if (parts[3] !== '(default)' && !DATABASE_ID.test(parts[3])) {
+    throw invalidArgument(
+      `Invalid database id "${parts[3]}": use "(default)" or 4 to 63 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen.`,
     );
   }
   return { projectId: parts[1], databaseId: parts[3], name };

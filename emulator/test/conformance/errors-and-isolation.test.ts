@@ -109,6 +109,12 @@ describe('bad requests are answered with Firestore status codes, and the server 
       ['empty segment', () => raw.getDocument({ name: `${database}/documents/c//d` }), 3, /empty segment/],
       ['".." as an id', () => raw.getDocument({ name: `${database}/documents/c/..` }), 3, /"\.\."/],
       [
+        'a database id with a capital and a "!"',
+        () => raw.getDocument({ name: `projects/${fs.projectId}/databases/BAD!/documents/c/d` }),
+        3,
+        /database id/,
+      ],
+      [
         'no project',
         () => raw.getDocument({ name: 'projects//databases/(default)/documents/c/d' }),
         3,
