@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Timestamp } from 'firebase-admin/firestore';
-import { doc, runTransaction as webRunTransaction } from 'firebase/firestore';
+import { collection, doc, onSnapshot, runTransaction as webRunTransaction } from 'firebase/firestore';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 import { databaseName, rawClient } from './raw-client';
 
@@ -44,6 +44,62 @@ describe('transactions', () => {
       ),
     );
     assert.equal((await fs.adminDb.doc('counters/web').get()).get('n'), 20);
+  });
+
+  it('transfers by admin and web transactions keep a total that every snapshot, read-only transaction and query sees', async () => {
+    const db = fs.adminDb;
+    const web = fs.webDb();
+    const accounts = Array.from({ length: 5 }, (_, i) => db.doc(`accounts/a${i}`));
+    await Promise.all(accounts.map((ref) => ref.set({ n: 100 })));
+    const total = (docs: Array<{ get(field: string): unknown }>) =>
+      docs.reduce((sum, d) => sum + (d.get('n') as number), 0);
+    const seen: string[] = [];
+    const check = (what: string, sum: number) => {
+      if (sum !== 500) seen.push(`${what} saw ${sum}`);
+    };
+    const unsubscribe = db.collection('accounts').onSnapshot((s) => check('admin listener', total(s.docs)));
+    const webUnsubscribe = onSnapshot(collection(web, 'accounts'), (s) => {
+      if (!s.metadata.fromCache) check('web listener', total(s.docs));
+    });
+    let seed = 3;
+    const random = (n: number) => Math.floor(((seed = (seed * 48271) % 2147483647) / 2147483647) * n);
+    const transfers = Array.from({ length: 50 }, (_, t) => {
+      const from = random(5);
+      const to = (from + 1 + random(4)) % 5;
+      const amount = 1 + random(10);
+      if (t % 4 === 3) {
+        return webRunTransaction(web, async (tx) => {
+          const [a, b] = [doc(web, `accounts/a${from}`), doc(web, `accounts/a${to}`)];
+          const [sa, sb] = [await tx.get(a), await tx.get(b)];
+          tx.update(a, { n: sa.get('n') - amount });
+          tx.update(b, { n: sb.get('n') + amount });
+        });
+      }
+      return db.runTransaction(async (tx) => {
+        const [sa, sb] = await tx.getAll(accounts[from]!, accounts[to]!);
+        tx.update(accounts[from]!, { n: sa!.get('n') - amount });
+        tx.update(accounts[to]!, { n: sb!.get('n') + amount });
+      });
+    });
+    const readers = Array.from({ length: 20 }, (_, r) =>
+      r % 2
+        ? db.runTransaction(
+            async (tx) => {
+              check('read-only getAll', total(await tx.getAll(...accounts)));
+              check('read-only query', total((await tx.get(db.collection('accounts'))).docs));
+            },
+            { readOnly: true },
+          )
+        : db
+            .collection('accounts')
+            .get()
+            .then((s) => check('query', total(s.docs))),
+    );
+    await Promise.all([...transfers, ...readers]);
+    check('final state', total((await db.collection('accounts').get()).docs));
+    unsubscribe();
+    webUnsubscribe();
+    assert.deepEqual(seen, []);
   });
 
   it('of two transactions that read and write the same document one is aborted and its retry succeeds', async () => {
