@@ -78,6 +78,17 @@ describe('rules through the web SDK', () => {
   const denied = (request: () => Promise<unknown>) =>
     assert.rejects(request(), (e: { code?: string }) => e.code === 'permission-denied');
 
+  it("rules loaded for one project do not apply to another's requests", async () => {
+    const other = await useEmulator();
+    try {
+      await other.adminDb.doc('own/b').set({ owner: 'bob' });
+      await allowed(() => getDoc(doc(other.webDb({ uid: 'alice' }), 'own/b')));
+      await denied(() => getDoc(doc(alice, 'own/b')));
+    } finally {
+      await other.stop();
+    }
+  });
+
   describe('request.resource is the document after the write', () => {
     const ref = () => doc(alice, 'merged/1');
     before(() => fs.adminDb.doc('merged/1').set({ keep: 'kept', a: 0, m: { x: 1, y: 'y' }, gone: 1 }));
