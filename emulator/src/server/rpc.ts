@@ -159,6 +159,11 @@ export function firestoreService(backend: Backend): grpc.UntypedServiceImplement
     CreateDocument: unary(async (req: any, caller) => {
       const parent = parseParentName(req.parent);
       if (!req.collectionId) throw invalidArgument('CreateDocument needs a collection id.');
+      if (req.document?.name) {
+        throw invalidArgument(
+          'CreateDocument names its document by parent, collection_id and document_id; leave document.name empty.',
+        );
+      }
       const name = `${parent.name}/${req.collectionId}/${req.documentId || autoId()}`;
       parseDocumentName(name);
       return singleWrite(

@@ -217,6 +217,10 @@ describe('documents: create, read, update, delete', () => {
         raw.createDocument({ parent: root, collectionId: 'single', documentId: 'd1', document: {} }),
         code(6),
       );
+      await assert.rejects(
+        raw.createDocument({ parent: root, collectionId: 'single', document: { name: `${root}/single/x` } }),
+        code(3),
+      );
       const [auto] = await raw.createDocument({ parent: `${name}`, collectionId: 'sub', document: {} });
       assert.ok(auto.name!.startsWith(`${name}/sub/`));
       assert.match(auto.name!.split('/').pop()!, /^[A-Za-z0-9]{20}$/);
