@@ -46,8 +46,9 @@ async function hotSku(db: FirebaseFirestore.Firestore): Promise<string> {
   return hot.docs[0]!.id;
 }
 
-async function topUp(sku: string, available: number): Promise<void> {
-  if (available >= LOW_WATER) return;
+/** Staff restock the hot SKU when little is left; how many units they added. */
+async function topUp(sku: string, available: number): Promise<number> {
+  if (available >= LOW_WATER) return 0;
   const staff = await signIn('sam@demo.hearth', DEMO_PASSWORD);
   const qty = 300;
   await httpsCallable(
@@ -64,6 +65,7 @@ async function topUp(sku: string, available: number): Promise<void> {
     `staff (sam@demo.hearth) restocked ${qty} units of ${sku} at ${HOT_LOCATION}: only ${available} were left`,
   );
   await staff.close();
+  return qty;
 }
 
 async function main(): Promise<void> {
@@ -91,18 +93,35 @@ async function main(): Promise<void> {
   commits.start();
 
   let started = Date.now();
+  let racing = false;
   /** Units when the sale starts. */
   const atStart = { available: NaN, onHand: NaN };
   const latencies: number[] = [];
   let printing = Promise.resolve();
   let last: Availability | undefined;
-  let seenFirst: (a: Availability) => void = () => undefined;
-  const firstSeen = new Promise<Availability>((resolve) => (seenFirst = resolve));
+  const waiters: { until: (a: Availability) => boolean; resolve: (a: Availability) => void }[] = [];
+  /** Resolves once the watcher shows an availability for which `until` holds (or after `ms`). */
+  const shown = (until: (a: Availability) => boolean, ms = 5000) =>
+    new Promise<Availability | undefined>((resolve) => {
+      if (last && until(last)) return resolve(last);
+      const timer = setTimeout(() => resolve(undefined), ms);
+      waiters.push({
+        until,
+        resolve: (a) => {
+          clearTimeout(timer);
+          resolve(a);
+        },
+      });
+    });
+
   const stopWatcher = watchAvailability(viewer, sku, (a) => {
     const seenAt = Date.now();
-    const isFirst = last === undefined;
     last = a;
-    if (isFirst) return seenFirst(a);
+    for (const w of waiters.filter((w) => w.until(a))) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(a);
+    }
+    if (!racing) return;
     const commitAt = commits.commitOf(a.available);
     printing = printing.then(async () => {
       const at = await commitAt;
@@ -116,20 +135,23 @@ async function main(): Promise<void> {
     });
   });
 
-  const initial = await firstSeen;
-  await topUp(sku, initial.available);
+  const initial = await shown(() => true);
+  if (!initial) throw new Error(`the watcher saw nothing of ${sku} in 5 s`);
+  const added = await topUp(sku, initial.available);
+  if (added > 0) await shown((a) => a.available >= initial.available + added);
   console.log(`signing in ${shopperCount} shoppers and warming up the Functions emulator's workers...`);
   const sessions = await Promise.all(shoppers.map((s) => signIn(s.email, DEMO_PASSWORD)));
   const warming = Date.now();
   await Promise.all(sessions.map((s) => warmUp(s.client)));
   console.log(`warm in ${((Date.now() - warming) / 1000).toFixed(1)} s`);
-  console.log(
-    `\n${shopperCount} shoppers, ${seconds} s, racing for ${sku} (${initial.available} available; ` +
-      `${initial.shardedLocations.join(', ') || 'no'} sharded). The watcher prints each update:\n`,
-  );
   atStart.available = last!.available;
   atStart.onHand = last!.onHand;
   const before = atStart.available;
+  console.log(
+    `\n${shopperCount} shoppers, ${seconds} s, racing for ${sku} (${before} available; ` +
+      `${last!.shardedLocations.join(', ') || 'no'} sharded). The watcher prints each update:\n`,
+  );
+  racing = true;
   started = Date.now();
   const deadline = Date.now() + seconds * 1000;
   const results: ShopperStats[] = await Promise.all(
@@ -145,9 +167,7 @@ async function main(): Promise<void> {
   );
   // Let the last commits reach the watcher before the summary.
   const sold = results.reduce((n, r) => n + r.bought, 0);
-  const settle = Date.now() + 3000;
-  while (last!.available !== before - sold && Date.now() < settle)
-    await new Promise((r) => setTimeout(r, 50));
+  await shown((a) => a.available === before - sold && a.reserved === 0);
   await printing;
 
   const sorted = [...latencies].sort((a, b) => a - b);
