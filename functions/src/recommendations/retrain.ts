@@ -71,6 +71,7 @@ export interface RetrainResult {
   metrics: ModelMetrics;
   outcome: SwitchOutcome;
   counts: ModelDoc['counts'];
+  phaseSeconds: Partial<Record<RetrainPhase, number>>;
 }
 
 const dayMs = 86_400_000;
@@ -89,6 +90,13 @@ export async function retrainRecommender(
   const holdoutFrom = to - o.holdoutDays * dayMs;
   const version = `v${now.toISOString().replace(/[-:.]/g, '').replace('T', '-').slice(0, 15)}`;
   const started = Date.now();
+  const phaseSeconds: Partial<Record<RetrainPhase, number>> = {};
+  let phaseStarted = started;
+  const phaseDone = async (phase: RetrainPhase) => {
+    phaseSeconds[phase] = (Date.now() - phaseStarted) / 1000;
+    await deps.afterPhase?.(phase);
+    phaseStarted = Date.now();
+  };
 
   // 1. Read.
   const consenting = await consentingCustomers(db, o.pageSize);
@@ -117,7 +125,7 @@ export async function retrainRecommender(
     progress({ phase: 'read', done: read, total: 0 });
   });
   if (invalid) log(`recommendations: skipped ${invalid} events that do not match the CustomerEvent schema`);
-  await deps.afterPhase?.('read');
+  await phaseDone('read');
 
   // 2. Measure on the held-out days.
   const fitMatrix = fit.build();
@@ -137,12 +145,12 @@ export async function retrainRecommender(
   log(
     `recommendations: held-out recall@10 ${metrics.recall10.toFixed(4)} over ${metrics.holdoutUsers} customers`,
   );
-  await deps.afterPhase?.('fit-holdout');
+  await phaseDone('fit-holdout');
 
   // 3. Fit the model that ships.
   const matrix = full.build();
   const model = await train(matrix, o, deps, 'fit');
-  await deps.afterPhase?.('fit');
+  await phaseDone('fit');
 
   // 4. Publish into the idle slot, then switch.
   const live = await liveModel(db);
@@ -182,7 +190,7 @@ export async function retrainRecommender(
     log(`recommendations: ${matrix.items.length - vectors.length} products in events no longer exist`);
   }
   await writeEmbeddings(db, slot, vectors, (done, total) => progress({ phase: 'embeddings', done, total }));
-  await deps.afterPhase?.('embeddings');
+  await phaseDone('embeddings');
 
   await writeLists(
     db,
@@ -190,7 +198,7 @@ export async function retrainRecommender(
     await personalLists(model, matrix, existing, o.listLength, version, now),
     (done, total) => progress({ phase: 'lists', done, total }),
   );
-  await deps.afterPhase?.('lists');
+  await phaseDone('lists');
 
   await modelRef(db, version).update({
     status: 'complete',
@@ -198,12 +206,14 @@ export async function retrainRecommender(
   });
   const outcome = await switchIfBetter(db, version, o.maxRecallDrop, deps.clock.now());
   progress({ phase: 'switch', done: 1, total: 1 });
+  phaseSeconds.switch = (Date.now() - phaseStarted) / 1000;
   log(
     outcome.switched
       ? `recommendations: ${version} (slot ${slot}) is live`
       : `recommendations: ${version} not switched: ${outcome.reason}`,
   );
-  return { version, metrics, outcome, counts };
+  log(`recommendations: seconds per phase ${JSON.stringify(phaseSeconds)}`);
+  return { version, metrics, outcome, counts, phaseSeconds };
 }
 
 async function train(

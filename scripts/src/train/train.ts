@@ -71,7 +71,7 @@ async function main(): Promise<void> {
         `${result.counts.events} events (${result.counts.excludedCustomers} customers without consent left out); ` +
         `held-out recall@10 ${result.metrics.recall10.toFixed(4)} over ${result.metrics.holdoutUsers} customers; ` +
         (result.outcome.switched ? 'now live' : `not switched: ${result.outcome.reason}`) +
-        ` (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+        ` (${((Date.now() - started) / 1000).toFixed(1)} s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB)`,
     );
   } finally {
     bars.stop();
