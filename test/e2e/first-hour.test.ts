@@ -8,8 +8,11 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { deleteApp, initializeApp } from 'firebase-admin/app';
+import { getFirestore } from 'firebase-admin/firestore';
+import { assertInvariants } from '../../functions/test/inventory/support/invariants';
 import { portIsFree } from '../../scripts/src/dev/ready';
-import { host, ports } from '../../scripts/src/dev/stack';
+import { host, ports, projectId } from '../../scripts/src/dev/stack';
 
 const root = join(__dirname, '..', '..');
 const tsx = (script: string, ...args: string[]) =>
@@ -84,6 +87,17 @@ describe('the first hour', () => {
     assert.equal(res.status, 0, res.stderr + res.stdout);
     assert.match(res.stdout, /no unit lost or oversold/);
     assert.match(res.stdout, /commit -> watcher latency p50 \d+ ms/);
+  });
+
+  it('leaves stock the ledger explains after all that', async () => {
+    const app = initializeApp({ projectId }, 'first-hour-check');
+    const db = getFirestore(app);
+    db.settings({ host: `${host}:${ports.firestore}`, ssl: false });
+    try {
+      await assertInvariants(db);
+    } finally {
+      await deleteApp(app);
+    }
   });
 
   it('exports a demo customer, deletes them, and nothing is left to sign in with', () => {
