@@ -86,6 +86,11 @@ export class AccessRegistry {
     return { issues };
   }
 
+  /** Whether rules judge this caller's requests (rules are loaded and the caller is not the owner). */
+  rulesApply(caller: Caller, projectId: string): boolean {
+    return this.policyFor(caller, projectId) !== allowAll;
+  }
+
   /** The policy for a caller: owners bypass rules entirely. */
   policyFor(caller: Caller, projectId: string): AccessPolicy {
     if (caller.kind === 'owner') return allowAll;

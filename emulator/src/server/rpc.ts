@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { invalidArgument, notFound, RpcError } from '../errors';
+import { invalidArgument, notFound, permissionDenied, RpcError } from '../errors';
 import { runAggregations } from '../model/aggregate';
 import type { Write } from '../model/types';
 import type { Caller } from './auth';
@@ -258,8 +258,14 @@ export function firestoreService(backend: Backend): grpc.UntypedServiceImplement
       send({ result: { aggregateFields }, readTime: wireTime(reportedReadTime(backend, view)), ...stats });
     }),
 
-    ListCollectionIds: unary(async (req: any) => {
+    ListCollectionIds: unary(async (req: any, caller) => {
       const parent = parseParentName(req.parent);
+      // No rule can allow it, so under rules only the Admin SDK may list collection ids.
+      if (backend.access.rulesApply(caller, parent.db.projectId)) {
+        throw permissionDenied(
+          'Missing or insufficient permissions: listing collection ids is for the Admin SDK; security rules cannot allow it to clients.',
+        );
+      }
       const db = backend.database(parent.db);
       const page = listCollectionIds(db, parent.name, {
         at: openReadView(backend, db, req).at,

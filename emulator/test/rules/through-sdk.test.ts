@@ -28,6 +28,7 @@ import {
   type Query,
 } from 'firebase/firestore';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
+import { databaseName, rawClient } from '../conformance/raw-client';
 
 const reads = (n: number, joiner: string) =>
   Array.from({ length: n }, (_, i) => `exists(/databases/$(db)/documents/x/d${i})`).join(joiner);
@@ -86,6 +87,23 @@ describe('rules through the web SDK', () => {
       await denied(() => getDoc(doc(alice, 'own/b')));
     } finally {
       await other.stop();
+    }
+  });
+
+  it('only the Admin SDK lists collection ids: no rule can allow it to a client', async () => {
+    assert.ok((await fs.adminDb.listCollections()).some((c) => c.id === 'own'));
+    const raw = rawClient(fs.host);
+    const token = ['{"alg":"none"}', '{"sub":"alice"}'].map((p) => Buffer.from(p).toString('base64url'));
+    try {
+      await assert.rejects(
+        raw.listCollectionIds(
+          { parent: `${databaseName(fs.projectId)}/documents` },
+          { autoPaginate: false, otherArgs: { headers: { authorization: `Bearer ${token.join('.')}.` } } },
+        ),
+        (e: { code?: number }) => e.code === 7,
+      );
+    } finally {
+      await raw.close();
     }
   });
 
