@@ -3,7 +3,7 @@
  * document they touch. Transactional commits also re-run the queries the transaction read, so a
  * document that entered a query's results after it was read (a phantom) aborts the commit.
  */
-import { aborted, invalidArgument } from '../errors';
+import { aborted, invalidArgument, RpcError, status } from '../errors';
 import { applyWrite, writeDocumentName } from '../model/apply-write';
 import type { Micros, StoredDocument, Value, Write } from '../model/types';
 import type { WriteAccess } from './access';
@@ -98,7 +98,17 @@ function checkQueries(db: Database, tx: Transaction): void {
   }
 }
 
-/** Applies the writes in order, checks access, then stores them at one commit time. Synchronous. */
+/** A precondition the stored document does not meet (as opposed to a malformed write). */
+const isPreconditionFailure = (error: unknown) =>
+  error instanceof RpcError &&
+  [status.NOT_FOUND, status.ALREADY_EXISTS, status.FAILED_PRECONDITION].includes(error.code);
+
+/**
+ * Applies the writes in order, checks access, then stores them at one commit time. Synchronous.
+ * Access is checked for every write, including those that change nothing, and before any failed
+ * precondition is reported: otherwise a caller the rules refuse could learn whether a document
+ * exists, or what it holds, from which error a write gets.
+ */
 function applyCommit(
   backend: Backend,
   db: Database,
@@ -109,12 +119,23 @@ function applyCommit(
   const commitTime = backend.clock.next();
   const pending = new Map<string, StoredDocument | null>();
   const original = new Map<string, StoredDocument | null>();
+  const verified = new Set<string>();
+  let failedPrecondition: unknown = null;
   const current = (name: string) => (pending.has(name) ? pending.get(name)! : db.store.get(name));
   const writeResults: WriteResult[] = writes.map((write, i) => {
     const name = names[i]!;
     const before = current(name);
-    if (!original.has(name)) original.set(name, before);
-    const outcome = applyWrite(before, write, commitTime);
+    if (write.verify != null) verified.add(name);
+    else if (!original.has(name)) original.set(name, before);
+    let outcome;
+    try {
+      outcome = applyWrite(before, write, commitTime);
+    } catch (error) {
+      if (!isPreconditionFailure(error)) throw error;
+      failedPrecondition ??= error;
+      // Carry on without the precondition, so access is checked for what the write would do.
+      outcome = applyWrite(before, { ...write, currentDocument: undefined }, commitTime);
+    }
     if (outcome.document !== before) pending.set(name, outcome.document);
     return {
       updateTime: outcome.document?.updateTime,
@@ -122,24 +143,30 @@ function applyCommit(
       document: outcome.document,
     };
   });
+  const policy = backend.access.policyFor(caller, db.ref.projectId);
+  const reader = (name: string) => db.store.get(name);
+  // A verify write reads its document: the caller must be allowed to get it.
+  for (const name of verified) {
+    if (!original.has(name))
+      policy.checkGet(caller, db.ref.projectId, db.ref.databaseId, name, reader(name), reader);
+  }
+  const checks: WriteAccess[] = [...original].map(([docName, before]) => {
+    // A write that changes nothing still happens at the commit time (rules see it as request.time).
+    const after = pending.has(docName)
+      ? pending.get(docName)!
+      : before && { ...before, updateTime: commitTime };
+    return {
+      docName,
+      before,
+      after,
+      method: after === null ? 'delete' : before === null ? 'create' : 'update',
+    };
+  });
+  if (checks.length > 0) {
+    policy.checkWrites(caller, db.ref.projectId, db.ref.databaseId, checks, reader, (name) => current(name));
+  }
+  if (failedPrecondition) throw failedPrecondition;
   if (pending.size > 0) {
-    const checks: WriteAccess[] = [...pending].map(([docName, after]) => {
-      const before = original.get(docName) ?? null;
-      return {
-        docName,
-        before,
-        after,
-        method: after === null ? 'delete' : before === null ? 'create' : 'update',
-      };
-    });
-    backend.access.policyFor(caller, db.ref.projectId).checkWrites(
-      caller,
-      db.ref.projectId,
-      db.ref.databaseId,
-      checks,
-      (name) => db.store.get(name),
-      (name) => current(name),
-    );
     const changes = db.store.apply(pending, commitTime);
     db.watch.onCommit(changes, commitTime);
   }

@@ -9,6 +9,7 @@ import {
   and,
   collection,
   collectionGroup,
+  deleteDoc,
   deleteField,
   doc,
   documentId,
@@ -20,6 +21,7 @@ import {
   onSnapshot,
   or,
   query,
+  runTransaction,
   setDoc,
   updateDoc,
   where,
@@ -125,6 +127,22 @@ describe('rules through the web SDK', () => {
       denied(() => updateDoc(ref(), new FieldPath('a.b'), 1)));
     it('a changed field outside the allowed keys is refused', () =>
       denied(() => updateDoc(ref(), { keep: 'kept', other: 1 })));
+  });
+
+  describe('a caller the rules refuse learns nothing from which error a write gets', () => {
+    it('writing exactly what a document holds is refused like any other write', () =>
+      denied(() => setDoc(doc(alice, 'own/b'), { owner: 'bob' })));
+    it('deleting a document that does not exist is refused', () =>
+      denied(() => deleteDoc(doc(alice, 'own/none'))));
+    it('updating a document that does not exist is refused, not NOT_FOUND', () =>
+      denied(() => updateDoc(doc(alice, 'own/none'), { owner: 'alice' })));
+    it('a transaction may verify a document the caller may read', () =>
+      allowed(() =>
+        runTransaction(alice, async (tx) => {
+          await tx.get(doc(alice, 'own/a'));
+          tx.update(doc(alice, 'merged/1'), { a: 7 });
+        }),
+      ));
   });
 
   describe('get() and exists() budget', () => {
