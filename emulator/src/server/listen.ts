@@ -37,7 +37,14 @@ export function handleListen(backend: Backend, call: grpc.ServerDuplexStream<any
   });
   const sink: TargetSink = {
     send(responses, time) {
-      for (const response of responses) write(response);
+      for (const response of responses) {
+        // A target the hub dropped (its caller may no longer read it) is gone from this stream too.
+        const change = response.targetChange as
+          { targetChangeType?: string; targetIds?: number[] } | undefined;
+        if (change?.targetChangeType === 'REMOVE')
+          for (const id of change.targetIds ?? []) targets.delete(id);
+        write(response);
+      }
       write(globalSnapshot(time));
     },
   };
@@ -60,7 +67,11 @@ export function handleListen(backend: Backend, call: grpc.ServerDuplexStream<any
     try {
       if (targets.has(id)) throw invalidArgument(`Target id ${id} is already in use on this stream.`);
       const spec = targetSpec(db, request);
-      const target = new WatchTarget(id, spec, sink);
+      const target = new WatchTarget(id, spec, sink, (name, doc) =>
+        backend.access
+          .policyFor(caller, db.ref.projectId)
+          .checkGet(caller, db.ref.projectId, db.ref.databaseId, name, doc, (n) => db.store.get(n)),
+      );
       const time = backend.clock.next();
       const results = target.results(db);
       const reader = (name: string) => db.store.get(name);

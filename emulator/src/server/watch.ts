@@ -6,6 +6,7 @@
  * snapshot (target_change NO_CHANGE, no target ids, the commit's read time), which is when the
  * SDKs raise their snapshots.
  */
+import { RpcError } from '../errors';
 import { matchesQuery } from '../model/query';
 import type { Micros, StoredDocument, StructuredQuery } from '../model/types';
 import type { Database } from './backend';
@@ -36,6 +37,11 @@ export class WatchTarget {
     readonly id: number,
     readonly spec: TargetSpec,
     readonly sink: TargetSink,
+    /**
+     * Re-checks that the caller may still read a watched document after it changed (throws an
+     * RpcError if not): document targets are judged by the document, which a commit can change.
+     */
+    private readonly mayRead: (name: string, doc: StoredDocument | null) => void = () => {},
   ) {
     this.positional =
       spec.kind === 'query' &&
@@ -81,6 +87,7 @@ export class WatchTarget {
     }
     const out: ListenResponse[] = [];
     for (const { name, after } of changes) {
+      if (this.spec.kind === 'documents' && this.spec.names.includes(name)) this.mayRead(name, after);
       if (after && this.matches(after)) out.push(this.changed(after));
       else if (this.docs.has(name)) out.push(this.left(name, after !== null, time));
     }
@@ -166,8 +173,9 @@ export class WatchHub {
 
   /**
    * Sends each sink the messages of its targets, in one batch closed by one global snapshot. A
-   * target whose update fails (an emulator bug) is dropped with an INTERNAL cause; the commit that
-   * triggered it has already happened and must not fail.
+   * target whose update fails is dropped with the error as its cause (PERMISSION_DENIED when its
+   * caller may no longer read it, INTERNAL for an emulator bug); the commit that triggered it has
+   * already happened and must not fail.
    */
   private deliver(
     targets: Iterable<WatchTarget>,
@@ -180,18 +188,14 @@ export class WatchHub {
       try {
         responses = compute(target);
       } catch (error) {
-        console.error('[firestore-emulator] internal error in a Listen target:', error);
         this.remove(target);
-        const message = `Internal error in the Firestore emulator: ${error instanceof Error ? error.message : error}`;
-        responses = [
-          {
-            targetChange: {
-              targetChangeType: 'REMOVE',
-              targetIds: [target.id],
-              cause: { code: 13, message },
-            },
-          },
-        ];
+        let cause = { code: 13, message: '' };
+        if (error instanceof RpcError) cause = { code: error.code, message: error.message };
+        else {
+          console.error('[firestore-emulator] internal error in a Listen target:', error);
+          cause.message = `Internal error in the Firestore emulator: ${error instanceof Error ? error.message : error}`;
+        }
+        responses = [{ targetChange: { targetChangeType: 'REMOVE', targetIds: [target.id], cause } }];
       }
       if (responses.length === 0) continue;
       let list = perSink.get(target.sink);

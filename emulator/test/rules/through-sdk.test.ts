@@ -145,6 +145,50 @@ describe('rules through the web SDK', () => {
       ));
   });
 
+  describe('a document listener is judged again when its document changes', () => {
+    const nextEvent = (path: string, change: () => Promise<unknown>) =>
+      new Promise<string>((resolve) => {
+        let first = true;
+        const unsubscribe = onSnapshot(
+          doc(alice, path),
+          { includeMetadataChanges: true },
+          (s) => {
+            if (s.metadata.fromCache) return;
+            if (first) {
+              first = false;
+              void change();
+              return;
+            }
+            unsubscribe();
+            resolve(`snapshot ${JSON.stringify(s.data())}`);
+          },
+          (e: { code?: string }) => resolve(`error ${e.code}`),
+        );
+      });
+
+    it('it keeps seeing changes it may read', async () => {
+      await fs.adminDb.doc('own/kept').set({ owner: 'alice', v: 1 });
+      assert.equal(
+        await nextEvent('own/kept', () => fs.adminDb.doc('own/kept').update({ v: 2 })),
+        'snapshot {"owner":"alice","v":2}',
+      );
+    });
+    it('it is refused once the document is given to someone else', async () => {
+      await fs.adminDb.doc('own/given').set({ owner: 'alice' });
+      assert.equal(
+        await nextEvent('own/given', () => fs.adminDb.doc('own/given').update({ owner: 'bob' })),
+        'error permission-denied',
+      );
+    });
+    it('it is refused when the document it was allowed by is deleted', async () => {
+      await fs.adminDb.doc('own/deleted').set({ owner: 'alice' });
+      assert.equal(
+        await nextEvent('own/deleted', () => fs.adminDb.doc('own/deleted').delete()),
+        'error permission-denied',
+      );
+    });
+  });
+
   describe('get() and exists() budget', () => {
     it('a single read may use 10 documents', () => allowed(() => getDoc(doc(alice, 'ten/t'))));
     it('a single read may not use 11', () => denied(() => getDoc(doc(alice, 'eleven/e'))));
