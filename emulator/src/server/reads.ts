@@ -115,14 +115,19 @@ export async function getDocuments(
   names: string[],
   view: ReadView,
 ): Promise<Array<StoredDocument | null>> {
-  if (view.lockingTx) await lockForRead(backend, view.lockingTx, names);
   const reader = (name: string) => db.store.get(name, view.at);
   const policy = backend.access.policyFor(caller, db.ref.projectId);
-  return names.map((name) => {
-    const doc = reader(name);
-    policy.checkGet(caller, db.ref.projectId, db.ref.databaseId, name, doc, reader);
-    return doc;
-  });
+  const check = () =>
+    names.map((name) => {
+      const doc = reader(name);
+      policy.checkGet(caller, db.ref.projectId, db.ref.databaseId, name, doc, reader);
+      return doc;
+    });
+  if (!view.lockingTx) return check();
+  // Checked before locking too: a read the rules refuse must not hold a lock (and block writers).
+  check();
+  await lockForRead(backend, view.lockingTx, names);
+  return check();
 }
 
 /** The documents a query may return, before filtering: its collection or collection group. */
@@ -165,9 +170,15 @@ export async function queryDocuments(
   query: StructuredQuery,
   view: ReadView,
 ): Promise<StoredDocument[]> {
+  const reader = (name: string) => db.store.get(name, view.at);
+  const policy = backend.access.policyFor(caller, db.ref.projectId);
+  const check = (results: StoredDocument[]) =>
+    policy.checkList(caller, db.ref.projectId, db.ref.databaseId, parent, query, results, reader);
   let results = executeQuery(db.store, parent, query, view.at);
   const tx = view.lockingTx;
   if (tx) {
+    // Checked before locking too: a query the rules refuse must not hold locks.
+    check(results);
     await lockForRead(
       backend,
       tx,
@@ -176,10 +187,7 @@ export async function queryDocuments(
     results = executeQuery(db.store, parent, query);
     tx.queries.push({ parent, query, signature: resultSignature(results) });
   }
-  const reader = (name: string) => db.store.get(name, view.at);
-  backend.access
-    .policyFor(caller, db.ref.projectId)
-    .checkList(caller, db.ref.projectId, db.ref.databaseId, parent, query, results, reader);
+  check(results);
   return results;
 }
 

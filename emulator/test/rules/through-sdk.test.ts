@@ -145,6 +145,38 @@ describe('rules through the web SDK', () => {
       ));
   });
 
+  it('a read the rules refuse inside a transaction takes no lock, so writers are not held up', async () => {
+    const raw = rawClient(fs.host); // no credentials: an anonymous client
+    const database = databaseName(fs.projectId);
+    try {
+      const [begun] = await raw.beginTransaction({ database });
+      await assert.rejects(
+        raw.getDocument({ name: `${database}/documents/own/b`, transaction: begun.transaction }),
+        (e: { code?: number }) => e.code === 7,
+      );
+      const query = raw.runQuery({
+        parent: `${database}/documents`,
+        transaction: begun.transaction,
+        structuredQuery: { from: [{ collectionId: 'own' }] },
+      });
+      await assert.rejects(
+        (async () => {
+          for await (const _ of query) void _;
+        })(),
+        (e: { code?: number }) => e.code === 7,
+      );
+      // Had either read locked own/b, this write would wait for the transaction to expire (60 s).
+      const write = fs.adminDb.doc('own/b').update({ touched: true });
+      let timer: NodeJS.Timeout | undefined;
+      const held = new Promise<string>((resolve) => (timer = setTimeout(resolve, 2000, 'held')));
+      const outcome = await Promise.race([write.then(() => 'written'), held]);
+      clearTimeout(timer);
+      assert.equal(outcome, 'written');
+    } finally {
+      await raw.close();
+    }
+  });
+
   describe('a document listener is judged again when its document changes', () => {
     const nextEvent = (path: string, change: () => Promise<unknown>) =>
       new Promise<string>((resolve) => {
