@@ -17,7 +17,7 @@ import {
 } from '../../../functions/src/recommendations/model';
 import { rankingMetrics, type RankingMetrics } from '../../../functions/src/recommendations/metrics';
 import { topKExcluding, type Ranked } from '../../../functions/src/recommendations/top-k';
-import { alsScores, trainAls, type AlsOptions } from './implicit-als';
+import { alsScores, trainAls, type AlsModel, type AlsOptions } from './implicit-als';
 import { knnScores, trainItemKnn } from './item-knn';
 import { renderPlot } from './plot';
 import { popularityScores } from './popularity';
@@ -101,53 +101,40 @@ function rankAll(data: EvalData, score: (u: number, out: Float32Array) => Float3
   return Array.from(data.test.users, (u) => topKExcluding(score(u, out), ownedItems(data.train, u), 20));
 }
 
-async function runMethod(
-  method: Method,
-  data: EvalData,
-): Promise<Omit<MethodResult, 'peakRssMB' | 'peakRssAboveDataMB'>> {
+interface Trained {
+  params: object;
+  trainSeconds: number;
+  curve: CurvePoint[];
+  backend?: string;
+  lists: Ranked[];
+}
+
+async function runMethod(method: Method, data: EvalData): Promise<Trained> {
   const m = data.train;
   const started = Date.now();
   if (method === 'popularity') {
     const scores = popularityScores(m);
     const trainSeconds = (Date.now() - started) / 1000;
-    return {
-      method,
-      params: {},
-      metrics: evaluate(
-        data,
-        rankAll(data, () => scores),
-      ),
-      trainSeconds,
-      curve: [],
-    };
+    return { params: {}, trainSeconds, curve: [], lists: rankAll(data, () => scores) };
   }
   if (method === 'item-knn') {
     const knn = trainItemKnn(m, config.itemKnn.neighbours);
     const trainSeconds = (Date.now() - started) / 1000;
-    const metrics = evaluate(
-      data,
-      rankAll(data, (u, out) => knnScores(knn, m, u, out)),
-    );
-    return { method, params: config.itemKnn, metrics, trainSeconds, curve: [] };
+    const lists = rankAll(data, (u, out) => knnScores(knn, m, u, out));
+    return { params: config.itemKnn, trainSeconds, curve: [], lists };
   }
   if (method === 'als') {
     const curve: CurvePoint[] = [];
+    const rank = (model: AlsModel) => rankAll(data, (u, out) => alsScores(model, u, m.items.length, out));
     const model = trainAls(m, config.als, (epoch, model, ms) => {
-      const metrics = evaluate(
-        data,
-        rankAll(data, (u, out) => alsScores(model, u, m.items.length, out)),
-      );
+      const metrics = evaluate(data, rank(model));
       curve.push({ epoch, recall10: metrics.recall10, ndcg10: metrics.ndcg10, ms });
       console.log(
         `als iteration ${epoch}/${config.als.iterations}: ${ms} ms, recall@10 ${metrics.recall10.toFixed(4)}`,
       );
     });
-    const metrics = evaluate(
-      data,
-      rankAll(data, (u, out) => alsScores(model, u, m.items.length, out)),
-    );
     const trainSeconds = curve.reduce((s, p) => s + p.ms, 0) / 1000;
-    return { method, params: config.als, metrics, trainSeconds, curve };
+    return { params: config.als, trainSeconds, curve, lists: rank(model) };
   }
   const curve: CurvePoint[] = [];
   const params = config[method];
@@ -167,20 +154,49 @@ async function runMethod(
       );
     },
   });
-  const metrics = evaluate(data, await recommendTopK(model, m, 20, data.test.users));
+  const lists = await recommendTopK(model, m, 20, data.test.users);
   const trainSeconds = curve.reduce((s, p) => s + p.ms, 0) / 1000;
-  return { method, params, metrics, trainSeconds, curve, backend: model.backend };
+  return { params, trainSeconds, curve, backend: model.backend, lists };
+}
+
+/** Each test user's recall@10, for paired comparisons between methods. */
+function perUserRecall10(data: EvalData, lists: Ranked[]): number[] {
+  return lists.map(
+    (list, n) =>
+      rankingMetrics(
+        {
+          users: data.test.users.subarray(n, n + 1),
+          relevant: [data.test.relevant[n]!],
+          relevantCounts: data.test.relevantCounts.subarray(n, n + 1),
+        },
+        [list],
+        data.train.items.length,
+      ).recall10,
+  );
 }
 
 async function child(method: Method, splitName: keyof typeof splits, resultFile: string): Promise<void> {
   const data = await loadEvalData(splits[splitName], config.weights);
   const dataRss = process.resourceUsage().maxRSS;
-  const result = await runMethod(method, data);
+  const { lists, ...trained } = await runMethod(method, data);
   const peak = process.resourceUsage().maxRSS;
-  writeFileSync(
-    resultFile,
-    JSON.stringify({ ...result, peakRssMB: mb(peak), peakRssAboveDataMB: mb(peak - dataRss) }),
-  );
+  const result: MethodResult & { perUserRecall10: number[] } = {
+    method,
+    ...trained,
+    metrics: evaluate(data, lists),
+    peakRssMB: mb(peak),
+    peakRssAboveDataMB: mb(peak - dataRss),
+    perUserRecall10: perUserRecall10(data, lists),
+  };
+  writeFileSync(resultFile, JSON.stringify(result));
+}
+
+/** Mean of b - a over the same users, with its standard error. */
+function pairedDifference(a: number[], b: number[]): { mean: number; stdErr: number } {
+  const d = b.map((x, i) => x - a[i]!);
+  const mean = d.reduce((s, x) => s + x, 0) / d.length;
+  const variance = d.reduce((s, x) => s + (x - mean) ** 2, 0) / (d.length - 1);
+  return { mean, stdErr: Math.sqrt(variance / d.length) };
 }
 
 function runChild(method: Method, splitName: string, resultFile: string): Promise<void> {
@@ -240,12 +256,19 @@ async function main(): Promise<void> {
   const dir = join(tmpdir(), `hearth-eval-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const results: MethodResult[] = [];
+  const perUserRecall = new Map<Method, number[]>();
   try {
     for (const method of methods.filter((m) => only.includes(m))) {
       console.log(`--- ${method}`);
       const file = join(dir, `${method}.json`);
       await runChild(method, splitName, file);
-      results.push(JSON.parse(readFileSync(file, 'utf8')) as MethodResult);
+      const { perUserRecall10: perUser, ...result } = JSON.parse(
+        readFileSync(file, 'utf8'),
+      ) as MethodResult & {
+        perUserRecall10: number[];
+      };
+      results.push(result);
+      perUserRecall.set(method, perUser);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -270,16 +293,29 @@ async function main(): Promise<void> {
     machine: { cpus: 'one core per method (single-threaded)', node: process.version },
     totalSeconds: Math.round((Date.now() - started) / 100) / 10,
     results,
+    /** TF.js minus the ALS reference, per test user (positive: TF.js better). */
+    recall10TfjsMinusAls:
+      perUserRecall.has('tfjs') && perUserRecall.has('als')
+        ? pairedDifference(perUserRecall.get('als')!, perUserRecall.get('tfjs')!)
+        : null,
   };
   const out = join(repoRoot, 'bench', 'results');
   mkdirSync(out, { recursive: true });
   const name = splitName === 'test' ? 'recs-eval' : `recs-eval-${splitName}`;
   writeFileSync(join(out, `${name}.json`), JSON.stringify(report, null, 2) + '\n');
   writeFileSync(join(out, `${name}.svg`), renderPlot(results, `${data.split.name} split`));
-  console.log(`\n${table(results)}\n\nwrote bench/results/${name}.json and .svg in ${report.totalSeconds} s`);
+  const diff = report.recall10TfjsMinusAls;
+  const paired = diff
+    ? `\ntfjs - als recall@10: ${diff.mean.toFixed(4)} ± ${diff.stdErr.toFixed(4)} (paired std. error)`
+    : '';
+  console.log(
+    `\n${table(results)}\n${paired}\nwrote bench/results/${name}.json and .svg in ${report.totalSeconds} s`,
+  );
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
