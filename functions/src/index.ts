@@ -2,6 +2,7 @@
 import { initializeApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore } from 'firebase-admin/firestore';
+import { onDocumentCreated, onDocumentWritten } from 'firebase-functions/v2/firestore';
 import { onCall } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { customerCallables } from './customers/callables';
@@ -10,6 +11,11 @@ import { type Deps, systemClock } from './inventory/deps';
 import { reconcileInventory as reconcile } from './inventory/reconcile';
 import { AvailabilityRefresher, refreshAllSharded } from './inventory/refresh';
 import { expireReservations as expireDue } from './inventory/release';
+import { onCustomerEvent } from './recommendations/bought';
+import { recommendationCallables } from './recommendations/callables';
+import { refreshPopular } from './recommendations/popular';
+import { ServingState } from './recommendations/serving-state';
+import { onInventoryWritten, rebuildStockSummary } from './recommendations/stock-summary';
 
 let deps: Deps | undefined;
 function inventoryDeps(): Deps {
@@ -64,3 +70,30 @@ export const retrainRecommender = onSchedule(
     await retrain({ db, clock });
   },
 );
+
+// Recommendations serving: two document reads a call; the store-wide documents are cached per instance.
+const servingState = new ServingState();
+const recommendations = recommendationCallables(() => ({ ...inventoryDeps(), state: servingState }));
+export const getRecommendations = onCall(recommendations.getRecommendations);
+export const similarItems = onCall(recommendations.similarItems);
+
+export const recommendationStockOnInventoryWrite = onDocumentWritten('inventory/{sku}', (event) =>
+  onInventoryWritten(inventoryDeps(), event.data?.before.data(), event.data?.after.data()),
+);
+export const recommendationBoughtOnEvent = onDocumentCreated(
+  'customers/{uid}/events/{eventId}',
+  async (event) => {
+    await onCustomerEvent(inventoryDeps().db, event.params.uid, event.data?.data());
+  },
+);
+export const refreshPopularRecommendations = onSchedule(
+  { schedule: 'every day 04:00', timeZone: 'Europe/London', timeoutSeconds: 540 },
+  async () => {
+    const popular = await refreshPopular(inventoryDeps());
+    console.log(`popular: ${popular.overall.length} products, ${Object.keys(popular.byStyle).length} styles`);
+  },
+);
+export const rebuildRecommendationStock = onSchedule('every 60 minutes', async () => {
+  const repaired = await rebuildStockSummary(inventoryDeps());
+  (repaired.length > 0 ? console.warn : console.log)(`stock summary: repaired ${repaired.length} products`);
+});

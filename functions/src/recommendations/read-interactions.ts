@@ -7,7 +7,7 @@ import { FieldPath, type Firestore, type Query, type QueryDocumentSnapshot } fro
 import { CustomerEvent } from '../api/customers';
 import type { InteractionEvent } from './interactions';
 
-async function forEachPage(
+export async function forEachPage(
   query: Query,
   pageSize: number,
   onPage: (docs: QueryDocumentSnapshot[]) => void,

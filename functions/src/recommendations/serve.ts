@@ -1,0 +1,110 @@
+/**
+ * getRecommendations: the caller's live personal list, filtered at read time, topped up from
+ * popular-in-your-style.
+ *
+ * Reads per call: customers/{uid} and recommendations/{uid}, in one getAll (2 document reads);
+ * models/current, serving/stock and serving/popular come from the instance's cache
+ * (serving-state.ts). The profile is read on every call because consent is honoured at read time:
+ * a customer who withdrew personalisation gets the non-personal answer at once, whatever list
+ * is still stored for them.
+ *
+ * Filtering: out of stock via serving/stock (seconds behind inventory, plus the cache time);
+ * already bought via the list itself (owned products are left out when it is written) and the
+ * `bought` field the purchase-event trigger maintains since.
+ */
+import { z } from 'zod';
+import { CustomerProfile, Preferences } from '../api/customers';
+import {
+  RecommendationsDoc,
+  type FallbackReason,
+  GetRecommendationsRequest,
+  type GetRecommendationsResponse,
+  type RecommendedItem,
+  type RecommendationList,
+} from '../api/recommendations';
+import { customerRef, recommendationsRef } from '../customers/profile';
+import { readDocs, type ServingDeps, type ServingSnapshot } from './serving-state';
+
+/** What serving reads of a profile; a partial or odd profile means no consent and no preferences. */
+const ServingProfile = z.object({
+  consent: CustomerProfile.shape.consent,
+  preferences: Preferences.pick({ styles: true, rooms: true }).partial().optional(),
+});
+
+export async function getRecommendations(
+  deps: ServingDeps,
+  uid: string,
+  req: z.output<typeof GetRecommendationsRequest>,
+): Promise<GetRecommendationsResponse> {
+  const shared = await deps.state.get(deps);
+  const [profileSnap, listSnap] = await readDocs(deps, [
+    customerRef(deps.db, uid),
+    recommendationsRef(deps.db, uid),
+  ]);
+  const profile = ServingProfile.safeParse(profileSnap!.data() ?? {});
+  const consents = profile.success && profile.data.consent.personalisation;
+  const stored = RecommendationsDoc.safeParse(listSnap!.data() ?? {});
+  const doc = stored.success ? stored.data : {};
+
+  const { list, fallback } = personalList(shared, consents, doc);
+  const excluded = new Set([...shared.unavailable, ...(doc.bought ?? [])]);
+  const items: RecommendedItem[] = [];
+  const add = (item: RecommendedItem) => {
+    if (items.length >= req.limit || excluded.has(item.productId)) return;
+    excluded.add(item.productId);
+    items.push(item);
+  };
+  for (const { productId, score } of list?.items ?? []) {
+    add({ productId, source: 'personal', reason: 'Customers who furnish like you chose this', score });
+  }
+  const personal = items.length > 0;
+  const prefs = profile.success ? profile.data.preferences : undefined;
+  for (const candidate of popularInYourStyle(shared, prefs?.styles ?? [], prefs?.rooms ?? [])) {
+    if (items.length >= req.limit) break;
+    add(candidate);
+  }
+  return { version: personal ? list!.version : 'popular', fallback, items };
+}
+
+function personalList(
+  shared: ServingSnapshot,
+  consents: boolean,
+  doc: RecommendationsDoc,
+): { list: RecommendationList | null; fallback: FallbackReason | null } {
+  if (!consents) return { list: null, fallback: 'no-consent' };
+  if (!shared.live) return { list: null, fallback: 'no-live-model' };
+  const list = doc[shared.live.slot];
+  if (!list) return { list: null, fallback: 'no-list' };
+  // The slot may still hold a list of an older model (its run crashed before the switch, or the
+  // customer had no list in the live run): never serve a model that is not live.
+  if (list.version !== shared.live.version) return { list: null, fallback: 'stale-list' };
+  return { list, fallback: null };
+}
+
+/**
+ * Candidates in order: the customer's styles, taken in turn (so two styles mix rather than one
+ * filling the page), then their rooms in turn, then the store's overall bestsellers.
+ */
+function* popularInYourStyle(
+  shared: ServingSnapshot,
+  styles: string[],
+  rooms: string[],
+): Generator<RecommendedItem> {
+  const popular = shared.popular;
+  if (!popular) return;
+  const inTurn = function* (keys: string[], lists: Record<string, string[]>, source: 'style' | 'room') {
+    const queues = keys.map((key) => ({ key, ids: lists[key] ?? [] }));
+    const longest = Math.max(0, ...queues.map((q) => q.ids.length));
+    for (let n = 0; n < longest; n++) {
+      for (const { key, ids } of queues) {
+        const productId = ids[n];
+        if (productId) yield { productId, source, reason: `Popular in ${key}`, score: null };
+      }
+    }
+  };
+  yield* inTurn(styles, popular.byStyle, 'style');
+  yield* inTurn(rooms, popular.byRoom, 'room');
+  for (const productId of popular.overall) {
+    yield { productId, source: 'popular' as const, reason: 'Popular in our store', score: null };
+  }
+}
