@@ -12,7 +12,7 @@
  * deliveries converge. The summary is then seconds behind inventory (trigger latency), plus the
  * serving instances' cache time (serving-state.ts).
  */
-import { FieldPath, FieldValue, Timestamp } from 'firebase-admin/firestore';
+import { FieldPath, FieldValue, Timestamp, type DocumentData } from 'firebase-admin/firestore';
 import type { StockStatus } from '../api/inventory';
 import type { Deps } from '../inventory/deps';
 import { inventoryCol } from '../inventory/paths';
@@ -23,7 +23,7 @@ import { stockSummaryRef } from './serving-state';
 const sellableStatuses: ReadonlySet<string> = new Set<StockStatus>(['in_stock', 'low', 'made_to_order']);
 
 /** The fields of inventory/{sku} this module reads (a trigger's before/after data, or a query's). */
-type StockFields = { productId?: unknown; status?: unknown } | undefined;
+type StockFields = DocumentData | undefined;
 
 const sellable = (inv: StockFields) => sellableStatuses.has(inv?.status as string);
 
