@@ -13,6 +13,7 @@ import { embeddingField, SimilarItemsRequest, type SimilarItemsResponse } from '
 import { RecommendationError, readDocs, type ServingDeps } from './serving-state';
 
 const FIND_NEAREST_MAX_LIMIT = 1000;
+const DISTANCE_FIELD = 'distance';
 
 export async function similarItems(
   deps: ServingDeps,
@@ -42,18 +43,20 @@ export async function similarItems(
   if (!vector) return { version: live.version, productId: req.productId, items: [] };
 
   const nearest = await products
-    .select('active')
+    // Only what the filter needs, not the neighbours' vectors; the distance is named too, in case
+    // the projection is applied after the distance field is added.
+    .select('active', DISTANCE_FIELD)
     .findNearest({
       vectorField: field,
       queryVector: vector as never,
       limit: Math.min(FIND_NEAREST_MAX_LIMIT, req.limit + 1 + shared.unavailable.size),
       distanceMeasure: 'COSINE',
-      distanceResultField: 'distance',
+      distanceResultField: DISTANCE_FIELD,
     })
     .get();
   const items = nearest.docs
     .filter((d) => d.id !== req.productId && !shared.unavailable.has(d.id) && d.get('active') !== false)
     .slice(0, req.limit)
-    .map((d) => ({ productId: d.id, similarity: 1 - (d.get('distance') as number) }));
+    .map((d) => ({ productId: d.id, similarity: 1 - (d.get(DISTANCE_FIELD) as number) }));
   return { version: live.version, productId: req.productId, items };
 }
