@@ -47,11 +47,13 @@ export async function getRecommendations(
   const doc = stored.success ? stored.data : {};
 
   const { list, fallback } = personalList(shared, consents, doc);
-  const excluded = new Set([...shared.unavailable, ...(doc.bought ?? [])]);
+  // Bought products and those already in the answer; the shared unavailable set is not copied.
+  const excluded = new Set(doc.bought);
   const items: RecommendedItem[] = [];
   const add = (item: RecommendedItem) => {
-    if (items.length >= req.limit || excluded.has(item.productId)) return;
-    excluded.add(item.productId);
+    const id = item.productId;
+    if (items.length >= req.limit || excluded.has(id) || shared.unavailable.has(id)) return;
+    excluded.add(id);
     items.push(item);
   };
   for (const { productId, score } of list?.items ?? []) {
