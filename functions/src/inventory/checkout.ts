@@ -1,6 +1,7 @@
 /** checkout: turns a held, unexpired reservation into an order, selling exactly the held units. */
 import { Timestamp } from 'firebase-admin/firestore';
 import { VariantDoc } from '../api/catalog';
+import type { CustomerEvent } from '../api/customers';
 import type { OrderDoc } from '../api/inventory';
 import type { CheckoutResponse, ReservationRequest } from '../api/inventory-callables';
 import { countReads, type Deps } from './deps';
@@ -8,6 +9,7 @@ import { precondition } from './errors';
 import { once } from './idempotency';
 import { orderRef, reservationRef, variantRef } from './paths';
 import { assertHeld, type Caller, readReservation, settleAllocations } from './reservations';
+import { eventsOf } from '../customers/profile';
 import { StockTx } from './stock-tx';
 
 export async function checkout(
@@ -66,6 +68,18 @@ export async function checkout(
       st.write();
       tx.create(orderRef(deps.db, id), order);
       tx.update(reservationRef(deps.db, id), { status: 'checked_out', closedAt: at, orderId: id });
+      // The store, not the app, records what was bought: recommendations must never offer it again
+      // and training must see it. Ids derive from the order, so a retried commit cannot add twice.
+      res.lines.forEach((line, i) => {
+        const event: CustomerEvent = {
+          kind: 'purchase',
+          productId: line.productId,
+          sku: line.sku,
+          quantity: line.qty,
+          at,
+        };
+        tx.set(eventsOf(deps.db, res.customerId).doc(`order-${id}-${i}`), event);
+      });
       return {
         orderId: id,
         reservationId: id,

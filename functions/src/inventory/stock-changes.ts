@@ -1,6 +1,8 @@
 /** Staff stock changes: restock, adjustStock and recordReturn. */
 import { Timestamp } from 'firebase-admin/firestore';
+import type { CustomerEvent } from '../api/customers';
 import { OrderDoc } from '../api/inventory';
+import { eventsOf } from '../customers/profile';
 import type {
   AdjustStockRequest,
   RecordReturnRequest,
@@ -109,11 +111,18 @@ export function recordReturn(
         : [st.apply({ ...move, kind: 'damaged', qty: req.qty, shard: null })];
     const lines = order.lines.map((l, i) => (i === lineIndex ? { ...l, returned: l.returned + req.qty } : l));
     const status = lines.every((l) => l.returned === l.qty) ? 'returned' : 'partially_returned';
-    tx.update(ref, {
-      lines,
-      status,
-      statusHistory: [...order.statusHistory, { status, at: Timestamp.fromDate(deps.clock.now()) }],
-    });
+    const at = Timestamp.fromDate(deps.clock.now());
+    tx.update(ref, { lines, status, statusHistory: [...order.statusHistory, { status, at }] });
+    // A return counts against the item for the customer's recommendations; the id follows the
+    // ledger entry's, so a retried commit writes the same event.
+    const event: CustomerEvent = {
+      kind: 'return',
+      productId: st.inventory(req.sku).productId,
+      sku: req.sku,
+      quantity: req.qty,
+      at,
+    };
+    tx.set(eventsOf(deps.db, order.customerId).doc(`return-${ids[0]}`), event);
     return { kind: req.condition === 'resellable' ? 'return' : 'damaged', qty: req.qty, ledgerEntryIds: ids };
   });
 }
