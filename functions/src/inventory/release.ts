@@ -1,5 +1,5 @@
 /** releaseReservation and expireReservations: held stock goes back on sale. */
-import { Timestamp } from 'firebase-admin/firestore';
+import { type QueryDocumentSnapshot, Timestamp } from 'firebase-admin/firestore';
 import type { ReleaseResponse, ReservationRequest } from '../api/inventory-callables';
 import { countReads, type Deps } from './deps';
 import { precondition } from './errors';
@@ -55,34 +55,50 @@ const PARALLEL = 8;
 /**
  * Expires every held reservation whose time is up, however late the run. Each one is expired in its
  * own transaction that re-checks it is still held, so overlapping runs (or a release racing the
- * expiry) settle it exactly once; a run cut short leaves the rest for the next one.
+ * expiry) settle it exactly once; a run cut short leaves the rest for the next one. One that cannot
+ * be expired (its counters drifted, say) is reported and passed over: it must not hold back every
+ * expiry due after it, run after run.
  */
-export async function expireReservations(deps: Deps): Promise<{ expired: number; skus: string[] }> {
+export async function expireReservations(
+  deps: Deps,
+): Promise<{ expired: number; skus: string[]; failed: { reservationId: string; error: string }[] }> {
   const now = deps.clock.now();
   const skus = new Set<string>();
+  const failed: { reservationId: string; error: string }[] = [];
   let expired = 0;
+  let after: QueryDocumentSnapshot | null = null;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const due = await reservationsCol(deps.db)
+    let due = reservationsCol(deps.db)
       .where('status', '==', 'held')
       .where('expiresAt', '<=', Timestamp.fromDate(now))
       .orderBy('expiresAt')
-      .limit(PAGE)
-      .get();
-    countReads(deps, Math.max(1, due.size));
-    if (due.empty) break;
-    const ids = due.docs.map((d) => d.id);
+      .limit(PAGE);
+    if (after) due = due.startAfter(after);
+    const snap = await due.get();
+    countReads(deps, Math.max(1, snap.size));
+    if (snap.empty) break;
+    after = snap.docs[snap.docs.length - 1]!;
+    const ids = snap.docs.map((d) => d.id);
     for (let i = 0; i < ids.length; i += PARALLEL) {
-      const done = await Promise.all(ids.slice(i, i + PARALLEL).map((id) => expireOne(deps, id, now)));
-      for (const lines of done) {
-        if (!lines) continue;
+      const batch = ids.slice(i, i + PARALLEL);
+      const done = await Promise.allSettled(batch.map((id) => expireOne(deps, id, now)));
+      done.forEach((outcome, j) => {
+        if (outcome.status === 'rejected') {
+          const reservationId = batch[j]!;
+          const error = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
+          console.error(`expiring reservation ${reservationId} failed; it stays held`, outcome.reason);
+          failed.push({ reservationId, error });
+          return;
+        }
+        if (!outcome.value) return;
         expired++;
-        lines.forEach((sku) => skus.add(sku));
+        outcome.value.forEach((sku) => skus.add(sku));
         deps.checkpoint?.('expireReservations:expired-one');
-      }
+      });
     }
   }
   for (const sku of skus) deps.refresher?.request(sku);
-  return { expired, skus: [...skus] };
+  return { expired, skus: [...skus], failed };
 }
 
 /** Expires one reservation if it is still held and due; returns its SKUs, or null if it was not. */
