@@ -202,13 +202,18 @@ function compareCounters(
       if (ledger[field] === counter[field]) continue;
       const proven =
         field === 'reserved' && ledger.reserved === reservations && !!doc && !doc.shards[locationId];
-      if (proven) fixes[locationId] = ledger.reserved;
+      // A proven value is still not written if onHand (itself wrong, then) cannot cover it: the
+      // document would show negative availability and no longer be readable at all.
+      const safe = proven && ledger.reserved <= counter.onHand;
+      if (safe) fixes[locationId] = ledger.reserved;
       drift.push(
         entry(
           field,
-          proven
+          safe
             ? 'counter disagrees with both the ledger and the held reservations'
-            : 'counter disagrees with the ledger and nothing shows which is right',
+            : proven
+              ? 'counter disagrees with both the ledger and the held reservations, but onHand is too low to hold them: fix onHand first'
+              : 'counter disagrees with the ledger and nothing shows which is right',
         ),
       );
     }
