@@ -152,9 +152,11 @@ export async function reserveStock(
           continue;
         }
         if (lineIsHot) {
-          // Planned on a read outside the transaction: re-read inside it before taking.
+          // Planned on a read outside the transaction: re-read inside it before taking (the
+          // location may have been sharded since, its units then living in shards).
           await st.loadInventory([line.sku]);
-          if ((st.inventory(line.sku).locations[locationId]?.available ?? 0) < qty)
+          const now = st.inventory(line.sku);
+          if (now.shards[locationId] || (now.locations[locationId]?.available ?? 0) < qty)
             throw new Retry(`${line.sku} at ${locationId} changed`);
         }
         st.apply({ kind: 'reserve', sku: line.sku, locationId, shard: null, qty, reason: 'cart hold' });

@@ -67,6 +67,33 @@ describe('raising shard counts live', () => {
     await assertInvariants(fs.adminDb, { aggregates: true });
   });
 
+  test('another location of a hot SKU becomes sharded under load: no buyer sees an error', async () => {
+    // Hot at wh-north (nearly empty), so buyers plan on reads outside their transactions and get
+    // their units from store-bath, which is sharded while they queue.
+    await seedStore(deps, [
+      { sku: 'cup', stock: { 'wh-north': 1, 'store-bath': 200 }, shards: { 'wh-north': 2 } },
+    ]);
+    const calls = Array.from({ length: 150 }, (_, i) =>
+      reserveStock(
+        deps,
+        { uid: `b${i}` },
+        { idempotencyKey: key(), lines: [{ sku: 'cup', qty: 1 }], allowSplit: false },
+      ),
+    );
+    // Once the first buyer is served, the others are queued on what they read before.
+    await Promise.race(calls);
+    await setShardCount(deps, SEED_STAFF, {
+      idempotencyKey: key(),
+      sku: 'cup',
+      locationId: 'store-bath',
+      count: 4,
+    });
+    const failures = (await Promise.allSettled(calls)).filter((r) => r.status === 'rejected');
+    assert.deepEqual(failures, []);
+    await refresher.idle();
+    await assertInvariants(fs.adminDb, { aggregates: true });
+  });
+
   test('an unsharded location becomes sharded under load, with holds taken before', async () => {
     await seedStore(deps, [{ sku: 'vase', stock: { 'store-bath': 100 } }]);
     const early = await Promise.all(
