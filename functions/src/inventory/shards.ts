@@ -11,6 +11,7 @@ import { emptyLocationStock, withTotals } from './availability';
 import type { Deps } from './deps';
 import { notFound, precondition } from './errors';
 import { once } from './idempotency';
+import { loadLocations } from './locations';
 import { inventoryRef, shardRef } from './paths';
 import type { Staff } from './stock-changes';
 import { runInTransaction } from './transaction';
@@ -20,6 +21,7 @@ export async function setShardCount(
   admin: Staff,
   req: SetShardCountRequest,
 ): Promise<SetShardCountResponse> {
+  if (!(await loadLocations(deps)).has(req.locationId)) throw notFound('location', req.locationId);
   const answer = await once(
     deps,
     { scope: 'setShardCount', uid: admin.uid, key: req.idempotencyKey, request: req },

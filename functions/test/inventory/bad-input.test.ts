@@ -37,11 +37,12 @@ describe('bad input and wrong callers', () => {
   let reservationId: string;
   let checkedOut: string;
   let transferId: string;
+  let received: string;
   before(async () => {
     fs = await useEmulator();
     const deps: Deps = { db: fs.adminDb, clock: new FakeClock() };
     await seedStore(deps, [
-      { sku: 'armchair', stock: { 'wh-north': 4 } },
+      { sku: 'armchair', stock: { 'wh-north': 4, 'store-bath': 1 } },
       { sku: 'ottoman', stock: { 'wh-south': 6 }, shards: { 'wh-south': 2 } },
     ]);
     api = inventoryCallables(() => deps);
@@ -62,6 +63,19 @@ describe('bad input and wrong callers', () => {
         auth: staff,
       })
     ).transferId;
+    received = (
+      await api.transferStock({
+        data: {
+          idempotencyKey: key(),
+          sku: 'armchair',
+          fromLocationId: 'store-bath',
+          toLocationId: 'wh-south',
+          qty: 1,
+        },
+        auth: staff,
+      })
+    ).transferId;
+    await api.receiveTransfer({ data: { idempotencyKey: key(), transferId: received }, auth: staff });
   });
   after(() => fs.stop());
 
@@ -189,6 +203,71 @@ describe('bad input and wrong callers', () => {
       code: 'permission-denied',
     },
     {
+      name: 'a line given as an array',
+      call: 'reserveStock',
+      req: reserve({ idempotencyKey: k(), lines: [['armchair', 1]] }),
+      code: 'invalid-argument',
+      details: { field: 'lines.0' },
+    },
+    {
+      name: 'lines given as an object',
+      call: 'reserveStock',
+      req: reserve({ idempotencyKey: k(), lines: { 0: { sku: 'armchair', qty: 1 } } }),
+      code: 'invalid-argument',
+      details: { field: 'lines' },
+    },
+    {
+      name: 'a cart over the line limit',
+      call: 'reserveStock',
+      req: reserve({
+        idempotencyKey: k(),
+        lines: Array.from({ length: 51 }, (_, i) => ({ sku: `sku-${i}`, qty: 1 })),
+      }),
+      code: 'invalid-argument',
+      details: { field: 'lines' },
+    },
+    {
+      name: 'an idempotency key too short to be unique',
+      call: 'reserveStock',
+      req: reserve({ idempotencyKey: 'abc', lines: [{ sku: 'armchair', qty: 1 }] }),
+      code: 'invalid-argument',
+      details: { field: 'idempotencyKey' },
+    },
+    {
+      name: 'release of a reservation already checked out',
+      call: 'releaseReservation',
+      req: reserve({ idempotencyKey: k(), reservationId: checkedOut }),
+      code: 'failed-precondition',
+      details: { reason: 'reservation_checked_out' },
+    },
+    {
+      name: 'restock with the staff claim false',
+      call: 'restock',
+      req: reserve(
+        { idempotencyKey: k(), sku: 'armchair', locationId: 'wh-north', qty: 1 },
+        user('mo', { staff: false }),
+      ),
+      code: 'permission-denied',
+    },
+    {
+      name: 'restock with a staff claim that is not the boolean true',
+      call: 'restock',
+      req: reserve(
+        { idempotencyKey: k(), sku: 'armchair', locationId: 'wh-north', qty: 1 },
+        user('mo', { staff: 'true' }),
+      ),
+      code: 'permission-denied',
+    },
+    {
+      name: 'restock without signing in',
+      call: 'restock',
+      req: {
+        data: { idempotencyKey: k(), sku: 'armchair', locationId: 'wh-north', qty: 1 },
+        auth: undefined,
+      },
+      code: 'unauthenticated',
+    },
+    {
       name: 'restock without the staff claim',
       call: 'restock',
       req: reserve({ idempotencyKey: k(), sku: 'armchair', locationId: 'wh-north', qty: 1 }),
@@ -278,6 +357,39 @@ describe('bad input and wrong callers', () => {
       code: 'not-found',
     },
     {
+      name: 'receiving a transfer twice',
+      call: 'receiveTransfer',
+      req: reserve({ idempotencyKey: k(), transferId: received }, staff),
+      code: 'failed-precondition',
+      details: { reason: 'transfer_received' },
+    },
+    {
+      name: 'transfer to an unknown location',
+      call: 'transferStock',
+      req: reserve(
+        { idempotencyKey: k(), sku: 'armchair', fromLocationId: 'wh-north', toLocationId: 'mars', qty: 1 },
+        staff,
+      ),
+      code: 'not-found',
+      details: { kind: 'location', id: 'mars' },
+    },
+    {
+      name: 'return of a sku the order does not hold',
+      call: 'recordReturn',
+      req: reserve(
+        {
+          idempotencyKey: k(),
+          orderId: checkedOut,
+          sku: 'armchair',
+          qty: 1,
+          locationId: 'wh-north',
+          condition: 'resellable',
+        },
+        staff,
+      ),
+      code: 'not-found',
+    },
+    {
       name: 'receiving a transfer as a customer',
       call: 'receiveTransfer',
       req: reserve({ idempotencyKey: k(), transferId }),
@@ -337,6 +449,13 @@ describe('bad input and wrong callers', () => {
       call: 'setShardCount',
       req: reserve({ idempotencyKey: k(), sku: 'ottoman', locationId: 'wh-south', count: 8 }, staff),
       code: 'permission-denied',
+    },
+    {
+      name: 'shards at an unknown location',
+      call: 'setShardCount',
+      req: reserve({ idempotencyKey: k(), sku: 'ottoman', locationId: 'mars', count: 4 }, admin),
+      code: 'not-found',
+      details: { kind: 'location', id: 'mars' },
     },
     {
       name: 'lowering a shard count',
