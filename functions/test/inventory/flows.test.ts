@@ -196,6 +196,50 @@ describe('inventory flows', () => {
     }
   });
 
+  test('a hold ends at expiresAt exactly, for checkout and sweep alike', async () => {
+    const held = await reserveStock(deps, alice, {
+      idempotencyKey: key(),
+      lines: [{ sku: 'lamp-brass', qty: 1 }],
+      allowSplit: false,
+    });
+    clock.advance(HOLD_MS - 1);
+    assert.equal((await expireReservations(deps)).expired, 0, 'still held a millisecond before');
+    clock.advance(1);
+    await assert.rejects(
+      checkout(deps, alice, { idempotencyKey: key(), reservationId: held.reservationId }),
+      {
+        code: 'failed-precondition',
+        details: { reason: 'reservation_expired' },
+      },
+    );
+    assert.equal((await expireReservations(deps)).expired, 1);
+    await assertInvariants(fs.adminDb);
+  });
+
+  test('two checkouts and a release racing for one hold: exactly one wins', async () => {
+    for (let round = 0; round < 5; round++) {
+      const held = await reserveStock(deps, alice, {
+        idempotencyKey: key(),
+        lines: [{ sku: 'lamp-brass', qty: 1 }],
+        allowSplit: false,
+      });
+      const req = () => ({ idempotencyKey: key(), reservationId: held.reservationId });
+      const outcomes = await Promise.allSettled([
+        checkout(deps, alice, req()),
+        releaseReservation(deps, alice, req()),
+        checkout(deps, alice, req()),
+      ]);
+      assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
+      for (const o of outcomes)
+        if (o.status === 'rejected') assert.equal((o.reason as { code: string }).code, 'failed-precondition');
+      const status = (await fs.adminDb.doc(`reservations/${held.reservationId}`).get()).data()!.status;
+      assert.equal(status, outcomes[1]!.status === 'fulfilled' ? 'released' : 'checked_out');
+      await assertInvariants(fs.adminDb);
+    }
+    const released = await fs.adminDb.collection('reservations').where('status', '==', 'released').get();
+    assert.equal((await fs.adminDb.collection('orders').get()).size + released.size, 5);
+  });
+
   test('stock in transit is sellable at neither end until received', async () => {
     const t = await transferStock(deps, SEED_STAFF, {
       idempotencyKey: key(),

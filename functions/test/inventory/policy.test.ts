@@ -61,6 +61,40 @@ describe('allocation policy', () => {
   });
 });
 
+describe('allocation policy: ties and vendors', () => {
+  test('within a priority and region, shorter lead time first (a slow dropship vendor comes last), then id', () => {
+    const tied: Source[] = [
+      { location: { ...loc('vendor', 1, 'south', 10), kind: 'dropship' }, available: 5 },
+      { location: loc('b-store', 1, 'south', 1), available: 5 },
+      { location: loc('a-store', 1, 'south', 1), available: 5 },
+      { location: loc('far', 1, 'north', 0), available: 5 },
+    ];
+    const order = (qty: number) => {
+      const plan = allocateLine(qty, tied, { region: 'south', allowSplit: true });
+      assert.ok(plan.ok);
+      return plan.allocations;
+    };
+    assert.deepEqual(order(5), [{ locationId: 'a-store', qty: 5 }]);
+    assert.deepEqual(order(20), [
+      { locationId: 'a-store', qty: 5 },
+      { locationId: 'b-store', qty: 5 },
+      { locationId: 'vendor', qty: 5 },
+      { locationId: 'far', qty: 5 },
+    ]);
+    // Without a region, lead time decides among equal priorities, wherever they are.
+    assert.deepEqual(allocateLine(5, tied, { allowSplit: false }), {
+      ok: true,
+      allocations: [{ locationId: 'far', qty: 5 }],
+    });
+  });
+
+  test('locations with nothing available, or none at all, refuse with zero available', () => {
+    const empty: Source[] = [{ location: loc('north', 1, 'north'), available: 0 }];
+    assert.deepEqual(allocateLine(1, empty, { allowSplit: true }), { ok: false, available: 0, total: 0 });
+    assert.deepEqual(allocateLine(1, [], { allowSplit: false }), { ok: false, available: 0, total: 0 });
+  });
+});
+
 describe('stock status', () => {
   const base = { safetyStock: 0, incoming: 0, inTransit: 0, madeToOrder: false, backorderable: false };
   test('thresholds', () => {
