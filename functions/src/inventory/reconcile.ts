@@ -67,10 +67,11 @@ export async function reconcileInventory(deps: Deps): Promise<ReconciliationRepo
     const derived = compareDerived(sku, doc, seen.shardSums.get(sku), startedAt);
     if (derived) drift.push(derived);
     if (!derived && Object.keys(fixes).length === 0) continue;
-    if (await repair(deps, sku, doc.version, fixes, Object.keys(doc.shards).length > 0))
-      for (const d of [...counterDrift, ...(derived ? [derived] : [])])
-        d.repaired =
-          d === derived || (d.locationId !== null && d.locationId in fixes && d.field === 'reserved');
+    const done = await repair(deps, sku, doc.version, fixes, Object.keys(doc.shards).length > 0);
+    if (derived) derived.repaired = done.derived;
+    if (done.reserved)
+      for (const d of counterDrift)
+        d.repaired = d.locationId !== null && d.locationId in fixes && d.field === 'reserved';
   }
   const report: ReconciliationReport = {
     startedAt: Timestamp.fromDate(startedAt),
@@ -263,14 +264,18 @@ function foldShards(doc: InventoryDoc, sums: Map<string, Counters> | undefined):
   return { ...doc, locations };
 }
 
-/** Applies proven fixes and recomputes derived figures, if the document is as the snapshot saw it. */
+/**
+ * Applies proven fixes and recomputes derived figures, if the document is as the snapshot saw it.
+ * A hot SKU's figures are then refolded from its shards, which is right at any time: mid-sale, when
+ * the document keeps moving on, the aggregate's lag is still repaired rather than left for a person.
+ */
 async function repair(
   deps: Deps,
   sku: string,
   version: number,
   reservedFixes: Record<string, number>,
   sharded: boolean,
-): Promise<boolean> {
+): Promise<{ reserved: boolean; derived: boolean }> {
   const ref = inventoryRef(deps.db, sku);
   const done = await runInTransaction(deps, `repair ${sku}`, async (tx) => {
     const doc = InventoryDoc.parse((await tx.get(ref)).data());
@@ -281,6 +286,7 @@ async function repair(
     tx.set(ref, withTotals({ ...doc, locations }, deps.clock.now()));
     return true;
   });
-  if (done && sharded) await refreshAvailability(deps, sku, true);
-  return done;
+  // A refresh that finds a newer aggregate already in place leaves it: that one was folded the same way.
+  if (sharded) await refreshAvailability(deps, sku, true);
+  return { reserved: done, derived: done || sharded };
 }
