@@ -16,5 +16,6 @@ export {
   type ReserveOptions,
   type ReservationState,
 } from './reservations';
+export { recommendations, similarItems } from './recommendations';
 export { trackEvents, type EventTracker, type TrackerOptions } from './events';
 export { ensureProfile, setConsent, updateProfile, exportMyData, deleteMyData } from './privacy';

@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
+import { deleteApp as deleteWebApp, initializeApp as initializeWebApp } from 'firebase/app';
+import { signInWithEmailAndPassword } from 'firebase/auth';
+import { hearthClient, recommendations, unwrap } from '../../client/src';
 import { assertInvariants } from '../../functions/test/inventory/support/invariants';
+import { DEMO_PASSWORD } from '../../scripts/src/seed/customers';
 import { portIsFree } from '../../scripts/src/dev/ready';
 import { host, ports, projectId } from '../../scripts/src/dev/stack';
 
@@ -97,6 +101,21 @@ describe('the first hour', () => {
       await assertInvariants(db);
     } finally {
       await deleteApp(app);
+    }
+  });
+
+  it('recommends through the typed client: popular in her style while no model is trained', async () => {
+    const app = initializeWebApp({ projectId, apiKey: 'demo-key' }, 'first-hour-ada');
+    try {
+      const client = hearthClient(app, { emulators: {} });
+      await signInWithEmailAndPassword(client.auth, 'ada@demo.hearth', DEMO_PASSWORD);
+      const recs = unwrap(await recommendations(client, { limit: 5 }));
+      assert.equal(recs.fallback, 'no-live-model');
+      assert.equal(recs.items.length, 5);
+      const tooMany = await recommendations(client, { limit: 500 });
+      assert.ok(!tooMany.ok && tooMany.error.code === 'invalid-argument' && tooMany.error.field === 'limit');
+    } finally {
+      await deleteWebApp(app);
     }
   });
 

@@ -121,15 +121,20 @@ async function startFirebaseTools(): Promise<void> {
   say(`${only} emulators ready (their log: ${child.logFile})`);
 }
 
-/** The Functions emulator ignores scheduled functions without Pub/Sub: run them beside it. */
-function startSchedules(): void {
-  const child = start(
-    'schedules',
-    process.execPath,
-    ['--import', 'tsx', join('scripts', 'src', 'dev', 'schedules.ts')],
-    emulatorEnv,
-  );
-  say(`running the scheduled functions locally (expiry, reconciliation; log: ${child.logFile})`);
+/**
+ * The Functions emulator ignores scheduled functions without Pub/Sub: run each once now (so popular
+ * items, the stock summary... exist from the start; training had its own step), then keep running
+ * them beside it.
+ */
+function runSchedules(): void {
+  const script = join('scripts', 'src', 'dev', 'schedules.ts');
+  say('running each scheduled job once');
+  const once = ['--import', 'tsx', script, '--once', '--skip', 'retrainRecommender'];
+  if (!run('scheduled jobs', process.execPath, once, emulatorEnv)) {
+    say('a scheduled job failed (see above); the stack keeps running');
+  }
+  const child = start('schedules', process.execPath, ['--import', 'tsx', script], emulatorEnv);
+  say(`the scheduled jobs now run at their intervals (log: ${child.logFile})`);
 }
 
 function checkOfficialInstalled(): void {
@@ -194,7 +199,7 @@ async function main(): Promise<void> {
   if (!official) await startProjectFirestore();
   await startFirebaseTools();
   const seeded = await seedAndTrain();
-  startSchedules();
+  runSchedules();
   printBanner({ official, seeded, seconds: (Date.now() - started) / 1000 });
 
   // Stay up until Ctrl-C; if a server dies on its own, the stack is broken: say so and stop.
