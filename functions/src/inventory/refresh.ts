@@ -35,7 +35,10 @@ export async function refreshAvailability(deps: Deps, sku: string, rewrite = fal
     const locations = { ...doc.locations };
     let changed = false;
     for (const locationId of Object.keys(doc.shards)) {
-      const sum = sums.get(locationId) ?? { onHand: 0, reserved: 0 };
+      // Sharding creates a location's shards and writes its figures in one commit: a snapshot
+      // without them predates it, and the figures here are the newer ones.
+      const sum = sums.get(locationId);
+      if (!sum) continue;
       const loc = locations[locationId]!;
       if (loc.onHand !== sum.onHand || loc.reserved !== sum.reserved) changed = true;
       locations[locationId] = { ...loc, ...sum, available: sum.onHand - sum.reserved };

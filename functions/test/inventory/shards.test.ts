@@ -4,7 +4,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 import type { Deps } from '../../src/inventory/deps';
 import { reconcileInventory } from '../../src/inventory/reconcile';
-import { AvailabilityRefresher } from '../../src/inventory/refresh';
+import { AvailabilityRefresher, refreshAvailability } from '../../src/inventory/refresh';
 import { releaseReservation } from '../../src/inventory/release';
 import { reserveStock } from '../../src/inventory/reserve';
 import { setShardCount } from '../../src/inventory/shards';
@@ -99,6 +99,52 @@ describe('raising shard counts live', () => {
     const failures = (await Promise.allSettled(calls)).filter((r) => r.status === 'rejected');
     assert.deepEqual(failures, []);
     await refresher.idle();
+    await assertInvariants(fs.adminDb, { aggregates: true });
+  });
+
+  test("sharding a location of a hot SKU mid-sale: listeners never see that location's units vanish", async () => {
+    await seedStore(deps, [
+      { sku: 'pendant', stock: { 'wh-north': 300, 'store-bath': 50 }, shards: { 'wh-north': 8 } },
+    ]);
+    // Buyers are served from wh-north (higher priority): store-bath's 50 units never move.
+    const seen: { version: number; bath: number }[] = [];
+    let caughtUp: (version: number) => void = () => {};
+    const unsubscribe = fs.adminDb.doc('inventory/pendant').onSnapshot((snap) => {
+      const doc = snap.data()!;
+      seen.push({ version: doc.version, bath: doc.locations['store-bath'].onHand });
+      caughtUp(doc.version);
+    });
+    const calls = Array.from({ length: 200 }, (_, i) =>
+      reserveStock(
+        deps,
+        { uid: `b${i}` },
+        { idempotencyKey: key(), lines: [{ sku: 'pendant', qty: 1 }], allowSplit: false },
+      ),
+    );
+    // Shard while refreshes fold the sale into the document, some of them from shard snapshots
+    // taken before the sharding.
+    await new Promise<void>((resolve) => {
+      caughtUp = () => seen.length >= 8 && resolve();
+    });
+    const refreshes = Array.from({ length: 10 }, () => refreshAvailability(deps, 'pendant'));
+    await setShardCount(deps, SEED_STAFF, {
+      idempotencyKey: key(),
+      sku: 'pendant',
+      locationId: 'store-bath',
+      count: 4,
+    });
+    await Promise.all([...calls, ...refreshes]);
+    await refresher.idle();
+    const final = (await fs.adminDb.doc('inventory/pendant').get()).data()!.version;
+    await new Promise<void>((resolve) => {
+      caughtUp = (version) => version >= final && resolve();
+      caughtUp(seen.at(-1)?.version ?? -1);
+    });
+    unsubscribe();
+    assert.deepEqual(
+      seen.filter((s) => s.bath !== 50),
+      [],
+    );
     await assertInvariants(fs.adminDb, { aggregates: true });
   });
 
