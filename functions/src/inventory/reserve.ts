@@ -276,7 +276,14 @@ function toView(reservationId: string, r: ReservationDoc): ReservationView {
     lines: r.lines.map((l) => ({
       sku: l.sku,
       qty: l.qty,
-      allocations: l.allocations.map((a) => ({ locationId: a.locationId, qty: a.qty })),
+      allocations: perLocation(l.allocations),
     })),
   };
+}
+
+/** What the customer sees: units per location (shards are how a location keeps them, not theirs). */
+function perLocation(allocations: Allocation[]): { locationId: string; qty: number }[] {
+  const byLocation = new Map<string, number>();
+  for (const a of allocations) byLocation.set(a.locationId, (byLocation.get(a.locationId) ?? 0) + a.qty);
+  return [...byLocation].map(([locationId, qty]) => ({ locationId, qty }));
 }

@@ -44,6 +44,25 @@ describe('raising shard counts live', () => {
     deps = { ...base, refresher };
   });
 
+  test('a hold taken from several shards shows the customer each location once', async () => {
+    await seedStore(deps, [
+      { sku: 'stool', stock: { 'wh-north': 20, 'wh-south': 5 }, shards: { 'wh-north': 4, 'wh-south': 2 } },
+    ]);
+    const held = await reserveStock(
+      deps,
+      { uid: 'ola' },
+      { idempotencyKey: key(), lines: [{ sku: 'stool', qty: 22 }], region: 'north', allowSplit: true },
+    );
+    assert.deepEqual(held.lines[0]!.allocations, [
+      { locationId: 'wh-north', qty: 20 },
+      { locationId: 'wh-south', qty: 2 },
+    ]);
+    const stored = (await fs.adminDb.doc(`reservations/${held.reservationId}`).get()).data()!;
+    assert.equal(stored.lines[0].allocations.length, 5, 'the hold itself records each shard');
+    await refresher.idle();
+    await assertInvariants(fs.adminDb, { aggregates: true });
+  });
+
   test('4 -> 16 shards in the middle of a sale', async () => {
     await seedStore(deps, [{ sku: 'pendant', stock: { 'wh-north': 300 }, shards: { 'wh-north': 4 } }]);
     const sale = Promise.all([
