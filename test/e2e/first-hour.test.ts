@@ -93,12 +93,15 @@ describe('the first hour', () => {
     assert.match(res.stdout, /commit -> watcher latency p50 \d+ ms/);
   });
 
-  it('leaves stock the ledger explains after all that', async () => {
+  it('leaves stock the ledger explains, and Firestore triggers ran', async () => {
     const app = initializeApp({ projectId }, 'first-hour-check');
     const db = getFirestore(app);
     db.settings({ host: `${host}:${ports.firestore}`, ssl: false });
     try {
       await assertInvariants(db);
+      // The shoppers' checkouts recorded purchase events; the relayed trigger filed them as bought.
+      const bought = (await db.doc('recommendations/scene-shopper-1').get()).data()?.bought;
+      assert.ok(Array.isArray(bought) && bought.length > 0, 'purchase events reached the bought list');
     } finally {
       await deleteApp(app);
     }

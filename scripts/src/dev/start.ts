@@ -137,6 +137,14 @@ function runSchedules(): void {
   say(`the scheduled jobs now run at their intervals (log: ${child.logFile})`);
 }
 
+/** The project's emulator does not call the Functions emulator back: relay document triggers. */
+function startTriggerRelay(): void {
+  if (official) return; // the official emulator delivers them itself
+  const script = join('scripts', 'src', 'dev', 'triggers.ts');
+  const child = start('triggers', process.execPath, ['--import', 'tsx', script], emulatorEnv);
+  say(`relaying the functions' Firestore triggers (log: ${child.logFile})`);
+}
+
 function checkOfficialInstalled(): void {
   const jar = officialFirestoreJar();
   const java = javaMajor();
@@ -200,6 +208,7 @@ async function main(): Promise<void> {
   await startFirebaseTools();
   const seeded = await seedAndTrain();
   runSchedules();
+  startTriggerRelay();
   printBanner({ official, seeded, seconds: (Date.now() - started) / 1000 });
 
   // Stay up until Ctrl-C; if a server dies on its own, the stack is broken: say so and stop.
