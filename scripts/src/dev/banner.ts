@@ -26,6 +26,7 @@ export function printBanner(o: { official: boolean; seeded: SeedResult | undefin
     '  npm run scene                                          # shoppers race for a hot SKU; a watcher prints availability live',
     `  npx tsx scripts/src/dev/call.ts ada@demo.hearth reserveStock '{"lines":[{"sku":"${hot}","qty":1}]}'`,
     '  npx tsx scripts/src/dev/call.ts ada@demo.hearth getRecommendations',
+    `  npx tsx scripts/src/dev/call.ts ada@demo.hearth similarItems '{"productId":"p84661"}'`,
     '  npx tsx scripts/src/dev/call.ts ada@demo.hearth exportMyData > ada.json',
     `  npx tsx scripts/src/dev/call.ts ben@demo.hearth deleteMyData '{"confirm":"DELETE"}'`,
     '  npm run seed                                           # seed again: idempotent, keeps live stock',
@@ -33,7 +34,7 @@ export function printBanner(o: { official: boolean; seeded: SeedResult | undefin
     'Apps: connectFirestoreEmulator(db, "127.0.0.1", 8080), connectAuthEmulator(auth, "http://127.0.0.1:9099"),',
     '      connectFunctionsEmulator(functions, "127.0.0.1", 5001) with projectId "demo-hearth"; see client/.',
     '',
-    'Ctrl-C stops everything.',
+    'Logs of each server: .cache/dev/. Ctrl-C stops everything.',
   );
   console.log(lines.join('\n'));
 }

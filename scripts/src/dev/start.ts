@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole store on this machine. Builds the functions, starts the project's Firestore
  * emulator (or the official one with --official), the firebase-tools Auth and Functions emulators,
- * seeds the demo data, trains a first model, prints where everything is, and stops it all on Ctrl-C.
+ * seeds the demo data, trains a first model, runs the scheduled jobs and (for the project's
+ * emulator) relays Firestore triggers, prints where everything is, and stops it all on Ctrl-C.
  *
  *   npm start [-- --official] [-- --no-seed] [-- --no-train] [-- --verbose]
  */
