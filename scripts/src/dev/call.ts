@@ -2,8 +2,8 @@
  * Calls a callable of the running local stack as a demo user, the way an app does: signs in to the
  * Auth emulator with the user's email and the demo password, makes sure the profile exists, calls.
  *
- *   npx tsx scripts/src/dev/call.ts <email> <callable> ['<json data>']
- *   npx tsx scripts/src/dev/call.ts ada@demo.hearth reserveStock '{"lines":[{"sku":"85123A","qty":1}]}'
+ *   npm run -s call -- <email> <callable> ['<json data>']
+ *   npm run -s call -- ada@demo.hearth reserveStock '{"lines":[{"sku":"85123A","qty":1}]}'
  *
  * Calls that take an idempotency key get a fresh one unless the JSON has one.
  */
@@ -28,7 +28,7 @@ const keyed = new Set([
 ]);
 
 function usage(message: string): never {
-  console.error(`${message}\nusage: npx tsx scripts/src/dev/call.ts <email> <callable> ['<json data>']`);
+  console.error(`${message}\nusage: npm run -s call -- <email> <callable> ['<json data>']`);
   process.exit(2);
 }
 

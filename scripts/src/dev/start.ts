@@ -192,12 +192,18 @@ async function stopAll(code: number): Promise<never> {
 }
 
 async function main(): Promise<void> {
+  // Under `npm start` one Ctrl-C arrives twice (from the terminal, and relayed by npm and tsx):
+  // only a second press, a moment later, means "stop waiting".
+  let firstInterrupt = 0;
   process.on('SIGINT', () => {
-    if (stopping) {
+    if (!stopping) {
+      firstInterrupt = Date.now();
+      void stopAll(0);
+    } else if (Date.now() - firstInterrupt > 1000) {
+      say('killing everything now');
       children.forEach(killNow);
       process.exit(130);
     }
-    void stopAll(0);
   });
   process.on('SIGTERM', () => void stopAll(0));
 
