@@ -11,6 +11,8 @@ export const emulatorEnv = {
   FIRESTORE_EMULATOR_HOST: `${host}:${ports.firestore}`,
   FIREBASE_AUTH_EMULATOR_HOST: `${host}:${ports.auth}`,
   GCLOUD_PROJECT: projectId,
+  // Not on Google Cloud: skip the SDKs' metadata-server probe (a network call and a warning).
+  METADATA_SERVER_DETECTION: 'none',
 } as const;
 
 /** Points firebase-admin (in this process) at the local stack; call before the first admin call. */
