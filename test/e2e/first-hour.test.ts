@@ -26,6 +26,7 @@ const tsx = (script: string, ...args: string[]) =>
     timeout: 240_000,
   });
 
+// Unset when `before` fails before spawning (ports taken), so `after` must not assume it.
 let stack: ChildProcess;
 let output = '';
 let exited: Promise<number | null>;
@@ -64,7 +65,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (stack.exitCode === null) process.kill(-stack.pid!, 'SIGKILL');
+  if (stack?.exitCode === null) process.kill(-stack.pid!, 'SIGKILL');
 });
 
 describe('the first hour', () => {
