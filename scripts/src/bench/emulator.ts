@@ -206,12 +206,18 @@ async function emulatorStats(host: string): Promise<Record<string, number>> {
 }
 
 /**
- * Commit-to-callback latency of `listeners` query listeners, each on its own stream (admin SDK),
- * and the emulator's own CPU time per commit (the fan-out cost, apart from the clients').
+ * Commit-to-callback latency of `listeners` listeners, and the emulator's own CPU time per commit
+ * (the fan-out cost, apart from the clients'). `subscribe` registers listener `i` and hands `seen`
+ * the `v` values of each snapshot's changes (its first snapshot marks it ready); `write` commits the
+ * value every listener then waits for.
  */
-async function listenLatency(db: Firestore, host: string, listeners: number, commits: number) {
-  const col = db.collection(`live-${listeners}`);
-  await col.doc('seed').set({ k: 1, v: -1 });
+async function fanOutLatency(
+  host: string,
+  listeners: number,
+  commits: number,
+  subscribe: (i: number, seen: (values: unknown[]) => void) => () => void,
+  write: (v: number) => Promise<unknown>,
+) {
   const latencies: number[] = [];
   let expected = -1;
   let sentAt = 0;
@@ -220,15 +226,15 @@ async function listenLatency(db: Firestore, host: string, listeners: number, com
   let ready = 0;
   let allReady!: () => void;
   const readyPromise = new Promise<void>((resolve) => (allReady = resolve));
-  const unsubscribes = Array.from({ length: listeners }, () => {
+  const unsubscribes = Array.from({ length: listeners }, (_, i) => {
     let first = true;
-    return col.where('k', '==', 1).onSnapshot((snap) => {
+    return subscribe(i, (values) => {
       if (first) {
         first = false;
         if (++ready === listeners) allReady();
         return;
       }
-      if (snap.docChanges().some((c) => c.doc.get('v') === expected)) {
+      if (values.includes(expected)) {
         latencies.push(performance.now() - sentAt);
         if (--pending === 0) release();
       }
@@ -241,7 +247,7 @@ async function listenLatency(db: Firestore, host: string, listeners: number, com
     pending = listeners;
     const delivered = new Promise<void>((resolve) => (release = resolve));
     sentAt = performance.now();
-    await col.doc('seed').set({ k: 1, v });
+    await write(v);
     await delivered;
   }
   const emulatorCpuMsPerCommit = round(
@@ -250,6 +256,20 @@ async function listenLatency(db: Firestore, host: string, listeners: number, com
   );
   unsubscribes.forEach((u) => u());
   return { listeners, commits, ...summary(latencies), emulatorCpuMsPerCommit };
+}
+
+/** Admin SDK listeners, each on its own stream. */
+async function listenLatency(db: Firestore, host: string, listeners: number, commits: number) {
+  const col = db.collection(`live-${listeners}`);
+  await col.doc('seed').set({ k: 1, v: -1 });
+  return fanOutLatency(
+    host,
+    listeners,
+    commits,
+    (_, seen) =>
+      col.where('k', '==', 1).onSnapshot((snap) => seen(snap.docChanges().map((c) => c.doc.get('v')))),
+    (v) => col.doc('seed').set({ k: 1, v }),
+  );
 }
 
 /**
@@ -269,56 +289,29 @@ async function webListenLatency(
   connectFirestoreEmulator(web, hostname!, Number(port));
   const name = `webLive-${listeners}`;
   await db.doc(`${name}/seed`).set({ k: 1, v: -1 });
-  const latencies: number[] = [];
-  let expected = -1;
-  let sentAt = 0;
-  let pending = 0;
-  let release: () => void = () => {};
-  let ready = 0;
-  let allReady!: () => void;
-  const readyPromise = new Promise<void>((resolve) => (allReady = resolve));
-  const unsubscribes = Array.from({ length: listeners }, (_, i) => {
-    let first = true;
-    // With metadata changes: a later listener's first snapshot comes from the cache the others
-    // filled, and its server confirmation changes only metadata.
-    const q = webQuery(webCollection(web, name), where('k', 'in', [1, -1 - i]));
-    return onSnapshot(q, { includeMetadataChanges: true }, (snap) => {
-      if (snap.metadata.fromCache) return;
-      if (first) {
-        first = false;
-        if (++ready === listeners) allReady();
-        return;
-      }
-      if (snap.docChanges().some((c) => c.doc.get('v') === expected)) {
-        latencies.push(performance.now() - sentAt);
-        if (--pending === 0) release();
-      }
-    });
-  });
-  await readyPromise;
-  const cpuBefore = (await emulatorStats(host)).cpuMicros!;
-  for (let v = 0; v < commits; v++) {
-    expected = v;
-    pending = listeners;
-    const delivered = new Promise<void>((resolve) => (release = resolve));
-    sentAt = performance.now();
-    await db.doc(`${name}/seed`).set({ k: 1, v });
-    await delivered;
-  }
-  const emulatorCpuMsPerCommit = round(
-    ((await emulatorStats(host)).cpuMicros! - cpuBefore) / 1000 / commits,
-    2,
+  const result = await fanOutLatency(
+    host,
+    listeners,
+    commits,
+    (i, seen) =>
+      // With metadata changes: a later listener's first snapshot comes from the cache the others
+      // filled, and its server confirmation changes only metadata.
+      onSnapshot(
+        webQuery(webCollection(web, name), where('k', 'in', [1, -1 - i])),
+        { includeMetadataChanges: true },
+        (snap) => {
+          if (!snap.metadata.fromCache) seen(snap.docChanges().map((c) => c.doc.get('v')));
+        },
+      ),
+    (v) => db.doc(`${name}/seed`).set({ k: 1, v }),
   );
-  unsubscribes.forEach((u) => u());
   await terminate(web);
   await deleteWebApp(app);
-  return { sdk: 'web (one stream)', listeners, commits, ...summary(latencies), emulatorCpuMsPerCommit };
+  return { sdk: 'web (one stream)', ...result };
 }
 
 async function memory(db: Firestore, host: string) {
-  const stats = async () =>
-    (await fetch(`http://${host}/emulator/v1/stats`)).json() as Promise<Record<string, number>>;
-  const before = await stats();
+  const before = await emulatorStats(host);
   await seed(db, 'memory', 100_000, product);
   const after = await emulatorStats(host);
   const mb = (n: number) => round(n / 1024 / 1024);
