@@ -18,7 +18,7 @@ import {
   type ModelSlot,
   type RecommendationList,
 } from '../api/recommendations';
-import { recommendationsRef } from '../customers/profile';
+import { customerRef, recommendationsRef } from '../customers/profile';
 
 export const modelsCollection = (db: Firestore) => db.collection('models');
 export const currentModelRef = (db: Firestore) => modelsCollection(db).doc('current');
@@ -64,19 +64,31 @@ export async function writeEmbeddings(
   );
 }
 
+/**
+ * Writes each customer's list, but only while their profile exists: a customer who erased their data
+ * during the run must not get a list back. Each chunk reads the profiles in the transaction that
+ * writes the lists, and erasure deletes the profile before the list, so in every interleaving the
+ * list is either never written or deleted afterwards.
+ */
 export async function writeLists(
   db: Firestore,
   slot: ModelSlot,
   lists: { uid: string; list: RecommendationList }[],
   onProgress?: (done: number, total: number) => void,
-): Promise<void> {
-  await inBatches(
-    db,
-    lists,
-    (batch, { uid, list }) =>
-      batch.set(recommendationsRef(db, uid), { [slot]: list }, { mergeFields: [slot] }),
-    onProgress,
-  );
+): Promise<{ written: number; skippedErased: number }> {
+  let written = 0;
+  for (let start = 0; start < lists.length; start += writesPerBatch) {
+    const chunk = lists.slice(start, start + writesPerBatch);
+    written += await db.runTransaction(async (tx) => {
+      const profiles = await tx.getAll(...chunk.map(({ uid }) => customerRef(db, uid)));
+      const live = chunk.filter((_, i) => profiles[i]!.exists);
+      for (const { uid, list } of live)
+        tx.set(recommendationsRef(db, uid), { [slot]: list }, { mergeFields: [slot] });
+      return live.length;
+    });
+    onProgress?.(Math.min(lists.length, start + writesPerBatch), lists.length);
+  }
+  return { written, skippedErased: lists.length - written };
 }
 
 export type SwitchOutcome = { switched: true } | { switched: false; reason: string };

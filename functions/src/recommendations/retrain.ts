@@ -192,12 +192,13 @@ export async function retrainRecommender(
   await writeEmbeddings(db, slot, vectors, (done, total) => progress({ phase: 'embeddings', done, total }));
   await phaseDone('embeddings');
 
-  await writeLists(
+  const { skippedErased } = await writeLists(
     db,
     slot,
     await personalLists(model, matrix, existing, o.listLength, version, now),
     (done, total) => progress({ phase: 'lists', done, total }),
   );
+  if (skippedErased > 0) log(`recommendations: ${skippedErased} customers erased their data during the run`);
   await phaseDone('lists');
 
   await modelRef(db, version).update({
