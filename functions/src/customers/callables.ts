@@ -3,19 +3,17 @@
  * tests call them with `{ data, auth }`): check the caller, validate with the zod contract, call the
  * domain, map errors.
  */
-import { HttpsError } from 'firebase-functions/v2/https';
 import { z } from 'zod';
+import { type CallRequest, parseRequest, signedIn, toHttpsError } from '../api/callable';
 import { DeleteMyDataRequest, EnsureProfileRequest, SetConsentRequest } from '../api/customers';
-import { type CallRequest, parseRequest, toHttpsError } from '../inventory/callables';
 import { setConsent } from './consent';
-import { CustomerError, type Customer, type CustomerDeps } from './deps';
+import type { Customer, CustomerDeps } from './deps';
 import { ensureProfile } from './ensure-profile';
 import { deleteMyData } from './erase';
 import { exportMyData } from './export';
 
 function customerOf(req: CallRequest): Customer {
-  const auth = req.auth;
-  if (!auth?.uid) throw new HttpsError('unauthenticated', 'Sign in first: this call needs a signed-in user');
+  const auth = signedIn(req);
   const token = auth.token as { email?: unknown; name?: unknown } | undefined;
   return {
     uid: auth.uid,
@@ -34,7 +32,6 @@ function handler<S extends z.ZodType, Res>(
       const who = customerOf(req);
       return await run(deps(), who, parseRequest(schema, req.data));
     } catch (err) {
-      if (err instanceof CustomerError) throw new HttpsError(err.code, err.message, err.details);
       throw toHttpsError(err);
     }
   };

@@ -1,5 +1,6 @@
 /** What the customer domain needs from outside: Firestore, Firebase Auth (accounts) and a clock. */
 import type { Auth } from 'firebase-admin/auth';
+import { DomainError } from '../api/callable';
 import type { Deps } from '../inventory/deps';
 
 export interface CustomerDeps extends Deps {
@@ -16,13 +17,4 @@ export interface Customer {
 
 export type CustomerErrorCode = 'failed-precondition' | 'not-found';
 
-export class CustomerError extends Error {
-  constructor(
-    readonly code: CustomerErrorCode,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'CustomerError';
-  }
-}
+export class CustomerError extends DomainError<CustomerErrorCode> {}

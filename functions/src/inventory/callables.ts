@@ -3,8 +3,9 @@
  * data with its zod contract, call the domain, and turn domain errors into HttpsErrors. index.ts
  * wires them to `onCall`; tests call them directly with `{ data, auth }`.
  */
-import { type CallableRequest, HttpsError } from 'firebase-functions/v2/https';
+import { HttpsError } from 'firebase-functions/v2/https';
 import type { z } from 'zod';
+import { type CallRequest, parseRequest, signedIn, toHttpsError } from '../api/callable';
 import {
   AdjustStockRequest,
   ReceiveTransferRequest,
@@ -17,58 +18,23 @@ import {
 } from '../api/inventory-callables';
 import { checkout } from './checkout';
 import type { Deps } from './deps';
-import { InventoryError } from './errors';
 import { releaseReservation } from './release';
 import { reserveStock } from './reserve';
 import { setShardCount } from './shards';
 import { adjustStock, recordReturn, restock, type Staff } from './stock-changes';
-import { isContention } from './transaction';
 import { receiveTransfer, transferStock } from './transfer';
-
-/** The part of a CallableRequest the handlers read, so tests need not fake the rest. */
-export type CallRequest = Pick<CallableRequest<unknown>, 'data' | 'auth'>;
 
 type Who = 'customer' | 'staff' | 'admin';
 type Caller = { uid: string; staff: boolean; role: Staff['role'] | 'customer' };
 
 function callerOf(req: CallRequest, who: Who): Caller {
-  const auth = req.auth;
-  if (!auth?.uid) throw new HttpsError('unauthenticated', 'Sign in first: this call needs a signed-in user');
+  const auth = signedIn(req);
   const role = auth.token?.admin === true ? 'admin' : auth.token?.staff === true ? 'staff' : 'customer';
   if (who === 'admin' && role !== 'admin')
     throw new HttpsError('permission-denied', 'Only admins (custom claim admin) may do this');
   if (who === 'staff' && role === 'customer')
     throw new HttpsError('permission-denied', 'Only store staff (custom claim staff or admin) may do this');
   return { uid: auth.uid, staff: role !== 'customer', role };
-}
-
-export function parseRequest<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
-  const parsed = schema.safeParse(data ?? {});
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => ({
-    field: i.path.join('.') || '(request)',
-    message: i.message,
-  }));
-  const first = issues[0]!;
-  throw new HttpsError('invalid-argument', issues.map((i) => `${i.field}: ${i.message}`).join('; '), {
-    field: first.field,
-    issues,
-  });
-}
-
-export function toHttpsError(err: unknown): HttpsError {
-  if (err instanceof HttpsError) return err;
-  if (err instanceof InventoryError) return new HttpsError(err.code, err.message, err.details);
-  if (isContention(err))
-    return new HttpsError(
-      'unavailable',
-      'The store is too busy right now; nothing was changed. Try again shortly.',
-    );
-  console.error('inventory callable failed', err);
-  return new HttpsError(
-    'internal',
-    'Something went wrong on our side; nothing was changed. Try again shortly.',
-  );
 }
 
 function handler<S extends z.ZodType, Res>(

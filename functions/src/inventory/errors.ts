@@ -1,8 +1,6 @@
-/**
- * Domain errors carry the callable error code that fits them, so handlers map them one to one and
- * apps can switch on the code. The codes are strings on purpose: the Firestore SDK retries a
- * transaction whose callback throws an error with a numeric gRPC code.
- */
+import { DomainError } from '../api/callable';
+
+/** The callable error codes inventory answers with (see api/callable.ts for how they reach apps). */
 export type InventoryErrorCode =
   | 'invalid-argument'
   | 'unauthenticated'
@@ -12,16 +10,7 @@ export type InventoryErrorCode =
   | 'resource-exhausted'
   | 'unavailable';
 
-export class InventoryError extends Error {
-  constructor(
-    readonly code: InventoryErrorCode,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'InventoryError';
-  }
-}
+export class InventoryError extends DomainError<InventoryErrorCode> {}
 
 export const invalidField = (field: string, message: string) =>
   new InventoryError('invalid-argument', `${field}: ${message}`, { field, issues: [{ field, message }] });

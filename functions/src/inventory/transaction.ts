@@ -7,6 +7,7 @@
  * When the budget is spent the caller gets a clear `unavailable` error; nothing was written.
  */
 import type { DocumentReference, DocumentSnapshot, Transaction } from 'firebase-admin/firestore';
+import { isContention } from '../api/callable';
 import type { Deps } from './deps';
 import { InventoryError } from './errors';
 
@@ -14,9 +15,6 @@ const MAX_ATTEMPTS = 400;
 const BUDGET_MS = 60_000;
 const BASE_DELAY_MS = 4;
 const MAX_DELAY_MS = 250;
-
-const GRPC_ABORTED = 10;
-const GRPC_UNAVAILABLE = 14;
 
 /** Thrown inside a transaction to run it again from the start after fresh reads outside it. */
 export class Retry extends Error {
@@ -64,11 +62,6 @@ export class Tx {
   private count(what: 'reads' | 'writes', n: number): void {
     if (this.deps.metrics) this.deps.metrics[what] += n;
   }
-}
-
-export function isContention(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === GRPC_ABORTED || code === GRPC_UNAVAILABLE;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

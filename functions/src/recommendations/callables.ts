@@ -3,12 +3,11 @@
  * `onCall`; tests call them with `{ data, auth }`): require a signed-in caller, validate with the
  * zod contract, call the domain, map errors.
  */
-import { HttpsError } from 'firebase-functions/v2/https';
 import type { z } from 'zod';
+import { type CallRequest, parseRequest, signedIn, toHttpsError } from '../api/callable';
 import { GetRecommendationsRequest, SimilarItemsRequest } from '../api/recommendations';
-import { type CallRequest, parseRequest, toHttpsError } from '../inventory/callables';
 import { getRecommendations } from './serve';
-import { RecommendationError, type ServingDeps } from './serving-state';
+import type { ServingDeps } from './serving-state';
 import { similarItems } from './similar';
 
 function handler<S extends z.ZodType, Res>(
@@ -18,11 +17,8 @@ function handler<S extends z.ZodType, Res>(
 ): (req: CallRequest) => Promise<Res> {
   return async (req) => {
     try {
-      const uid = req.auth?.uid;
-      if (!uid) throw new HttpsError('unauthenticated', 'Sign in first: this call needs a signed-in user');
-      return await run(deps(), uid, parseRequest(schema, req.data));
+      return await run(deps(), signedIn(req).uid, parseRequest(schema, req.data));
     } catch (err) {
-      if (err instanceof RecommendationError) throw new HttpsError(err.code, err.message, err.details);
       throw toHttpsError(err);
     }
   };

@@ -12,6 +12,7 @@ import type { DocumentReference, DocumentSnapshot, Firestore } from 'firebase-ad
 import { CurrentModelDoc, PopularDoc, StockSummaryDoc } from '../api/recommendations';
 import { countReads, type Deps } from '../inventory/deps';
 import { currentModelRef } from './publish';
+import { DomainError } from '../api/callable';
 
 export const servingCol = (db: Firestore) => db.collection('serving');
 export const popularRef = (db: Firestore) => servingCol(db).doc('popular');
@@ -70,13 +71,4 @@ export interface ServingDeps extends Deps {
 
 export type RecommendationErrorCode = 'not-found' | 'failed-precondition';
 
-export class RecommendationError extends Error {
-  constructor(
-    readonly code: RecommendationErrorCode,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'RecommendationError';
-  }
-}
+export class RecommendationError extends DomainError<RecommendationErrorCode> {}
