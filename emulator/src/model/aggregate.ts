@@ -9,6 +9,13 @@ const INT64_MIN = -9223372036854775808n;
 
 type Aggregate = (docs: StoredDocument[]) => Value;
 
+interface CompiledAggregation {
+  alias: string;
+  run: Aggregate;
+  /** The field a sum or avg reads; undefined for count. */
+  field?: string[];
+}
+
 function count(raw: any): Aggregate {
   const upTo = wrapperNumber(raw.upTo);
   if (upTo !== undefined && !(upTo > 0))
@@ -23,8 +30,7 @@ function fieldOf(raw: any, kind: string): string[] {
 }
 
 /** Integers sum exactly and stay integers unless the total leaves int64; any double makes the sum a double. */
-function sum(raw: any): Aggregate {
-  const path = fieldOf(raw, 'sum');
+function sum(path: string[]): Aggregate {
   return (docs) => {
     let ints = 0n;
     let doubles = 0;
@@ -42,8 +48,7 @@ function sum(raw: any): Aggregate {
   };
 }
 
-function avg(raw: any): Aggregate {
-  const path = fieldOf(raw, 'avg');
+function avg(path: string[]): Aggregate {
   return (docs) => {
     let total = 0;
     let n = 0;
@@ -59,7 +64,7 @@ function avg(raw: any): Aggregate {
 }
 
 /** Validates StructuredAggregationQuery.aggregations and names each by its alias. */
-export function compileAggregations(aggregations: any[]): { alias: string; run: Aggregate }[] {
+export function compileAggregations(aggregations: any[]): CompiledAggregation[] {
   if (!Array.isArray(aggregations) || aggregations.length === 0) {
     throw invalidArgument('An aggregation query needs at least one aggregation.');
   }
@@ -74,18 +79,32 @@ export function compileAggregations(aggregations: any[]): { alias: string; run: 
     const alias: string = a.alias ? a.alias : `field_${nextDefault++}`;
     if (seen.has(alias)) throw invalidArgument(`Aggregation alias "${alias}" is used more than once.`);
     seen.add(alias);
-    let run: Aggregate;
-    if (a.count != null) run = count(a.count);
-    else if (a.sum != null) run = sum(a.sum);
-    else if (a.avg != null) run = avg(a.avg);
-    else throw invalidArgument(`Aggregation "${alias}" must be one of count, sum or avg.`);
-    return { alias, run };
+    if (a.count != null) return { alias, run: count(a.count) };
+    if (a.sum != null) {
+      const field = fieldOf(a.sum, 'sum');
+      return { alias, run: sum(field), field };
+    }
+    if (a.avg != null) {
+      const field = fieldOf(a.avg, 'avg');
+      return { alias, run: avg(field), field };
+    }
+    throw invalidArgument(`Aggregation "${alias}" must be one of count, sum or avg.`);
   });
 }
 
-/** Computes the aggregations over a query's results, keyed by alias (default aliases field_1, field_2, ...). */
+/**
+ * Computes the aggregations over a query's results, keyed by alias (default aliases field_1,
+ * field_2, ...). Firestore answers from an index holding every sum and avg field, so only
+ * documents that have all of them (with a value of any type) are aggregated, by count too.
+ */
 export function runAggregations(results: StoredDocument[], aggregations: any[]): Fields {
+  const compiled = compileAggregations(aggregations);
+  const fieldsRead = compiled.flatMap((a) => (a.field ? [a.field] : []));
+  const aggregated =
+    fieldsRead.length === 0
+      ? results
+      : results.filter((doc) => fieldsRead.every((path) => getField(doc.fields, path) !== undefined));
   const fields: Fields = {};
-  for (const { alias, run } of compileAggregations(aggregations)) fields[alias] = run(results);
+  for (const { alias, run } of compiled) fields[alias] = run(aggregated);
   return fields;
 }

@@ -3,10 +3,14 @@ import { after, before, describe, it } from 'node:test';
 import { AggregateField, FieldPath, FieldValue, Filter, type Query } from 'firebase-admin/firestore';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 import {
+  average,
   collection as webCollection,
+  count,
   FieldPath as WebFieldPath,
+  getAggregateFromServer,
   getDocs,
   query as webQuery,
+  sum,
   where as webWhere,
 } from 'firebase/firestore';
 import { databaseName, rawClient } from './raw-client';
@@ -234,7 +238,9 @@ describe('queries', () => {
         mean: AggregateField.average('price'),
       })
       .get();
-    assert.deepEqual(snap.data(), { count: 7, total: 90, mean: 15 });
+    // i6 has no price, so none of the three aggregations sees it (see the next test).
+    assert.deepEqual(snap.data(), { count: 6, total: 90, mean: 15 });
+    assert.equal((await items().count().get()).data().count, 7);
     assert.equal((await items().where('cat', '==', 'A').count().get()).data().count, 3);
     assert.equal((await items().orderBy('price').limit(2).count().get()).data().count, 2);
     const empty = await fs.adminDb
@@ -242,6 +248,46 @@ describe('queries', () => {
       .aggregate({ mean: AggregateField.average('x') })
       .get();
     assert.equal(empty.data().mean, null);
+  });
+
+  it('an aggregation over several fields aggregates only documents that have every aggregated field', async () => {
+    // The SDK suites' case: d has no year, so Firestore leaves it out of every aggregation, count too.
+    const books: Record<string, Record<string, unknown>> = {
+      a: { author: 'authorA', pages: 100, year: 1980 },
+      b: { author: 'authorB', pages: 50, year: 2020 },
+      c: { author: 'authorC', pages: 150, year: 2021 },
+      d: { author: 'authorD', pages: 50 },
+    };
+    await Promise.all(Object.entries(books).map(([id, data]) => fs.adminDb.doc(`books/${id}`).set(data)));
+    const admin = await fs.adminDb
+      .collection('books')
+      .aggregate({
+        totalPages: AggregateField.sum('pages'),
+        averagePages: AggregateField.average('pages'),
+        averageYear: AggregateField.average('year'),
+        count: AggregateField.count(),
+      })
+      .get();
+    assert.deepEqual(admin.data(), { totalPages: 300, averagePages: 100, averageYear: 2007, count: 3 });
+    const web = await getAggregateFromServer(webCollection(fs.webDb(), 'books'), {
+      totalPages: sum('pages'),
+      averageYear: average('year'),
+      count: count(),
+    });
+    assert.deepEqual(web.data(), { totalPages: 300, averageYear: 2007, count: 3 });
+    // Without the year, d counts again.
+    const pagesOnly = await fs.adminDb
+      .collection('books')
+      .aggregate({ totalPages: AggregateField.sum('pages'), count: AggregateField.count() })
+      .get();
+    assert.deepEqual(pagesOnly.data(), { totalPages: 350, count: 4 });
+    // A field of any type counts as present (sum skips the string, count keeps its document).
+    await fs.adminDb.doc('books/e').set({ pages: 'many', year: 1999 });
+    const withString = await fs.adminDb
+      .collection('books')
+      .aggregate({ totalPages: AggregateField.sum('pages'), count: AggregateField.count() })
+      .get();
+    assert.deepEqual(withString.data(), { totalPages: 350, count: 5 });
   });
 
   it('explain gives a plan, and with analyze the results and their count', async () => {
