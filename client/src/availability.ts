@@ -86,7 +86,22 @@ export function availabilityOf(inv: InventoryFields, shards: ShardFields[], from
   return { sku: inv.sku, productId: inv.productId, status, ...total, locations, shardedLocations, fromCache };
 }
 
-/** Listens to one SKU: its availability document, and its shards while it has any. */
+/** Shard documents per location, so a shard set read from the cache can be checked for gaps. */
+function shardsPresent(shards: ShardFields[]): Record<string, number> {
+  const count: Record<string, number> = {};
+  for (const s of shards) count[s.locationId] = (count[s.locationId] ?? 0) + 1;
+  return count;
+}
+
+/**
+ * Listens to one SKU: its availability document, and its shards while it has any.
+ *
+ * Only the server can say a SKU is not stocked: a snapshot from the cache without the document
+ * (offline, or not yet synced) is `unavailable` and the watch goes on; so is a shard set read from
+ * the cache with shards missing, which would sum to less than the SKU has. Metadata changes are
+ * listened to as well, since the server confirming the cache (or a missing document) changes no
+ * document and would otherwise raise no snapshot at all. A listener the SDK fails ends the watch.
+ */
 function watchOne(
   db: Firestore,
   sku: string,
@@ -98,14 +113,32 @@ function watchOne(
   let shards: ShardFields[] | undefined;
   let shardsFromCache = false;
   let stopShards: Unsubscribe | undefined;
+  // What was last reported, an availability or an error: each is reported once, on a change.
   let lastShown = '';
   let pending: ReturnType<typeof setTimeout> | undefined;
+
+  const report = (error: HearthError) => {
+    const shown = `${error.code}: ${error.message}`;
+    if (shown === lastShown) return;
+    lastShown = shown;
+    onError(error);
+  };
+  const offline = (what: string): HearthError => ({
+    code: 'unavailable',
+    message: `Cannot confirm SKU '${sku}' while offline (${what}); still watching`,
+    retryable: true,
+  });
 
   const show = () => {
     pending = undefined;
     if (!inv) return;
     const sharded = Object.keys(inv.shards ?? {}).length > 0;
     if (sharded && !shards) return; // wait for the first shard snapshot: never show a partial sum
+    if (sharded && shardsFromCache) {
+      const present = shardsPresent(shards!);
+      const missing = Object.entries(inv.shards).some(([loc, n]) => (present[loc] ?? 0) < n);
+      if (missing) return report(offline('its shards are not all cached'));
+    }
     const availability = availabilityOf(inv, sharded ? shards! : [], invFromCache || shardsFromCache);
     // Refreshing a hot SKU's aggregate changes the document but not what shoppers see: no update.
     const shown = JSON.stringify(availability);
@@ -118,14 +151,32 @@ function watchOne(
   const emit = () => {
     pending ??= setTimeout(show, 0);
   };
-  const fail = (err: unknown) => onError(toHearthError(err));
+  const dropShards = () => {
+    stopShards?.();
+    stopShards = undefined;
+    shards = undefined;
+    shardsFromCache = false;
+  };
+  const stop = () => {
+    stopDoc();
+    dropShards();
+    clearTimeout(pending);
+  };
+  // The SDK has removed the failed listener; stop the other one too, so the watch ends whole.
+  const fail = (err: unknown) => {
+    stop();
+    onError(toHearthError(err));
+  };
 
-  const stopDoc = onSnapshot(
+  const stopDoc: Unsubscribe = onSnapshot(
     doc(db, 'inventory', sku),
-    { includeMetadataChanges: false },
+    { includeMetadataChanges: true },
     (snap) => {
       if (!snap.exists()) {
-        onError({ code: 'not-found', message: `No SKU '${sku}' is stocked`, kind: 'sku', id: sku });
+        inv = undefined;
+        dropShards();
+        if (snap.metadata.fromCache) report(offline('it is not in the local cache'));
+        else report({ code: 'not-found', message: `No SKU '${sku}' is stocked`, kind: 'sku', id: sku });
         return;
       }
       inv = snap.data() as InventoryFields & DocumentData;
@@ -134,6 +185,7 @@ function watchOne(
       if (sharded && !stopShards) {
         stopShards = onSnapshot(
           collection(db, 'inventory', sku, 'shards'),
+          { includeMetadataChanges: true },
           (qs) => {
             shards = qs.docs.map((d) => d.data() as ShardFields);
             shardsFromCache = qs.metadata.fromCache;
@@ -141,29 +193,30 @@ function watchOne(
           },
           fail,
         );
-      } else if (!sharded && stopShards) {
-        stopShards();
-        stopShards = undefined;
-        shards = undefined;
-      }
+      } else if (!sharded && stopShards) dropShards();
       emit();
     },
     fail,
   );
-  return () => {
-    stopDoc();
-    stopShards?.();
-    clearTimeout(pending);
-  };
+  return stop;
 }
 
 export interface WatchOptions {
+  /**
+   * Called when a SKU cannot be shown (default: logs it). After `unavailable` (offline, and the
+   * SKU is not in the local cache) and `not-found` (the server has no such SKU) the watch goes on,
+   * and `onChange` is called once the SKU can be shown; any other error (`permission-denied`,
+   * say) means the SDK has ended that SKU's listener: call `watchAvailability` again to retry.
+   */
   onError?: (error: HearthError) => void;
 }
 
 /**
  * Calls `onChange` with a SKU's availability now and on every change; for several SKUs, with all
  * of them (once each has arrived) on every change of any. Returns the function that stops it.
+ * Figures read from the local cache are shown with `fromCache: true`, and shown again with
+ * `fromCache: false` once the server confirms them; a SKU missing from the cache is reported as
+ * `unavailable` (retryable), never as `not-found`, which only a server snapshot can say.
  */
 export function watchAvailability(
   client: Pick<HearthClient, 'db'>,

@@ -1,8 +1,12 @@
-/** watchAvailability against the emulator: plain and sharded SKUs, several at once, unknown ones. */
+/**
+ * watchAvailability against the emulator: plain and sharded SKUs, several at once, unknown ones,
+ * and a web client that is offline (its first snapshots come from an empty or partial cache).
+ */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Firestore } from 'firebase-admin/firestore';
+import { disableNetwork, doc, enableNetwork, onSnapshot } from 'firebase/firestore';
 import type { InventoryDoc } from '../../functions/src/api/inventory';
 import { emptyLocationStock, newInventoryDoc, withTotals } from '../../functions/src/inventory/availability';
 import { useEmulator, type TestFirestore } from '../../test/support/emulator';
@@ -45,7 +49,10 @@ async function putShards(db: Firestore, sku: string, locationId: string, availab
   await batch.commit();
 }
 
-/** Collects updates and lets a test wait for the first one that matches. */
+/**
+ * Collects updates and lets a test wait for the first one that matches; a wait that sees no match
+ * within `ms` fails with everything seen so far, instead of hanging the suite.
+ */
 function recorder<T>() {
   const seen: T[] = [];
   const waiters: { test: (v: T) => boolean; resolve: (v: T) => void }[] = [];
@@ -59,11 +66,41 @@ function recorder<T>() {
         w.resolve(v);
       }
     },
-    next(test: (v: T) => boolean): Promise<T> {
+    next(test: (v: T) => boolean, ms = 5000): Promise<T> {
       const hit = seen.find(test);
-      return hit ? Promise.resolve(hit) : new Promise((resolve) => waiters.push({ test, resolve }));
+      if (hit) return Promise.resolve(hit);
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          test,
+          resolve: (v: T) => {
+            clearTimeout(timer);
+            resolve(v);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new Error(`no matching update within ${ms} ms; seen: ${JSON.stringify(seen)}`));
+        }, ms);
+        waiters.push(waiter);
+      });
     },
   };
+}
+
+/** What a watcher reported, in order: availability or error values. */
+type Report = { change: Availability } | { error: HearthError };
+const isError =
+  (code: HearthError['code']) =>
+  (r: Report): r is { error: HearthError } =>
+    'error' in r && r.error.code === code;
+
+/** Watches one SKU, recording both callbacks into one ordered log. */
+function watchReports(db: ReturnType<TestFirestore['webDb']>, sku: string) {
+  const reports = recorder<Report>();
+  const stop = watchAvailability({ db }, sku, (change) => reports.push({ change }), {
+    onError: (error) => reports.push({ error }),
+  });
+  return { reports, stop };
 }
 
 describe('watchAvailability', () => {
@@ -154,5 +191,89 @@ describe('watchAvailability', () => {
     });
     assert.equal(error.code, 'not-found');
     assert.equal(error.code === 'not-found' && error.id, 'NOPE');
+  });
+
+  it('reports a stocked SKU as unavailable, not not-found, while offline; then its availability once online', async () => {
+    await fs.adminDb.doc('inventory/OFF1').set(inventory('OFF1', { wh: 7, store: 1 }));
+    const db = fs.webDb();
+    await disableNetwork(db); // before the first listen: the cache is empty, the first snapshot is from it
+    const { reports, stop } = watchReports(db, 'OFF1');
+    const first = await reports.next(() => true);
+    assert.ok('error' in first, `expected an error first, got ${JSON.stringify(first)}`);
+    assert.equal(first.error.code, 'unavailable');
+    assert.equal(first.error.code === 'unavailable' && first.error.retryable, true);
+    // Still watching: back online, the server's snapshot brings the real figures.
+    await enableNetwork(db);
+    const live = await reports.next((r) => 'change' in r);
+    assert.ok('change' in live);
+    assert.equal(live.change.available, 8);
+    assert.equal(live.change.status, 'in_stock');
+    assert.equal(live.change.fromCache, false);
+    assert.ok(!reports.seen.some(isError('not-found')), JSON.stringify(reports.seen));
+    stop();
+  });
+
+  it('says not-found for a missing SKU only once the server answers, not while offline', async () => {
+    const db = fs.webDb();
+    await disableNetwork(db);
+    const { reports, stop } = watchReports(db, 'GHOST');
+    await reports.next(isError('unavailable'));
+    assert.ok(!reports.seen.some(isError('not-found')));
+    // The server confirming a missing document changes no document: only its metadata says so.
+    await enableNetwork(db);
+    const missing = await reports.next(isError('not-found'));
+    assert.ok('error' in missing && missing.error.code === 'not-found');
+    assert.equal(missing.error.id, 'GHOST');
+    // And the watch goes on: stocking the SKU later shows it.
+    await fs.adminDb.doc('inventory/GHOST').set(inventory('GHOST', { wh: 3 }));
+    const stocked = await reports.next((r) => 'change' in r);
+    assert.ok('change' in stocked);
+    assert.equal(stocked.change.available, 3);
+    stop();
+  });
+
+  it('shows cached figures as fromCache while offline, and confirms them once back online', async () => {
+    await fs.adminDb.doc('inventory/OFF2').set(inventory('OFF2', { wh: 4 }));
+    const db = fs.webDb();
+    const { reports, stop } = watchReports(db, 'OFF2');
+    await reports.next((r) => 'change' in r && !r.change.fromCache);
+    await disableNetwork(db);
+    const cached = await reports.next((r) => 'change' in r && r.change.fromCache);
+    assert.ok('change' in cached);
+    assert.equal(cached.change.available, 4);
+    const since = reports.seen.length;
+    await enableNetwork(db);
+    const confirmed = await reports.next(
+      (r) => reports.seen.indexOf(r) >= since && 'change' in r && !r.change.fromCache,
+    );
+    assert.ok('change' in confirmed);
+    assert.equal(confirmed.change.available, 4);
+    assert.ok(!reports.seen.some((r) => 'error' in r), JSON.stringify(reports.seen));
+    stop();
+  });
+
+  it('reports a hot SKU whose shards are not cached as unavailable, never as a partial sum', async () => {
+    await fs.adminDb.doc('inventory/OFF3').set(inventory('OFF3', { wh: 40, store: 5 }, { wh: 4 }));
+    await putShards(fs.adminDb, 'OFF3', 'wh', [10, 10, 10, 10]);
+    const db = fs.webDb();
+    // Another listener of the document (a product page, say) has it cached; nothing has read the shards.
+    const cachedDoc = recorder<boolean>();
+    const stopOther = onSnapshot(doc(db, 'inventory/OFF3'), (snap) =>
+      cachedDoc.push(snap.metadata.fromCache),
+    );
+    await cachedDoc.next((fromCache) => !fromCache);
+    await disableNetwork(db);
+    const { reports, stop } = watchReports(db, 'OFF3');
+    const first = await reports.next(() => true);
+    assert.ok('error' in first, `expected an error first, got ${JSON.stringify(first)}`);
+    assert.equal(first.error.code, 'unavailable');
+    await enableNetwork(db);
+    const live = await reports.next((r) => 'change' in r && !r.change.fromCache);
+    assert.ok('change' in live);
+    assert.equal(live.change.available, 45);
+    // Every figure shown was the whole sum: never the 5 of the store alone.
+    for (const r of reports.seen) if ('change' in r) assert.equal(r.change.available, 45);
+    stop();
+    stopOther();
   });
 });
