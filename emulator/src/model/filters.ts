@@ -111,15 +111,22 @@ function compileFieldFilter(raw: any, stats: FilterStats): { test: Predicate; di
     };
   };
 
+  // NaN sorts below every number, but a range never matches it (only IS_NAN and == NaN do).
+  const range = (cmp: (c: number) => boolean): Predicate => {
+    if (isNaNValue(value)) return () => false;
+    const test = compare(cmp);
+    return (doc) => test(doc) && !isNaNValue(valueOf(doc, field)!);
+  };
+
   switch (op) {
     case 'LESS_THAN':
-      return { test: compare((c) => c < 0), disjunctions: 1 };
+      return { test: range((c) => c < 0), disjunctions: 1 };
     case 'LESS_THAN_OR_EQUAL':
-      return { test: compare((c) => c <= 0), disjunctions: 1 };
+      return { test: range((c) => c <= 0), disjunctions: 1 };
     case 'GREATER_THAN':
-      return { test: compare((c) => c > 0), disjunctions: 1 };
+      return { test: range((c) => c > 0), disjunctions: 1 };
     case 'GREATER_THAN_OR_EQUAL':
-      return { test: compare((c) => c >= 0), disjunctions: 1 };
+      return { test: range((c) => c >= 0), disjunctions: 1 };
     case 'EQUAL':
       return { test: compare((c) => c === 0), disjunctions: 1 };
     case 'NOT_EQUAL': {

@@ -64,6 +64,16 @@ describe('queries', () => {
     assert.deepEqual(await sorted(items().where('n', '!=', null)), ['i1', 'i2', 'i3', 'i5']);
   });
 
+  it('range filters never match NaN, though NaN sorts below every other number', async () => {
+    assert.deepEqual(await sorted(items().where('n', '<', 2)), ['i1']);
+    assert.deepEqual(await sorted(items().where('n', '<=', 3)), ['i1', 'i2', 'i3']);
+    assert.deepEqual(await sorted(items().where('n', '>=', -Infinity)), ['i1', 'i2', 'i3']);
+    const web = await getDocs(webQuery(webCollection(fs.webDb(), 'items'), webWhere('n', '<=', 3)));
+    assert.deepEqual(web.docs.map((d) => d.id).sort(), ['i1', 'i2', 'i3']);
+    // Ordering still places it first.
+    assert.deepEqual(await ids(items().orderBy('n').where('cat', 'in', ['A', 'C'])), ['i5', 'i1', 'i3']);
+  });
+
   it('AND and OR composites, nested', async () => {
     assert.deepEqual(
       await sorted(items().where(Filter.or(Filter.where('cat', '==', 'C'), Filter.where('price', '==', 20)))),
