@@ -10,8 +10,10 @@ import { describeReload, watchRulesFile } from './rules/watch-file';
 import type { RulesCompiler } from './server/access';
 import { Backend } from './server/backend';
 import { openFrontDoor } from './server/front-door';
-import { restHandler } from './server/http';
+import { httpHandler } from './server/http';
 import { firestoreService } from './server/rpc';
+import { restEndpoint } from './transports/rest';
+import { webChannelEndpoint, type WebChannelSettings } from './webchannel/endpoint';
 
 export interface EmulatorOptions {
   /** Interface to listen on (default 127.0.0.1). */
@@ -32,6 +34,8 @@ export interface EmulatorOptions {
   lockWaitTimeoutMs?: number;
   /** How long old document versions stay readable by read time (default 10 min). */
   versionRetentionMs?: number;
+  /** WebChannel (browser) session settings; see webchannel/endpoint.ts for the defaults. */
+  webChannel?: Partial<WebChannelSettings>;
 }
 
 export interface RunningEmulator {
@@ -67,21 +71,25 @@ export async function start(options: EmulatorOptions = {}): Promise<RunningEmula
       )
     : null;
   const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
-  grpcServer.addService(firestoreServiceDefinition(), firestoreService(backend));
-  const door = await openFrontDoor(host, options.port ?? 0, grpcServer, restHandler(backend)).catch(
-    (error) => {
-      // The port was taken or the host is wrong: leave nothing running behind.
-      watcher?.close();
-      backend.close();
-      grpcServer.forceShutdown();
-      throw error;
-    },
-  );
+  // One service implementation behind every transport: gRPC, REST and WebChannel.
+  const service = firestoreService(backend);
+  grpcServer.addService(firestoreServiceDefinition(), service);
+  const webChannel = webChannelEndpoint(service, options.webChannel);
+  const http = httpHandler(backend, { rest: restEndpoint(service), webChannel });
+  const door = await openFrontDoor(host, options.port ?? 0, grpcServer, http).catch((error) => {
+    // The port was taken or the host is wrong: leave nothing running behind.
+    webChannel.close();
+    watcher?.close();
+    backend.close();
+    grpcServer.forceShutdown();
+    throw error;
+  });
   return {
     host,
     port: door.port,
     reset: () => backend.reset(),
     stop: async () => {
+      webChannel.close();
       watcher?.close();
       backend.close();
       grpcServer.forceShutdown();

@@ -1,6 +1,7 @@
 /**
  * Loads google.firestore.v1 from the .proto files @google-cloud/firestore ships, so the emulator
- * speaks exactly the API the SDKs were built against and no generated code is committed.
+ * speaks exactly the API the SDKs were built against and no generated code is committed. Every
+ * transport (gRPC, REST, WebChannel) reads its message types from this one root.
  */
 import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -18,8 +19,6 @@ export const PROTO_OPTIONS: protoLoader.Options = {
   oneofs: true,
 };
 
-let cached: grpc.ServiceDefinition | undefined;
-
 /**
  * The server SDK's copy of write.proto lacks `Write.verify` (field 5 of the `operation` oneof),
  * which only the web SDK sends: one per document a transaction read but did not write. Without it
@@ -36,15 +35,32 @@ function withVerifyWrite(root: protobuf.Root): protobuf.Root {
   return root;
 }
 
-/** The service definition of google.firestore.v1.Firestore, loaded once per process. */
-export function firestoreServiceDefinition(): grpc.ServiceDefinition {
-  if (!cached) {
-    const root = new protobuf.Root();
-    root.resolvePath = (_origin, target) => join(protosDir, target);
-    root.loadSync('google/firestore/v1/firestore.proto');
-    const definition = protoLoader.fromJSON(withVerifyWrite(root).toJSON(), PROTO_OPTIONS);
-    const loaded = grpc.loadPackageDefinition(definition) as any;
-    cached = loaded.google.firestore.v1.Firestore.service as grpc.ServiceDefinition;
+let root: protobuf.Root | undefined;
+let definition: grpc.ServiceDefinition | undefined;
+
+/** The protobuf root holding google.firestore.v1 and its dependencies, loaded once per process. */
+export function firestoreRoot(): protobuf.Root {
+  if (!root) {
+    const loaded = new protobuf.Root();
+    loaded.resolvePath = (_origin, target) => join(protosDir, target);
+    loaded.loadSync('google/firestore/v1/firestore.proto');
+    root = withVerifyWrite(loaded);
+    root.resolveAll();
   }
-  return cached;
+  return root;
+}
+
+/** The google.firestore.v1.Firestore service: its methods, their types and HTTP bindings. */
+export function firestoreServiceType(): protobuf.Service {
+  return firestoreRoot().lookupService('google.firestore.v1.Firestore');
+}
+
+/** The gRPC service definition of google.firestore.v1.Firestore, built once per process. */
+export function firestoreServiceDefinition(): grpc.ServiceDefinition {
+  if (!definition) {
+    const packaged = protoLoader.fromJSON(firestoreRoot().toJSON(), PROTO_OPTIONS);
+    const loaded = grpc.loadPackageDefinition(packaged) as any;
+    definition = loaded.google.firestore.v1.Firestore.service as grpc.ServiceDefinition;
+  }
+  return definition;
 }
