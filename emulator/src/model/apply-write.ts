@@ -124,6 +124,17 @@ function extremum(current: Value, operand: Value, wantLarger: boolean): Value {
 const maximum = (current: Value, operand: Value) => extremum(current, operand, true);
 const minimum = (current: Value, operand: Value) => extremum(current, operand, false);
 
+/**
+ * An update mask without repeated paths and paths below another one: Firestore accepts both (the
+ * web SDK sends `owner, owner.name` for mergeFields naming both), and the broader path, which
+ * writes the whole map, wins.
+ */
+function broadestPaths(paths: string[][]): string[][] {
+  return paths.filter(
+    (path, i) => !paths.some((other, j) => isPrefixOf(other, path) && (other.length < path.length || j < i)),
+  );
+}
+
 interface ParsedWrite {
   op: Operation;
   name: string;
@@ -160,16 +171,9 @@ function parseWrite(write: Write): ParsedWrite {
   if (op === 'update') {
     fields = storableFields(write.update.fields ?? {}, `document "${name}"`);
     if (hasMask) {
-      mask = (write.updateMask.fieldPaths ?? []).map((p: string) => parseWritablePath(p, 'the update mask'));
-      for (let i = 0; i < mask!.length; i++) {
-        for (let j = 0; j < mask!.length; j++) {
-          if (i !== j && isPrefixOf(mask![i]!, mask![j]!)) {
-            throw invalidArgument(
-              `The update mask names "${write.updateMask.fieldPaths[j]}" more than once (also as "${write.updateMask.fieldPaths[i]}").`,
-            );
-          }
-        }
-      }
+      mask = broadestPaths(
+        (write.updateMask.fieldPaths ?? []).map((p: string) => parseWritablePath(p, 'the update mask')),
+      );
     }
     transforms = parseTransforms(write.updateTransforms);
   } else if (op === 'transform') {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { FieldPath, FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { deleteDoc, doc, increment, setDoc, updateDoc, writeBatch } from 'firebase/firestore';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
-import { databaseName, rawClient } from './raw-client';
+import { databaseName, documentName, rawClient } from './raw-client';
 
 const code = (n: number) => (error: unknown) => (error as { code?: number }).code === n;
 
@@ -68,6 +68,41 @@ describe('documents: create, read, update, delete', () => {
     assert.deepEqual((await ref.get()).data(), { a: 1, b: { x: 5, y: 2 } });
     await ref.set({ a: 9, b: { x: 0, y: 0 } }, { mergeFields: ['b.y'] });
     assert.deepEqual((await ref.get()).data(), { a: 1, b: { x: 5, y: 0 } });
+  });
+
+  it('mergeFields may name a field more than once and overlap (the broader path wins)', async () => {
+    // The web SDK suite's case; the web SDK sends the mask as owner, owner.name.
+    const initial = { desc: 'Description', owner: { name: 'Jonny', email: 'abc@xyz.com' } };
+    const ref = fs.adminDb.doc('crud/overlap');
+    await ref.set(initial);
+    await setDoc(
+      doc(fs.webDb(), 'crud/overlap'),
+      { desc: 'NewDescription', owner: { name: 'Sebastian', email: 'new@xyz.com' } },
+      { mergeFields: ['owner.name', 'owner', 'owner'] },
+    );
+    assert.deepEqual((await ref.get()).data(), {
+      desc: 'Description',
+      owner: { name: 'Sebastian', email: 'new@xyz.com' },
+    });
+    // The admin SDK sends repeated paths as they are (owner, owner).
+    await ref.set({ desc: 'Other', owner: { name: 'Ann' } }, { mergeFields: ['owner', 'owner'] });
+    assert.deepEqual((await ref.get()).data(), { desc: 'Description', owner: { name: 'Ann' } });
+    // A broader path replaces the whole map even when a narrower one names a field the data lacks.
+    const raw = rawClient(fs.host);
+    try {
+      await raw.commit({
+        database: databaseName(fs.projectId),
+        writes: [
+          {
+            update: { name: documentName(fs.projectId, 'crud/overlap'), fields: {} },
+            updateMask: { fieldPaths: ['owner.name', 'owner'] },
+          },
+        ],
+      });
+    } finally {
+      await raw.close();
+    }
+    assert.deepEqual((await ref.get()).data(), { desc: 'Description' });
   });
 
   it('honours update-time and existence preconditions', async () => {
