@@ -52,6 +52,7 @@ interface FilterStats {
   inOrAny: number;
   or: number;
   inequalities: FieldRef[];
+  nameEquality: boolean;
 }
 
 /** Returns the predicate and the number of disjunctions it expands to in DNF. */
@@ -85,6 +86,7 @@ function compileFieldFilter(raw: any, stats: FilterStats): { test: Predicate; di
   const value: Value | undefined = raw.value;
   if (value == null) throw invalidArgument(`The filter on "${field.text}" has no value.`);
   if (INEQUALITIES.has(op)) stats.inequalities.push(field);
+  if (op === 'EQUAL' && field.isName) stats.nameEquality = true;
 
   const list = (): Value[] => {
     const values = value.arrayValue?.values;
@@ -238,7 +240,14 @@ function compileUnaryFilter(raw: any, stats: FilterStats): { test: Predicate; di
  * filters. Also returns the fields under inequality filters, which the query must order by.
  */
 export function compileWhere(raw: any): { test: Predicate; inequalities: FieldRef[] } {
-  const stats: FilterStats = { notIn: 0, notEqual: 0, inOrAny: 0, or: 0, inequalities: [] };
+  const stats: FilterStats = {
+    notIn: 0,
+    notEqual: 0,
+    inOrAny: 0,
+    or: 0,
+    inequalities: [],
+    nameEquality: false,
+  };
   const compiled = compileFilter(raw, stats);
   if (compiled.disjunctions > MAX_DISJUNCTIONS) {
     throw invalidArgument(
@@ -254,6 +263,13 @@ export function compileWhere(raw: any): { test: Predicate; inequalities: FieldRe
   if (stats.notIn > 0 && (stats.inOrAny > 0 || stats.or > 0)) {
     throw invalidArgument(
       'NOT_IN cannot be combined with IN, ARRAY_CONTAINS_ANY or OR filters in the same query.',
+    );
+  }
+  const nameInequality = stats.inequalities.some((f) => f.isName);
+  if (stats.nameEquality && !nameInequality && stats.inequalities.length > 0) {
+    // Production's words.
+    throw invalidArgument(
+      'Equality on key is not allowed if there are other inequality fields and key does not appear in inequalities.',
     );
   }
   return { test: compiled.test, inequalities: stats.inequalities };

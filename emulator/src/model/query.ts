@@ -1,5 +1,5 @@
 import { invalidArgument } from '../errors';
-import { getField, setField } from './fieldpath';
+import { formatFieldPath, getField, setField } from './fieldpath';
 import { compileWhere, fieldRef, valueOf, type FieldRef, type Predicate } from './filters';
 import { compileFindNearest, nearestNeighbours, type CompiledFindNearest } from './find-nearest';
 import type { Fields, StoredDocument, StructuredQuery, Value } from './types';
@@ -121,6 +121,13 @@ export function compileQuery(query: StructuredQuery): CompiledQuery {
       field: { path: ['__name__'], isName: true, text: '__name__' },
       descending: lastDescending,
     });
+  }
+  // Names are unique, so Firestore refuses any order after __name__, implicit inequality orders too.
+  const afterName = orderBy[orderBy.findIndex((o) => o.field.isName) + 1];
+  if (afterName) {
+    throw invalidArgument(
+      `Order by clause cannot contain more fields after the key ${formatFieldPath(afterName.field.path)}`,
+    );
   }
 
   const offset = Number(query.offset ?? 0);

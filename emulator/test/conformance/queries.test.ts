@@ -8,7 +8,9 @@ import {
   count,
   FieldPath as WebFieldPath,
   getAggregateFromServer,
+  documentId,
   getDocs,
+  orderBy as webOrderBy,
   query as webQuery,
   sum,
   where as webWhere,
@@ -154,6 +156,51 @@ describe('queries', () => {
     } finally {
       await raw.close();
     }
+  });
+
+  it('queries Firestore refuses get its INVALID_ARGUMENT and message', async () => {
+    // The SDK suites' shapes: != then orderBy(documentId()) makes the implicit order __name__, key.
+    const web = webCollection(fs.webDb(), 'items');
+    const refused = (message: RegExp | string) => (error: any) =>
+      error.code === 'invalid-argument' &&
+      (typeof message === 'string' ? error.message.includes(message) : message.test(error.message));
+    await assert.rejects(
+      getDocs(webQuery(web, webWhere('price', '!=', 42), webOrderBy(documentId()))),
+      refused(/order by clause cannot contain more fields after the key price/i),
+    );
+    await assert.rejects(
+      getDocs(webQuery(web, webWhere('price', '!=', 42), webWhere(documentId(), '==', 'i1'))),
+      refused(
+        'Equality on key is not allowed if there are other inequality fields and key does not appear in inequalities.',
+      ),
+    );
+    const invalid = (pattern: RegExp) => (error: any) => error.code === 3 && pattern.test(error.message);
+    await assert.rejects(
+      ids(items().where('price', '>', 1).orderBy(FieldPath.documentId())),
+      invalid(/order by clause cannot contain more fields after the key price/i),
+    );
+    await assert.rejects(
+      ids(items().orderBy(FieldPath.documentId()).orderBy('price')),
+      invalid(/order by clause cannot contain more fields after the key price/i),
+    );
+    await assert.rejects(
+      ids(items().where('price', '>', 1).where(FieldPath.documentId(), '==', items().doc('i1'))),
+      invalid(/Equality on key is not allowed if there are other inequality fields/),
+    );
+    // With the key among the inequalities, or ordered last, they are fine.
+    assert.deepEqual(
+      await ids(
+        items()
+          .where('price', '>', 1)
+          .where(FieldPath.documentId(), '>=', items().doc('i1'))
+          .where(FieldPath.documentId(), '==', items().doc('i1')),
+      ),
+      ['i1'],
+    );
+    assert.deepEqual(
+      await ids(items().where('price', '>', 25).orderBy('price').orderBy(FieldPath.documentId())),
+      ['i3'],
+    );
   });
 
   it('inequalities on several fields order by those fields (by path), then by name, after any orderBy', async () => {

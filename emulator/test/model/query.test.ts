@@ -395,6 +395,15 @@ test('malformed queries are INVALID_ARGUMENT', () => {
     ['bad field path', { ...from(), where: where('a..b', 'EQUAL', int(1)) }],
     ['__name__ compared with a string', { ...from(), where: where('__name__', 'EQUAL', str('c/a')) }],
     ['duplicate order', { ...from(), orderBy: [asc('a'), desc('a')] }],
+    ['order after __name__', { ...from(), orderBy: [asc('__name__'), asc('a')] }],
+    [
+      'implicit inequality order after __name__',
+      { ...from(), where: where('a', 'NOT_EQUAL', int(1)), orderBy: [asc('__name__')] },
+    ],
+    [
+      '__name__ equality with an inequality on another field',
+      { ...from(), where: and(where('a', 'GREATER_THAN', int(1)), where('__name__', 'EQUAL', ref('c/a'))) },
+    ],
     ['empty filter', { ...from(), where: {} }],
   ];
   for (const [label, query] of bad) {
