@@ -51,6 +51,24 @@ export function targetNames(db: Database, writes: Write[]): string[] {
   });
 }
 
+/**
+ * Firestore answers INVALID_ARGUMENT, not NOT_FOUND, when a write that needs its document to
+ * exist follows that document's delete in the same commit: the request contradicts itself,
+ * whatever is stored (the SDKs' transaction tests expect exactly this).
+ */
+function refuseUpdateAfterDelete(writes: Write[], names: string[]): void {
+  const deleted = new Set<string>();
+  writes.forEach((write, i) => {
+    const name = names[i]!;
+    if (write.delete != null) deleted.add(name);
+    else if (write.currentDocument?.exists === true && deleted.has(name)) {
+      throw invalidArgument(
+        `Document "${name}" cannot be updated: an earlier write in this commit deletes it, and an update needs the document to exist.`,
+      );
+    } else if (write.update != null) deleted.delete(name);
+  });
+}
+
 export async function commit(
   backend: Backend,
   db: Database,
@@ -72,6 +90,7 @@ export async function commit(
       return { writeResults: [], commitTime: tx.readTime! };
     }
     const names = targetNames(db, writes);
+    refuseUpdateAfterDelete(writes, names);
     const owner = tx ?? plainWriter();
     try {
       await backend.locks.acquire(owner, names);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FieldPath, FieldValue, Timestamp } from 'firebase-admin/firestore';
-import { deleteDoc, doc, increment, setDoc, updateDoc, writeBatch } from 'firebase/firestore';
+import { deleteDoc, doc, increment, runTransaction, setDoc, updateDoc, writeBatch } from 'firebase/firestore';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 import { databaseName, documentName, rawClient } from './raw-client';
 
@@ -200,6 +200,40 @@ describe('documents: create, read, update, delete', () => {
     batch.update(fs.adminDb.doc('atomic/missing'), { v: 1 });
     await assert.rejects(batch.commit(), code(5));
     assert.equal((await fs.adminDb.doc('atomic/a').get()).exists, false);
+  });
+
+  it('an update of a document deleted earlier in the same commit is INVALID_ARGUMENT', async () => {
+    // The web SDK's transaction table: delete then update fails with invalid-argument whether the
+    // document existed or not; update then update of a missing one stays not-found.
+    const web = fs.webDb();
+    const existing = fs.adminDb.doc('deleted/existing');
+    await existing.set({ foo: 'bar0' });
+    const deleteThenUpdate = (path: string) =>
+      runTransaction(web, async (tx) => {
+        tx.delete(doc(web, path));
+        tx.update(doc(web, path), { foo: 'bar2' });
+      });
+    const invalidArgument = (e: any) => e.code === 'invalid-argument';
+    await assert.rejects(deleteThenUpdate('deleted/existing'), invalidArgument);
+    await assert.rejects(deleteThenUpdate('deleted/never'), invalidArgument);
+    await assert.rejects(
+      runTransaction(web, async (tx) => {
+        tx.update(doc(web, 'deleted/never'), { foo: 'bar1' });
+        tx.update(doc(web, 'deleted/never'), { foo: 'bar2' });
+      }),
+      (e: any) => e.code === 'not-found',
+    );
+    await assert.rejects(
+      fs.adminDb.batch().delete(existing).update(existing, { foo: 'x' }).commit(),
+      code(3),
+    );
+    assert.deepEqual((await existing.get()).data(), { foo: 'bar0' });
+    await runTransaction(web, async (tx) => {
+      tx.delete(doc(web, 'deleted/existing'));
+      tx.set(doc(web, 'deleted/existing'), { foo: 'bar2' });
+      tx.update(doc(web, 'deleted/existing'), { baz: 1 });
+    });
+    assert.deepEqual((await existing.get()).data(), { foo: 'bar2', baz: 1 });
   });
 
   it('BulkWriter (BatchWrite) reports each write on its own', async () => {
