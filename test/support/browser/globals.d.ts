@@ -1,9 +1,10 @@
-import type { BrowserSdk } from './sdk-page';
+import type { BrowserSdk, PageKit } from './sdk-page';
 
 declare global {
   interface Window {
     sdk: BrowserSdk;
-    /** Whatever a test keeps on the page between evaluate calls (listeners, databases). */
+    kit: PageKit;
+    /** Whatever a test keeps on the page between evaluate calls (databases, listeners). */
     t: Record<string, any>;
   }
 }
