@@ -17,6 +17,7 @@ import { assertInvariants } from '../../functions/test/inventory/support/invaria
 import { DEMO_PASSWORD } from '../../scripts/src/seed/customers';
 import { portIsFree } from '../../scripts/src/dev/ready';
 import { host, ports, projectId } from '../../scripts/src/dev/stack';
+import { launchBrowser } from '../support/browser';
 
 const root = join(__dirname, '..', '..');
 const tsx = (script: string, ...args: string[]) =>
@@ -120,6 +121,102 @@ describe('the first hour', () => {
       assert.ok(!tooMany.ok && tooMany.error.code === 'invalid-argument' && tooMany.error.field === 'limit');
     } finally {
       await deleteWebApp(app);
+    }
+  });
+
+  it('runs a storefront page in Chromium on the client package: sign-in, live stock while Node buys, reserve, checkout, events', async () => {
+    const hot = /Hot SKUs \(sharded stock, for flash sales\): (\w+)/.exec(output)![1]!;
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.open(join(__dirname, 'storefront-page.ts'));
+      const run = <R, A>(fn: (arg: A) => Promise<R> | R, arg: A) =>
+        Promise.race([
+          page.page.evaluate(fn as any, arg) as Promise<R>,
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('page timed out')), 60_000)),
+        ]);
+      const start = await run(
+        async ({ projectId, password, sku }) => {
+          const app = window.sdk.app.initializeApp({ projectId, apiKey: 'demo-key' });
+          const client = window.hearth.hearthClient(app, { emulators: {} });
+          const user = await window.sdk.auth.signInWithEmailAndPassword(
+            client.auth,
+            'dev@demo.hearth',
+            password,
+          );
+          window.t.client = client;
+          window.t.uid = user.user.uid;
+          window.t.seen = [] as number[];
+          window.t.errors = [] as string[];
+          window.t.waitFor = (accept: (n: number) => boolean) =>
+            new Promise<number>((resolve) => {
+              const check = () => {
+                const last = window.t.seen.at(-1);
+                if (last !== undefined && accept(last)) resolve(last);
+                else setTimeout(check, 20);
+              };
+              check();
+            });
+          window.hearth.watchAvailability(
+            client,
+            sku,
+            (a) => {
+              if (!a.fromCache) window.t.seen.push(a.available);
+            },
+            { onError: (e) => window.t.errors.push(`${e.code}: ${e.message}`) },
+          );
+          return { uid: user.user.uid, available: await window.t.waitFor(() => true) };
+        },
+        { projectId, password: DEMO_PASSWORD, sku: hot },
+      );
+      assert.equal(start.uid, 'demo-dev');
+      assert.ok(start.available >= 3, `the hot SKU has stock to sell: ${start.available}`);
+
+      // Another shopper buys from Node; the page's watcher shows it without reloading.
+      const bought = tsx(
+        'scripts/src/dev/call.ts',
+        'ada@demo.hearth',
+        'reserveStock',
+        JSON.stringify({ lines: [{ sku: hot, qty: 2 }] }),
+      );
+      assert.equal(bought.status, 0, bought.stderr);
+      await run((target) => window.t.waitFor((n: number) => n <= target), start.available - 2);
+
+      const order = await run(async (sku) => {
+        const { hearth } = window;
+        const held = hearth.unwrap(await hearth.reserve(window.t.client, [{ sku, qty: 1 }]));
+        const done = hearth.unwrap(await hearth.checkout(window.t.client, held.reservationId));
+        const tracker = hearth.trackEvents(window.t.client, window.t.uid, { flushEveryMs: 60_000 });
+        const f = window.sdk.firestore;
+        const stock = await f.getDoc(f.doc(window.t.client.db, 'inventory', sku));
+        const productId = stock.data()!.productId as string;
+        for (let i = 0; i < 3; i++) hearth.unwrap(tracker.track({ kind: 'view', productId }));
+        const flushed = hearth.unwrap(await tracker.stop());
+        return { status: held.status, orderId: done.orderId, flushed, errors: window.t.errors };
+      }, hot);
+      assert.equal(order.status, 'held');
+      assert.equal(order.flushed, 3);
+      assert.deepEqual(order.errors, []);
+      await run((target) => window.t.waitFor((n: number) => n <= target), start.available - 3);
+
+      const app = initializeApp({ projectId }, 'first-hour-storefront');
+      const db = getFirestore(app);
+      db.settings({ host: `${host}:${ports.firestore}`, ssl: false });
+      try {
+        assert.ok((await db.doc(`orders/${order.orderId}`).get()).exists, 'the page checkout made an order');
+        const views = await db
+          .collection('customers/demo-dev/events')
+          .where('kind', '==', 'view')
+          .count()
+          .get();
+        assert.ok(views.data().count >= 3, 'the batched events reached Firestore');
+        await assertInvariants(db);
+      } finally {
+        await deleteApp(app);
+      }
+      assert.deepEqual(page.errors, []);
+      assert.deepEqual(page.blocked, [], 'the page reached nothing off the machine');
+    } finally {
+      await browser.close();
     }
   });
 

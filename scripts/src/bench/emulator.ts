@@ -9,7 +9,6 @@
  *
  * BENCH_SECONDS (default 3) sets the length of each throughput phase.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
@@ -24,43 +23,9 @@ import {
   terminate,
   where,
 } from 'firebase/firestore';
+import { emulatorStats, root, round, startEmulator, summary } from './_support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const root = join(__dirname, '..', '..', '..');
-
-const round = (n: number, digits = 1) => Number(n.toFixed(digits));
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-function summary(latencies: number[]) {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return {
-    p50Ms: round(percentile(sorted, 50), 2),
-    p99Ms: round(percentile(sorted, 99), 2),
-    samples: sorted.length,
-  };
-}
-
-async function startEmulator(): Promise<{ child: ChildProcess; host: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'emulator/src/cli.ts'), '--port', '0'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const host = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /ready on (\S+:\d+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return { child, host };
-}
 
 let appCount = 0;
 function adminDb(projectId: string): { app: App; db: Firestore } {
@@ -199,10 +164,6 @@ async function countLatency(col: FirebaseFirestore.CollectionReference) {
     latencies.push(performance.now() - t);
   }
   return { query: 'count() over all 10,000', results: count, ...summary(latencies) };
-}
-
-async function emulatorStats(host: string): Promise<Record<string, number>> {
-  return (await fetch(`http://${host}/emulator/v1/stats`)).json() as Promise<Record<string, number>>;
 }
 
 /**

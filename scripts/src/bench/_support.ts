@@ -1,0 +1,46 @@
+/** What the benchmarks share: the emulator in a child process, its stats, and latency summaries. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+export const root = join(__dirname, '..', '..', '..');
+
+export const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export function summary(latencies: number[]) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    p50Ms: round(percentile(sorted, 50), 2),
+    p99Ms: round(percentile(sorted, 99), 2),
+    samples: sorted.length,
+  };
+}
+
+/** The emulator as developers run it (its CLI, in its own process), on a free port. */
+export async function startEmulator(): Promise<{ child: ChildProcess; host: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'emulator/src/cli.ts'), '--port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const host = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /ready on (\S+:\d+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+  return { child, host };
+}
+
+export async function emulatorStats(host: string): Promise<Record<string, number>> {
+  return (await fetch(`http://${host}/emulator/v1/stats`)).json() as Promise<Record<string, number>>;
+}
