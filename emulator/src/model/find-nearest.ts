@@ -1,7 +1,7 @@
 import { invalidArgument } from '../errors';
 import { getField, parseFieldPath } from './fieldpath';
 import type { StoredDocument } from './types';
-import { vectorComponents } from './values';
+import { compareReferences, vectorComponents } from './values';
 import { wrapperNumber } from './wrappers';
 
 const MAX_DIMENSIONS = 2048;
@@ -99,7 +99,7 @@ export function nearestNeighbours(
   }
   found.sort((a, b) => {
     const c = larger ? b.distance - a.distance : a.distance - b.distance;
-    return c !== 0 ? c : a.doc.name < b.doc.name ? -1 : a.doc.name > b.doc.name ? 1 : 0;
+    return c !== 0 ? c : compareReferences(a.doc.name, b.doc.name);
   });
   return found.slice(0, q.limit);
 }

@@ -190,12 +190,13 @@ interface Row {
   /**
    * Whether plain string order of this name is its segment-wise order against any other name of
    * the same database: true when the path after `/documents/` has no character below "/" or from
-   * U+D800 up (where UTF-16 order differs from UTF-8 order).
+   * U+D800 up (where UTF-16 order differs from UTF-8 order), and no id that may be numeric.
    */
   plainName: boolean;
 }
 
 function isPlainName(name: string): boolean {
+  if (name.includes('/__id')) return false;
   for (let i = name.indexOf('/documents/') + 11; i < name.length; i++) {
     const c = name.charCodeAt(i);
     if (c < 0x2f || c >= 0xd800) return false;

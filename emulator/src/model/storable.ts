@@ -1,4 +1,5 @@
 import { invalidArgument } from '../errors';
+import { numericIdOf } from './document-id';
 import type { Fields, Value } from './types';
 import { isNumber, VECTOR_TYPE } from './values';
 
@@ -30,7 +31,8 @@ const DOCUMENT_NAME = /^projects\/[^/]+\/databases\/[^/]+\/documents\/(.+)$/;
 
 /**
  * Checks a full document name (a write's target or a reference value): an even number of
- * non-empty ids after `documents/`, none reserved. `what` names it in the error.
+ * non-empty ids after `documents/`, none reserved (a document id may be numeric, `__id<n>__`).
+ * `what` names it in the error.
  */
 export function checkDocumentName(name: string, what: string): void {
   const segments = DOCUMENT_NAME.exec(name)?.[1]!.split('/') ?? [];
@@ -39,11 +41,12 @@ export function checkDocumentName(name: string, what: string): void {
       `Invalid ${what} "${name}": expected projects/{p}/databases/{d}/documents/{collection}/{id}[/...].`,
     );
   }
-  for (const id of segments) {
-    if (id === '.' || id === '..' || RESERVED_NAME.test(id)) {
+  segments.forEach((id, i) => {
+    const numericDocumentId = i % 2 === 1 && numericIdOf(id) !== undefined;
+    if (id === '.' || id === '..' || (RESERVED_NAME.test(id) && !numericDocumentId)) {
       throw invalidArgument(`Invalid ${what} "${name}": id "${id}" is reserved.`);
     }
-  }
+  });
 }
 
 function checkFieldName(name: string, where: string): void {

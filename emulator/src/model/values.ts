@@ -1,3 +1,4 @@
+import { numericIdOf } from './document-id';
 import type { Value } from './types';
 
 export { microsFromTimestamp, timestampFromMicros } from './time';
@@ -145,19 +146,34 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return sign(a.length - b.length);
 }
 
+/** Orders two ids (path segments): numeric ids (`__id<n>__`) by number, before all others in UTF-8 order. */
+export function compareIds(a: string, b: string): number {
+  const x = numericIdOf(a);
+  const y = numericIdOf(b);
+  if (x === undefined && y === undefined) return compareUtf8(a, b);
+  if (x === undefined) return 1;
+  if (y === undefined) return -1;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /**
- * Orders resource names segment by segment (so `c/x` < `c-/x`, unlike plain string order): at the
- * first differing character, a segment that ends there sorts first.
+ * Orders resource names segment by segment (so `c/x` < `c-/x`, unlike plain string order), each
+ * segment by compareIds; a name sorts before the names below it.
  */
 export function compareReferences(a: string, b: string): number {
   if (a === b) return 0;
   const n = Math.min(a.length, b.length);
   let i = 0;
   while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  if (i === n) return sign(a.length - b.length);
-  if (a.charCodeAt(i) === 47 /* / */) return -1;
-  if (b.charCodeAt(i) === 47) return 1;
-  return compareUtf8(a.slice(i), b.slice(i));
+  // The segments in which the names first differ.
+  const start = a.lastIndexOf('/', i - 1) + 1;
+  const endA = a.indexOf('/', start);
+  const endB = b.indexOf('/', start);
+  const c = compareIds(
+    a.slice(start, endA < 0 ? a.length : endA),
+    b.slice(start, endB < 0 ? b.length : endB),
+  );
+  return c !== 0 ? c : sign(a.length - b.length);
 }
 
 function compareArrays(a: Value[], b: Value[]): number {

@@ -1,9 +1,10 @@
 /**
- * ListDocuments and ListCollectionIds: names under a parent, in UTF-8 order, a page at a time.
- * A page token is the last name (or id) of the previous page.
+ * ListDocuments and ListCollectionIds: names under a parent, in Firestore's order (documents as
+ * keys: numeric ids first; collection ids in UTF-8 order), a page at a time. A page token is the
+ * last name (or id) of the previous page.
  */
 import { invalidArgument } from '../errors';
-import { compareUtf8 } from '../model/values';
+import { compareReferences, compareUtf8 } from '../model/values';
 import type { Micros, StoredDocument } from '../model/types';
 import type { Database } from './backend';
 
@@ -15,6 +16,7 @@ export interface Page<T> {
 function paginate<T>(
   sorted: T[],
   key: (item: T) => string,
+  compare: (a: string, b: string) => number,
   pageToken: string | undefined,
   pageSize: number,
   tokenFits: (token: string) => boolean,
@@ -23,7 +25,7 @@ function paginate<T>(
     throw invalidArgument(`Invalid page token "${pageToken}": pass the nextPageToken of the previous page.`);
   }
   if (pageSize < 0) throw invalidArgument(`The page size must not be negative, got ${pageSize}.`);
-  const start = pageToken ? sorted.findIndex((item) => compareUtf8(key(item), pageToken) > 0) : 0;
+  const start = pageToken ? sorted.findIndex((item) => compare(key(item), pageToken) > 0) : 0;
   if (start < 0) return { items: [], nextPageToken: '' };
   const size = pageSize > 0 ? pageSize : sorted.length;
   const items = sorted.slice(start, start + size);
@@ -50,10 +52,11 @@ export function listDocuments(
   }
   const entries = [...found]
     .map(([name, doc]) => ({ name, doc }))
-    .sort((a, b) => compareUtf8(a.name, b.name));
+    .sort((a, b) => compareReferences(a.name, b.name));
   return paginate(
     entries,
     (e) => e.name,
+    compareReferences,
     options.pageToken,
     options.pageSize,
     (token) => token.startsWith(`${collection}/`),
@@ -74,6 +77,7 @@ export function listCollectionIds(
   return paginate(
     [...ids].sort(compareUtf8),
     (id) => id,
+    compareUtf8,
     options.pageToken,
     options.pageSize,
     (token) => !token.includes('/'),

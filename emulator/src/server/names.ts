@@ -4,6 +4,7 @@
  * Every name that enters the emulator is checked here, so the rest can trust its shape.
  */
 import { invalidArgument } from '../errors';
+import { numericIdOf } from '../model/document-id';
 
 export interface DatabaseRef {
   projectId: string;
@@ -50,15 +51,16 @@ function parsePath(name: unknown, what: string): ResourcePath {
   }
   const db = parseDatabaseName(parts.slice(0, 4).join('/'));
   const segments = parts.slice(5);
-  for (const id of segments) checkId(id, name);
+  segments.forEach((id, i) => checkId(id, name, i % 2 === 1));
   return { db, segments, name };
 }
 
-function checkId(id: string, name: string): void {
+/** `isDocumentId`: the segment names a document, which may be a numeric id (`__id<n>__`). */
+function checkId(id: string, name: string, isDocumentId: boolean): void {
   if (id === '') throw invalidArgument(`Invalid resource name "${name}": it has an empty segment.`);
   if (id === '.' || id === '..')
     throw invalidArgument(`Invalid resource name "${name}": "${id}" is not a valid id.`);
-  if (/^__.*__$/.test(id)) {
+  if (/^__.*__$/.test(id) && !(isDocumentId && numericIdOf(id) !== undefined)) {
     throw invalidArgument(`Invalid resource name "${name}": ids matching __.*__ are reserved ("${id}").`);
   }
   if (Buffer.byteLength(id) > MAX_ID_BYTES) {

@@ -8,10 +8,13 @@ import {
   count,
   FieldPath as WebFieldPath,
   getAggregateFromServer,
+  doc as webDoc,
   documentId,
   getDocs,
+  getDocsFromServer,
   orderBy as webOrderBy,
   query as webQuery,
+  setDoc,
   sum,
   where as webWhere,
 } from 'firebase/firestore';
@@ -251,6 +254,72 @@ describe('queries', () => {
       'g1/a/cg/y',
       'g1/b/cg/x',
     ]);
+  });
+
+  it('document ids __id<n>__ are numeric ids: ordered by number, before every string id', async () => {
+    // The web SDK suite's documents and order.
+    const ids15 = [
+      'A',
+      'a',
+      'Aa',
+      '7',
+      '12',
+      '__id7__',
+      '__id12__',
+      '__id-2__',
+      '_id1__',
+      '__id1_',
+      '__id',
+      '__id9223372036854775807__',
+      '__id9223372036854775806__',
+      '__id-9223372036854775808__',
+      '__id-9223372036854775807__',
+    ];
+    const expected = [
+      '__id-9223372036854775808__',
+      '__id-9223372036854775807__',
+      '__id-2__',
+      '__id7__',
+      '__id12__',
+      '__id9223372036854775806__',
+      '__id9223372036854775807__',
+      '12',
+      '7',
+      'A',
+      'Aa',
+      '__id',
+      '__id1_',
+      '_id1__',
+      'a',
+    ];
+    const web = fs.webDb();
+    await Promise.all(ids15.map((id) => setDoc(webDoc(web, 'numeric', id), { a: 1 })));
+    const byId = webQuery(webCollection(web, 'numeric'), webOrderBy(documentId()));
+    assert.deepEqual(
+      (await getDocsFromServer(byId)).docs.map((d) => d.id),
+      expected,
+    );
+    const filtered = webQuery(
+      webCollection(web, 'numeric'),
+      webOrderBy(documentId()),
+      webWhere(documentId(), '>', '__id7__'),
+      webWhere(documentId(), '<=', 'Aa'),
+    );
+    assert.deepEqual(
+      (await getDocsFromServer(filtered)).docs.map((d) => d.id),
+      ['__id12__', '__id9223372036854775806__', '__id9223372036854775807__', '12', '7', 'A', 'Aa'],
+    );
+    const numeric = fs.adminDb.collection('numeric');
+    assert.deepEqual(await ids(numeric.orderBy(FieldPath.documentId())), expected);
+    assert.deepEqual(await ids(numeric.orderBy('a').limitToLast(3)), expected.slice(-3));
+    assert.deepEqual(
+      (await numeric.listDocuments()).map((r) => r.id),
+      expected,
+    );
+    // Other ids matching __.*__ stay reserved.
+    for (const id of ['__idx__', '__id__', '__id1.5__', '__reserved__']) {
+      await assert.rejects(fs.adminDb.doc(`numeric/${id}`).set({ a: 1 }), (e: any) => e.code === 3, id);
+    }
   });
 
   it('field names with dots, backticks and spaces work in where, orderBy, cursors and select', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  compareReferences,
   compareValues,
   microsFromTimestamp,
   timestampFromMicros,
@@ -50,4 +51,27 @@ test('timestamps and microseconds convert both ways, before the epoch too', () =
   }
   assert.deepEqual(timestampFromMicros(-1), { seconds: '-1', nanos: 999_999_000 });
   assert.equal(microsFromTimestamp({ seconds: '2', nanos: 1_999 }), 2_000_001);
+});
+
+test('names compare segment by segment, numeric ids (__id<n>__) by number before string ids', () => {
+  const root = 'projects/p/databases/(default)/documents';
+  const names = [
+    'c/__id-5__',
+    'c/__id2__',
+    'c/__id2__/s/a',
+    'c/__id10__',
+    'c/10',
+    'c/2',
+    'c/__id',
+    'c-/a',
+    'c0/a',
+  ];
+  const full = names.map((n) => `${root}/${n}`);
+  const shuffled = [...full].reverse();
+  shuffled.sort(compareReferences);
+  assert.deepEqual(shuffled, full);
+  // Not numeric: no digits, leading zeros, beyond int64.
+  for (const id of ['__id__', '__id07__', '__id9223372036854775808__']) {
+    assert.equal(compareReferences(`${root}/c/${id}`, `${root}/c/0`) > 0, true, id);
+  }
 });
