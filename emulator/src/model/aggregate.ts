@@ -69,8 +69,9 @@ export function compileAggregations(aggregations: any[]): CompiledAggregation[] 
     throw invalidArgument('An aggregation query needs at least one aggregation.');
   }
   if (aggregations.length > MAX_AGGREGATIONS) {
+    // The SDKs' tests match production's "maximum number of aggregations".
     throw invalidArgument(
-      `An aggregation query can have at most ${MAX_AGGREGATIONS} aggregations, got ${aggregations.length}.`,
+      `The query has ${aggregations.length} aggregations, over the maximum number of aggregations (${MAX_AGGREGATIONS}).`,
     );
   }
   let nextDefault = 1;

@@ -416,6 +416,21 @@ describe('queries', () => {
     assert.deepEqual(withString.data(), { totalPages: 350, count: 5 });
   });
 
+  it('more than five aggregations are refused for exceeding the maximum number of aggregations', async () => {
+    const six = getAggregateFromServer(webCollection(fs.webDb(), 'items'), {
+      totalPrice: sum('price'),
+      averagePrice: average('price'),
+      count: count(),
+      totalPriceX: sum('price'),
+      averagePriceY: average('price'),
+      countZ: count(),
+    });
+    await assert.rejects(
+      six,
+      (e: any) => e.code === 'invalid-argument' && /maximum number of aggregations/.test(e.message),
+    );
+  });
+
   it('explain gives a plan, and with analyze the results and their count', async () => {
     const plan = await items().where('cat', '==', 'A').explain();
     assert.equal(plan.snapshot, null);
