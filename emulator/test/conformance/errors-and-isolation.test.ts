@@ -277,7 +277,7 @@ describe('bad requests are answered with Firestore status codes, and the server 
             }),
           ),
         3,
-        /at most 5/,
+        /maximum number of aggregations \(5\)/,
       ],
       [
         'a read in an unknown transaction',
