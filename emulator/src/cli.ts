@@ -2,6 +2,7 @@
 /**
  * Runs the emulator from a shell: `npm run emulator -- --port 8080 --project demo --rules firestore.rules`.
  * Prints one line when it accepts connections; stops cleanly on SIGINT or SIGTERM.
+ * `--import DIR` loads an export first; `--export-on-exit DIR` exports when stopped by a signal.
  */
 import { parseArgs } from 'node:util';
 import { start } from './index';
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
       project: { type: 'string' },
       rules: { type: 'string' },
       'transaction-timeout-ms': { type: 'string' },
+      import: { type: 'string' },
+      'export-on-exit': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -27,14 +30,30 @@ async function main(): Promise<void> {
     transactionTimeoutMs: values['transaction-timeout-ms']
       ? Number(values['transaction-timeout-ms'])
       : undefined,
+    importFrom: values.import,
+    exportOnExit: values['export-on-exit'],
   });
+  const imported = emulator.imported;
+  if (imported) {
+    console.log(
+      `Imported ${imported.documents} documents (${imported.databases.length} databases) from ${imported.directory}, a snapshot of ${imported.snapshotTime}`,
+    );
+  }
   console.log(
     `Firestore emulator ready on ${emulator.host}:${emulator.port} (set FIRESTORE_EMULATOR_HOST=${emulator.host}:${emulator.port})`,
   );
+  const exportTo = values['export-on-exit'];
   const stop = () => {
+    if (exportTo) console.log(`Exporting to ${exportTo}`);
     emulator.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        if (exportTo) console.log(`Exported to ${exportTo}`);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(error instanceof Error ? error.message : error);
+        process.exit(1);
+      },
     );
   };
   process.once('SIGINT', stop);

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { firestoreServiceDefinition } from './protos';
+import { exportFrom, importInto, type ExportScope, type ExportSummary } from './persistence/index';
 import { compileRulesPolicy } from './rules/policy';
 import { describeReload, watchRulesFile } from './rules/watch-file';
 import type { RulesCompiler } from './server/access';
@@ -36,6 +37,10 @@ export interface EmulatorOptions {
   versionRetentionMs?: number;
   /** WebChannel (browser) session settings; see webchannel/endpoint.ts for the defaults. */
   webChannel?: Partial<WebChannelSettings>;
+  /** An export directory to load before listening; start() rejects, starting nothing, if it is not valid. */
+  importFrom?: string;
+  /** Where stop() exports every database, once the transports are closed (see persistence/). */
+  exportOnExit?: string;
 }
 
 export interface RunningEmulator {
@@ -43,6 +48,11 @@ export interface RunningEmulator {
   port: number;
   /** Deletes every document of every project and ends all transactions; rules stay loaded. */
   reset(): void;
+  /** What `importFrom` loaded. */
+  imported?: ExportSummary;
+  /** Exports every database (or those in `scope`) as of now; a failure leaves an earlier export there as it was. */
+  export(directory: string, scope?: ExportScope): Promise<ExportSummary>;
+  /** With `exportOnExit`, exports after closing the transports, and rejects (stopped all the same) if that fails. */
   stop(): Promise<void>;
 }
 
@@ -62,6 +72,12 @@ export async function start(options: EmulatorOptions = {}): Promise<RunningEmula
       throw new Error(`The rules did not compile:\n${errors.map((i) => i.description).join('\n')}`);
     }
   }
+  const imported = options.importFrom
+    ? await importInto(backend, options.importFrom).catch((error: unknown) => {
+        backend.close();
+        throw error;
+      })
+    : undefined;
   // A rules file given at start is reloaded when it changes; a broken edit leaves the old rules in force.
   const watcher = options.rulesFile
     ? watchRulesFile(
@@ -88,12 +104,19 @@ export async function start(options: EmulatorOptions = {}): Promise<RunningEmula
     host,
     port: door.port,
     reset: () => backend.reset(),
+    imported,
+    export: (directory, scope) => exportFrom(backend, directory, scope),
     stop: async () => {
       webChannel.close();
       watcher?.close();
-      backend.close();
       grpcServer.forceShutdown();
       await door.close();
+      // Nothing can write any more, and every acknowledged write is in the store.
+      try {
+        if (options.exportOnExit) await exportFrom(backend, options.exportOnExit);
+      } finally {
+        backend.close();
+      }
     },
   };
 }

@@ -63,6 +63,11 @@ export class Backend {
     return db;
   }
 
+  /** Every database used so far (exports walk them). */
+  allDatabases(): Iterable<Database> {
+    return this.databases.values();
+  }
+
   /** Deletes every document of one database (listeners see the deletes). */
   clearDatabase(ref: DatabaseRef): void {
     const db = this.databases.get(ref.name);

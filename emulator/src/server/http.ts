@@ -1,10 +1,11 @@
 /**
  * Everything that reaches the emulator's port over HTTP/1.1 (see front-door.ts): CORS preflights,
  * WebChannel (browsers' Listen and Write), the Firestore v1 REST API, and the official emulator's
- * control surface: clear a database, load rules, a liveness answer, and memory/document statistics
- * (@firebase/rules-unit-testing and firebase-tools call these paths).
+ * control surface: clear a database, load rules, export, a liveness answer, and memory/document
+ * statistics (@firebase/rules-unit-testing and firebase-tools call these paths).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { exportOverHttp } from '../persistence/index';
 import { answerPreflight, corsHeaders, readBody } from '../transports/http-io';
 import type { RestEndpoint } from '../transports/rest';
 import type { WebChannelEndpoint } from '../webchannel/endpoint';
@@ -18,6 +19,7 @@ export interface HttpEndpoints {
 
 const CLEAR = /^\/emulator\/v1\/projects\/([^/]+)\/databases\/([^/]+)\/documents\/?$/;
 const RULES = /^\/emulator\/v1\/projects\/([^/:]+):securityRules$/;
+const EXPORT = /^\/emulator\/v1\/projects\/([^/:]+):export$/;
 
 async function readJson(req: IncomingMessage): Promise<any> {
   return JSON.parse((await readBody(req)) || '{}');
@@ -51,6 +53,9 @@ export function httpHandler(backend: Backend, endpoints: HttpEndpoints) {
         backend.clearDatabase(parseDatabaseName(`projects/${clear[1]}/databases/${clear[2]}`));
         return reply(200, {});
       }
+      const exported = EXPORT.exec(path);
+      if (exported && req.method === 'POST')
+        return reply(200, await exportOverHttp(backend, exported[1]!, req));
       const rules = RULES.exec(path);
       if (rules && req.method === 'PUT') {
         const body = await readJson(req);
