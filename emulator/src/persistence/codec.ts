@@ -107,7 +107,8 @@ export function parseTimestamp(text: unknown, what: string): { seconds: number; 
     date.getUTCMonth() !== Number(mo) - 1 ||
     date.getUTCDate() !== Number(d) ||
     date.getUTCHours() !== Number(h) ||
-    date.getUTCMinutes() !== Number(mi)
+    date.getUTCMinutes() !== Number(mi) ||
+    date.getUTCSeconds() !== Number(s)
   ) {
     throw new CodecError(`${what} is not a date and time that exists: ${JSON.stringify(text)}.`);
   }
