@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/lib/**', 'bench/results/**', '**/*.js', '**/*.cjs'] },
+  { ignores: ['**/node_modules/**', '**/lib/**', '**/dist/**', 'bench/results/**', '**/*.js', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

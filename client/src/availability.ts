@@ -11,8 +11,7 @@ import {
   type Firestore,
   type Unsubscribe,
 } from 'firebase/firestore';
-import type { InventoryDoc, ShardDoc, StockStatus } from '../../functions/src/api/inventory';
-import { stockStatus } from '../../functions/src/inventory/status';
+import { type InventoryDoc, type ShardDoc, type StockStatus, stockStatus } from '@hearth/contracts';
 import { toHearthError, type HearthError } from './errors';
 import type { HearthClient } from './client';
 

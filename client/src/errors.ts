@@ -1,15 +1,23 @@
 /**
  * Errors as values an app can switch on: `result.ok` first, then `result.error.code`. Each code
- * carries what the app needs to act (which field, how many are left, why a reservation is closed).
+ * carries what the app needs to act (which field, how many are left, why a reservation is closed):
+ * the details the functions send, in the shapes @hearth/contracts defines for them.
  */
+import {
+  ErrorDetails,
+  type InvalidArgumentDetails,
+  type NotFoundDetails,
+  type OutOfStockDetails,
+  type PreconditionDetails,
+} from '@hearth/contracts';
 import { FirebaseError } from 'firebase/app';
 import type { z } from 'zod';
 
 export type HearthError =
-  | { code: 'invalid-argument'; message: string; field: string; issues: { field: string; message: string }[] }
-  | { code: 'out-of-stock'; message: string; sku: string; requested: number; available: number }
-  | { code: 'not-found'; message: string; kind: string; id: string }
-  | { code: 'failed-precondition'; message: string; reason: string }
+  | ({ code: 'invalid-argument'; message: string } & InvalidArgumentDetails)
+  | ({ code: 'out-of-stock'; message: string } & OutOfStockDetails)
+  | ({ code: 'not-found'; message: string } & NotFoundDetails)
+  | ({ code: 'failed-precondition'; message: string } & PreconditionDetails)
   | { code: 'unauthenticated'; message: string }
   | { code: 'permission-denied'; message: string }
   /** Busy or unreachable; nothing changed, the same call (same idempotency key) may be retried. */
@@ -29,33 +37,38 @@ export function unwrap<T>(result: Result<T>): T {
   throw Object.assign(new Error(`${result.error.code}: ${result.error.message}`), { hearth: result.error });
 }
 
-const str = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback);
-const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+/** The details an error came with, in its code's contract shape, or what fits when they do not parse. */
+function detailsOf<C extends keyof typeof ErrorDetails>(
+  code: C,
+  details: unknown,
+  fallback: z.infer<(typeof ErrorDetails)[C]>,
+): z.infer<(typeof ErrorDetails)[C]> {
+  const parsed = ErrorDetails[code].safeParse(details);
+  return parsed.success ? (parsed.data as z.infer<(typeof ErrorDetails)[C]>) : fallback;
+}
 
 /** From an error of the Functions or Firestore SDK (codes like `functions/resource-exhausted`). */
 export function toHearthError(err: unknown): HearthError {
   const code = err instanceof FirebaseError ? err.code.replace(/^(functions|firestore)\//, '') : '';
   const message = err instanceof Error ? err.message : String(err);
-  const details = ((err as { details?: unknown }).details ?? {}) as Record<string, unknown>;
+  const details = (err as { details?: unknown } | null)?.details;
   switch (code) {
-    case 'invalid-argument': {
-      const issues = Array.isArray(details.issues)
-        ? (details.issues as { field: string; message: string }[])
-        : [];
-      return { code, message, field: str(details.field, issues[0]?.field ?? '(request)'), issues };
-    }
+    case 'invalid-argument':
+      return {
+        code,
+        message,
+        ...detailsOf(code, details, { field: '(request)', issues: [] }),
+      };
     case 'resource-exhausted':
       return {
         code: 'out-of-stock',
         message,
-        sku: str(details.sku),
-        requested: num(details.requested),
-        available: num(details.available),
+        ...detailsOf(code, details, { sku: '', requested: 0, available: 0 }),
       };
     case 'not-found':
-      return { code, message, kind: str(details.kind), id: str(details.id) };
+      return { code, message, ...detailsOf(code, details, { kind: '', id: '' }) };
     case 'failed-precondition':
-      return { code, message, reason: str(details.reason, 'failed-precondition') };
+      return { code, message, ...detailsOf(code, details, { reason: 'failed-precondition' }) };
     case 'unauthenticated':
     case 'permission-denied':
       return { code, message };

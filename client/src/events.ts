@@ -4,7 +4,7 @@
  * with the same schema the rules enforce, so a bad one is reported at once and never sent.
  */
 import { collection, doc, serverTimestamp, writeBatch } from 'firebase/firestore';
-import { TrackEvent } from '../../functions/src/api/customers';
+import { TrackEvent } from '@hearth/contracts';
 import type { HearthClient } from './client';
 import { fail, invalidArgument, ok, toHearthError, type HearthError, type Result } from './errors';
 

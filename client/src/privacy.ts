@@ -10,7 +10,7 @@ import {
   ProfileUpdate,
   SetConsentRequest,
   SetConsentResponse,
-} from '../../functions/src/api/customers';
+} from '@hearth/contracts';
 import { call } from './call';
 import type { HearthClient } from './client';
 import { fail, invalidArgument, ok, toHearthError, type Result } from './errors';

@@ -4,7 +4,7 @@ import {
   GetRecommendationsResponse,
   SimilarItemsRequest,
   SimilarItemsResponse,
-} from '../../functions/src/api/recommendations';
+} from '@hearth/contracts';
 import { call } from './call';
 import type { HearthClient } from './client';
 import type { Result } from './errors';

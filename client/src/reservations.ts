@@ -1,14 +1,14 @@
 /** Carts: hold stock, turn the hold into an order, or let it go; and watch a hold live. */
 import { doc, onSnapshot, type Unsubscribe } from 'firebase/firestore';
 import { z } from 'zod';
-import type { ReservationDoc } from '../../functions/src/api/inventory';
 import {
   CheckoutResponse,
   ReleaseResponse,
+  type ReservationDoc,
   ReservationRequest,
   ReservationView,
   ReserveStockRequest,
-} from '../../functions/src/api/inventory-callables';
+} from '@hearth/contracts';
 import { call, newIdempotencyKey } from './call';
 import type { HearthClient } from './client';
 import { toHearthError, type HearthError, type Result } from './errors';

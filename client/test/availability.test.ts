@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Firestore } from 'firebase-admin/firestore';
 import { disableNetwork, doc, enableNetwork, onSnapshot } from 'firebase/firestore';
-import type { InventoryDoc } from '../../functions/src/api/inventory';
+import type { InventoryDoc } from '@hearth/contracts';
 import { emptyLocationStock, newInventoryDoc, withTotals } from '../../functions/src/inventory/availability';
 import { useEmulator, type TestFirestore } from '../../test/support/emulator';
 import { watchAvailability, type Availability, type HearthError } from '../src';

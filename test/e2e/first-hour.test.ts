@@ -12,7 +12,7 @@ import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
 import { deleteApp as deleteWebApp, initializeApp as initializeWebApp } from 'firebase/app';
 import { signInWithEmailAndPassword } from 'firebase/auth';
-import { hearthClient, recommendations, unwrap } from '../../client/src';
+import { hearthClient, recommendations, unwrap } from '@hearth/client';
 import { assertInvariants } from '../../functions/test/inventory/support/invariants';
 import { DEMO_PASSWORD } from '../../scripts/src/seed/customers';
 import { portIsFree } from '../../scripts/src/dev/ready';

@@ -17,7 +17,7 @@ import {
   terminate,
   type Firestore as WebFirestore,
 } from 'firebase/firestore';
-import { start, type EmulatorOptions, type RunningEmulator } from '../../emulator/src/index';
+import { start, type EmulatorOptions, type RunningEmulator } from '@hearth/firestore-emulator';
 
 type EmulatorSettings = Parameters<typeof connectFirestoreEmulator>[3];
 

@@ -1,6 +1,6 @@
 /**
  * The shapes the emulator works on internally. Values and queries are the proto messages of
- * google.firestore.v1 as @grpc/proto-loader decodes them with
+ * google.firestore.v1 as protos.ts decodes them (PROTO_OPTIONS, as @grpc/proto-loader would) with
  * { keepCase: false, longs: String, enums: String, defaults: false, oneofs: true }:
  * camelCase fields, int64 as decimal strings, enums as their names, and each oneof also named
  * by a virtual property (e.g. `valueType: 'integerValue'`). Builders of values may omit that

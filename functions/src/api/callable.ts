@@ -5,6 +5,7 @@
  * named for its domain); anything else is a bug and reaches the caller as `internal`.
  */
 import { type CallableRequest, type FunctionsErrorCode, HttpsError } from 'firebase-functions/v2/https';
+import type { InvalidArgumentDetails } from '@hearth/contracts';
 import type { z } from 'zod';
 
 /** The part of a CallableRequest the handlers read, so tests need not fake the rest. */
@@ -41,10 +42,8 @@ export function parseRequest<S extends z.ZodType>(schema: S, data: unknown): z.i
     message: i.message,
   }));
   const first = issues[0]!;
-  throw new HttpsError('invalid-argument', issues.map((i) => `${i.field}: ${i.message}`).join('; '), {
-    field: first.field,
-    issues,
-  });
+  const details: InvalidArgumentDetails = { field: first.field, issues };
+  throw new HttpsError('invalid-argument', issues.map((i) => `${i.field}: ${i.message}`).join('; '), details);
 }
 
 const GRPC_ABORTED = 10;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { type CallRequest, parseRequest, signedIn, toHttpsError } from '../api/callable';
-import { DeleteMyDataRequest, EnsureProfileRequest, SetConsentRequest } from '../api/customers';
+import { DeleteMyDataRequest, EnsureProfileRequest, SetConsentRequest } from '@hearth/contracts';
 import { setConsent } from './consent';
 import type { Customer, CustomerDeps } from './deps';
 import { ensureProfile } from './ensure-profile';

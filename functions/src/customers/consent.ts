@@ -3,8 +3,13 @@
  * lands in its history in the same transaction as the flag itself.
  */
 import { Timestamp } from 'firebase-admin/firestore';
-import type { ConsentChange, ConsentPurpose, SetConsentRequest, SetConsentResponse } from '../api/customers';
-import { CustomerProfile } from '../api/customers';
+import {
+  type ConsentChange,
+  type ConsentPurpose,
+  CustomerProfile,
+  type SetConsentRequest,
+  type SetConsentResponse,
+} from '@hearth/contracts';
 import { runInTransaction } from '../inventory/transaction';
 import { CustomerError, type CustomerDeps } from './deps';
 import { customerRef } from './profile';

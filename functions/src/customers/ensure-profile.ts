@@ -5,8 +5,7 @@
  * app wait for the profile (and send the sign-up screen's consent choices) before it writes events.
  * Calling it again is harmless: an existing profile is returned as it is.
  */
-import type { EnsureProfileRequest, EnsureProfileResponse } from '../api/customers';
-import { CustomerProfile } from '../api/customers';
+import { CustomerProfile, type EnsureProfileRequest, type EnsureProfileResponse } from '@hearth/contracts';
 import { runInTransaction } from '../inventory/transaction';
 import type { Customer, CustomerDeps } from './deps';
 import { customerRef, newProfile } from './profile';

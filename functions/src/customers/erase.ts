@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DocumentSnapshot, Firestore } from 'firebase-admin/firestore';
-import type { DeleteMyDataResponse } from '../api/customers';
+import type { DeleteMyDataResponse } from '@hearth/contracts';
 import type { CustomerDeps } from './deps';
 import { ownedDocs, pages, queries } from './personal-data';
 

@@ -1,5 +1,5 @@
 /** A customer's copy of everything the store holds about them, as one JSON document. */
-import type { ExportMyDataResponse } from '../api/customers';
+import type { ExportMyDataResponse } from '@hearth/contracts';
 import type { CustomerDeps } from './deps';
 import { exportedDoc } from './json';
 import { all, ownedDocs, queries } from './personal-data';

@@ -1,6 +1,6 @@
 /** Firestore values as plain JSON, for a customer's copy of their data. */
 import { DocumentReference, GeoPoint, Timestamp, type DocumentSnapshot } from 'firebase-admin/firestore';
-import type { ExportedDoc } from '../api/customers';
+import type { ExportedDoc } from '@hearth/contracts';
 
 export function toJson(value: unknown): unknown {
   if (value instanceof Timestamp) return value.toDate().toISOString();

@@ -1,6 +1,6 @@
 /** A customer's profile document: how a new one looks, and where it lives. */
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
-import type { Consent, ConsentChange, CustomerProfile, Preferences } from '../api/customers';
+import type { Consent, ConsentChange, CustomerProfile, Preferences } from '@hearth/contracts';
 
 export const customerRef = (db: Firestore, uid: string) => db.collection('customers').doc(uid);
 export const eventsOf = (db: Firestore, uid: string) => customerRef(db, uid).collection('events');

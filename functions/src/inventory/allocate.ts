@@ -6,7 +6,7 @@
  * ranked location that can cover it; only if none can, and the customer allows split deliveries,
  * it is filled greedily down the ranking. Inactive locations never serve.
  */
-import type { LocationDoc } from '../api/catalog';
+import type { LocationDoc } from '@hearth/contracts';
 
 export interface Source {
   location: LocationDoc;

@@ -4,7 +4,7 @@
  * so the document is consistent with its own counters by construction.
  */
 import { Timestamp } from 'firebase-admin/firestore';
-import type { InventoryDoc, LocationStock } from '../api/inventory';
+import type { InventoryDoc, LocationStock } from '@hearth/contracts';
 import { stockStatus } from './status';
 
 export const emptyLocationStock = (): LocationStock => ({

@@ -15,7 +15,7 @@ import {
   RestockRequest,
   SetShardCountRequest,
   TransferStockRequest,
-} from '../api/inventory-callables';
+} from '@hearth/contracts';
 import { checkout } from './checkout';
 import type { Deps } from './deps';
 import { releaseReservation } from './release';

@@ -1,9 +1,12 @@
 /** checkout: turns a held, unexpired reservation into an order, selling exactly the held units. */
 import { Timestamp } from 'firebase-admin/firestore';
-import { VariantDoc } from '../api/catalog';
-import type { CustomerEvent } from '../api/customers';
-import type { OrderDoc } from '../api/inventory';
-import type { CheckoutResponse, ReservationRequest } from '../api/inventory-callables';
+import {
+  type CheckoutResponse,
+  type CustomerEvent,
+  type OrderDoc,
+  type ReservationRequest,
+  VariantDoc,
+} from '@hearth/contracts';
 import { countReads, type Deps } from './deps';
 import { precondition } from './errors';
 import { once } from './idempotency';

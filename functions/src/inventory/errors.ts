@@ -1,3 +1,9 @@
+import type {
+  InvalidArgumentDetails,
+  NotFoundDetails,
+  OutOfStockDetails,
+  PreconditionDetails,
+} from '@hearth/contracts';
 import { DomainError } from '../api/callable';
 
 /** The callable error codes inventory answers with (see api/callable.ts for how they reach apps). */
@@ -13,10 +19,13 @@ export type InventoryErrorCode =
 export class InventoryError extends DomainError<InventoryErrorCode> {}
 
 export const invalidField = (field: string, message: string) =>
-  new InventoryError('invalid-argument', `${field}: ${message}`, { field, issues: [{ field, message }] });
+  new InventoryError('invalid-argument', `${field}: ${message}`, {
+    field,
+    issues: [{ field, message }],
+  } satisfies InvalidArgumentDetails);
 
 export const notFound = (kind: string, id: string) =>
-  new InventoryError('not-found', `No ${kind} '${id}' exists`, { kind, id });
+  new InventoryError('not-found', `No ${kind} '${id}' exists`, { kind, id } satisfies NotFoundDetails);
 
 /** `total` is given when more could be had by allowing a split delivery. */
 export function outOfStock(sku: string, requested: number, available: number, total = available) {
@@ -24,11 +33,11 @@ export function outOfStock(sku: string, requested: number, available: number, to
   return new InventoryError(
     'resource-exhausted',
     `Not enough stock of ${sku}: ${requested} requested, ${available} available${split}`,
-    total > available
+    (total > available
       ? { sku, requested, available, availableIfSplit: total }
-      : { sku, requested, available },
+      : { sku, requested, available }) satisfies OutOfStockDetails,
   );
 }
 
 export const precondition = (reason: string, message: string) =>
-  new InventoryError('failed-precondition', message, { reason });
+  new InventoryError('failed-precondition', message, { reason } satisfies PreconditionDetails);

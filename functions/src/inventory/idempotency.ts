@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Timestamp } from 'firebase-admin/firestore';
-import { IdempotencyRecord } from '../api/inventory';
+import { IdempotencyRecord } from '@hearth/contracts';
 import { countReads, type Deps } from './deps';
 import { invalidField } from './errors';
 import { idempotencyRef } from './paths';

@@ -3,7 +3,7 @@
  * them) and every reservation needs them, so reading them each time would double its reads.
  */
 import type { Firestore } from 'firebase-admin/firestore';
-import { LocationDoc } from '../api/catalog';
+import { LocationDoc } from '@hearth/contracts';
 import { countReads, type Deps } from './deps';
 import { locationsCol } from './paths';
 

@@ -2,7 +2,7 @@
  * What each kind of stock movement does to the counters. The single definition used both to apply
  * a movement and to replay the ledger, so the two cannot disagree.
  */
-import type { Counters, LedgerKind } from '../api/inventory';
+import type { Counters, LedgerKind } from '@hearth/contracts';
 
 export interface Movement {
   kind: LedgerKind;

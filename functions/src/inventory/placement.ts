@@ -3,7 +3,7 @@
  * care which shard: staff operations. Sharded locations are read whole (these operations are rare,
  * so locking every shard is fine); new units go to the emptiest shard, units leave from the fullest.
  */
-import type { LedgerKind } from '../api/inventory';
+import type { LedgerKind } from '@hearth/contracts';
 import { outOfStock } from './errors';
 import type { Movement } from './movements';
 import type { StockTx } from './stock-tx';

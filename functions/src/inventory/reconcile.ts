@@ -17,7 +17,6 @@
  */
 import { type QueryDocumentSnapshot, Timestamp } from 'firebase-admin/firestore';
 import type { z } from 'zod';
-import { Sku } from '../api/common';
 import {
   type Counters,
   type Drift,
@@ -26,7 +25,8 @@ import {
   type ReconciliationReport,
   ReservationDoc,
   ShardDoc,
-} from '../api/inventory';
+  Sku,
+} from '@hearth/contracts';
 import { withTotals } from './availability';
 import { countReads, type Deps } from './deps';
 import { addDelta, effectsOf, zeroCounters } from './movements';

@@ -5,7 +5,7 @@
  * concurrent refreshes cannot bring back an older picture.
  */
 import { Timestamp } from 'firebase-admin/firestore';
-import { InventoryDoc, ShardDoc } from '../api/inventory';
+import { InventoryDoc, ShardDoc } from '@hearth/contracts';
 import { withTotals } from './availability';
 import { countReads, type Deps } from './deps';
 import { allShards, inventoryRef, shardsOf } from './paths';

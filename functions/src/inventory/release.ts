@@ -1,6 +1,6 @@
 /** releaseReservation and expireReservations: held stock goes back on sale. */
 import { type QueryDocumentSnapshot, Timestamp } from 'firebase-admin/firestore';
-import type { ReleaseResponse, ReservationRequest } from '../api/inventory-callables';
+import type { ReleaseResponse, ReservationRequest } from '@hearth/contracts';
 import { countReads, type Deps } from './deps';
 import { precondition } from './errors';
 import { once } from './idempotency';

@@ -1,6 +1,6 @@
 /** What release, expiry and checkout share: reading a reservation and settling its allocations. */
 import type { DocumentSnapshot } from 'firebase-admin/firestore';
-import { ReservationDoc } from '../api/inventory';
+import { ReservationDoc } from '@hearth/contracts';
 import { InventoryError, notFound, precondition } from './errors';
 import type { StockTx } from './stock-tx';
 

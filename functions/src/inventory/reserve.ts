@@ -10,9 +10,14 @@
  * the losers take no locks and the winners do not queue behind them.
  */
 import { Timestamp } from 'firebase-admin/firestore';
-import type { LocationDoc } from '../api/catalog';
-import { type Allocation, InventoryDoc, type ReservationDoc } from '../api/inventory';
-import type { ReservationView, ReserveStockRequest } from '../api/inventory-callables';
+import {
+  type Allocation,
+  InventoryDoc,
+  type LocationDoc,
+  type ReservationDoc,
+  type ReservationView,
+  type ReserveStockRequest,
+} from '@hearth/contracts';
 import { allocateLine, type Source } from './allocate';
 import { countReads, type Deps } from './deps';
 import { notFound, outOfStock } from './errors';

@@ -2,10 +2,9 @@
  * Bringing SKUs and locations into existence (seed scripts, staff tools, tests). Stock itself only
  * ever arrives through the ledger (restock), so replaying the ledger always gives the counters.
  */
-import type { LocationDoc } from '../api/catalog';
+import { InventoryDoc, type LocationDoc } from '@hearth/contracts';
 import { emptyLocationStock, newInventoryDoc, withTotals } from './availability';
 import type { Deps } from './deps';
-import { InventoryDoc } from '../api/inventory';
 import { forgetLocations } from './locations';
 import { inventoryRef, locationsCol } from './paths';
 import { runInTransaction } from './transaction';

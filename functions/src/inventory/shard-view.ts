@@ -4,7 +4,7 @@
  * probe: the transaction re-reads whatever it takes from.
  */
 import type { Firestore } from 'firebase-admin/firestore';
-import { ShardDoc } from '../api/inventory';
+import { ShardDoc } from '@hearth/contracts';
 import { countReads, type Deps } from './deps';
 import { shardsOf } from './paths';
 import { sharedRead } from './shared-read';

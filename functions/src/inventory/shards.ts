@@ -5,8 +5,12 @@
  * one transaction. Units only ever move between shards of the same location, so none is lost or
  * made up, and the location's counters (what the ledger records) never change.
  */
-import { InventoryDoc, type ShardDoc } from '../api/inventory';
-import type { SetShardCountRequest, SetShardCountResponse } from '../api/inventory-callables';
+import {
+  InventoryDoc,
+  type SetShardCountRequest,
+  type SetShardCountResponse,
+  type ShardDoc,
+} from '@hearth/contracts';
 import { emptyLocationStock, withTotals } from './availability';
 import type { Deps } from './deps';
 import { notFound, precondition } from './errors';

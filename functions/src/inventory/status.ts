@@ -1,24 +1,5 @@
 /**
- * The one place that decides what shoppers are told about a SKU's stock. Change a threshold here
- * and every availability document follows on its next write.
+ * What shoppers are told about a SKU's stock. The rule is part of the contract (the client applies
+ * it to the shards it sums), so it lives in @hearth/contracts; inventory reads it from here.
  */
-import type { StockStatus } from '../api/inventory';
-
-/** At or below this many available units (or the safety stock, if higher) a SKU shows as `low`. */
-export const LOW_STOCK_UNITS = 3;
-
-export interface StatusInputs {
-  available: number;
-  safetyStock: number;
-  incoming: number;
-  inTransit: number;
-  madeToOrder: boolean;
-  backorderable: boolean;
-}
-
-export function stockStatus(s: StatusInputs): StockStatus {
-  if (s.available > 0) return s.available <= Math.max(LOW_STOCK_UNITS, s.safetyStock) ? 'low' : 'in_stock';
-  if (s.madeToOrder) return 'made_to_order';
-  if (s.backorderable || s.incoming + s.inTransit > 0) return 'backorder';
-  return 'out';
-}
+export { LOW_STOCK_UNITS, stockStatus, type StatusInputs } from '@hearth/contracts';

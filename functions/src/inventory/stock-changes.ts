@@ -1,14 +1,14 @@
 /** Staff stock changes: restock, adjustStock and recordReturn. */
 import { Timestamp } from 'firebase-admin/firestore';
-import type { CustomerEvent } from '../api/customers';
-import { OrderDoc } from '../api/inventory';
+import {
+  type AdjustStockRequest,
+  type CustomerEvent,
+  OrderDoc,
+  type RecordReturnRequest,
+  type RestockRequest,
+  type StockChangeResponse,
+} from '@hearth/contracts';
 import { eventsOf } from '../customers/profile';
-import type {
-  AdjustStockRequest,
-  RecordReturnRequest,
-  RestockRequest,
-  StockChangeResponse,
-} from '../api/inventory-callables';
 import type { Deps } from './deps';
 import { InventoryError, notFound } from './errors';
 import { once } from './idempotency';

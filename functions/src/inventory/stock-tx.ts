@@ -7,7 +7,7 @@
  * the availability document's figures for sharded locations are refreshed elsewhere (refresh.ts).
  */
 import { Timestamp } from 'firebase-admin/firestore';
-import { InventoryDoc, type Actor, type LedgerEntry, ShardDoc } from '../api/inventory';
+import { type Actor, InventoryDoc, type LedgerEntry, ShardDoc } from '@hearth/contracts';
 import { emptyLocationStock, withTotals } from './availability';
 import type { Deps } from './deps';
 import { notFound, precondition } from './errors';

@@ -3,12 +3,12 @@
  * them as inTransit at the destination: sellable at neither. Receiving puts them on hand there.
  */
 import { Timestamp } from 'firebase-admin/firestore';
-import { TransferDoc } from '../api/inventory';
-import type {
-  ReceiveTransferRequest,
-  TransferResponse,
-  TransferStockRequest,
-} from '../api/inventory-callables';
+import {
+  type ReceiveTransferRequest,
+  TransferDoc,
+  type TransferResponse,
+  type TransferStockRequest,
+} from '@hearth/contracts';
 import type { Deps } from './deps';
 import { notFound, precondition } from './errors';
 import { once } from './idempotency';

@@ -6,7 +6,7 @@
  * products to approach Firestore's 1 MiB document limit.
  */
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
-import { CustomerEvent } from '../api/customers';
+import { CustomerEvent } from '@hearth/contracts';
 import { recommendationsRef } from '../customers/profile';
 
 /** The trigger on customers/{uid}/events/{id}: only valid purchase events change anything. */

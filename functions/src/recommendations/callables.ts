@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { type CallRequest, parseRequest, signedIn, toHttpsError } from '../api/callable';
-import { GetRecommendationsRequest, SimilarItemsRequest } from '../api/recommendations';
+import { GetRecommendationsRequest, SimilarItemsRequest } from '@hearth/contracts';
 import { getRecommendations } from './serve';
 import type { ServingDeps } from './serving-state';
 import { similarItems } from './similar';

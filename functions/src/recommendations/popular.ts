@@ -6,7 +6,7 @@
  * lists are up to a day old; stock is filtered when they are served.
  */
 import { Timestamp } from 'firebase-admin/firestore';
-import type { PopularDoc } from '../api/recommendations';
+import type { PopularDoc } from '@hearth/contracts';
 import type { Deps } from '../inventory/deps';
 import { defaultKindWeights, eventWeight, type WeightOptions } from './interactions';
 import { consentingCustomers, forEachEventPage, forEachPage } from './read-interactions';

@@ -13,11 +13,11 @@ import {
 } from 'firebase-admin/firestore';
 import {
   CurrentModelDoc,
-  ModelDoc,
   embeddingField,
+  ModelDoc,
   type ModelSlot,
   type RecommendationList,
-} from '../api/recommendations';
+} from '@hearth/contracts';
 import { customerRef, recommendationsRef } from '../customers/profile';
 
 export const modelsCollection = (db: Firestore) => db.collection('models');

@@ -4,7 +4,7 @@
  * behaviour event under customers/{uid}/events.
  */
 import { FieldPath, type Firestore, type Query, type QueryDocumentSnapshot } from 'firebase-admin/firestore';
-import { CustomerEvent } from '../api/customers';
+import { CustomerEvent } from '@hearth/contracts';
 import type { InteractionEvent } from './interactions';
 
 export async function forEachPage(

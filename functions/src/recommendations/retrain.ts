@@ -8,7 +8,7 @@
  * Customers who withdrew consent are not read into training and get no personal list.
  */
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
-import type { ModelDoc, ModelMetrics, RecommendationList } from '../api/recommendations';
+import type { ModelDoc, ModelMetrics, RecommendationList } from '@hearth/contracts';
 import { addLaterPurchase, heldOutTargets, type LaterPurchases } from './holdout';
 import { InteractionMatrixBuilder, type InteractionMatrix, type WeightOptions } from './interactions';
 import { rankingMetrics } from './metrics';

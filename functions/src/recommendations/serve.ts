@@ -13,15 +13,16 @@
  * `bought` field the purchase-event trigger maintains since.
  */
 import { z } from 'zod';
-import { CustomerProfile, Preferences } from '../api/customers';
 import {
-  RecommendationsDoc,
+  CustomerProfile,
   type FallbackReason,
   GetRecommendationsRequest,
   type GetRecommendationsResponse,
-  type RecommendedItem,
+  Preferences,
   type RecommendationList,
-} from '../api/recommendations';
+  RecommendationsDoc,
+  type RecommendedItem,
+} from '@hearth/contracts';
 import { customerRef, recommendationsRef } from '../customers/profile';
 import { readDocs, type ServingDeps, type ServingSnapshot } from './serving-state';
 

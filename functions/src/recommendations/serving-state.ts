@@ -9,7 +9,7 @@
  * A model switch seen late is harmless: the old slot's lists stay whole until the next retraining.
  */
 import type { DocumentReference, DocumentSnapshot, Firestore } from 'firebase-admin/firestore';
-import { CurrentModelDoc, PopularDoc, StockSummaryDoc } from '../api/recommendations';
+import { CurrentModelDoc, PopularDoc, StockSummaryDoc } from '@hearth/contracts';
 import { countReads, type Deps } from '../inventory/deps';
 import { currentModelRef } from './publish';
 import { DomainError } from '../api/callable';

@@ -9,7 +9,12 @@
  * that are out of stock. Reads: the product, plus one per neighbour returned.
  */
 import { z } from 'zod';
-import { embeddingField, SimilarItemsRequest, type SimilarItemsResponse } from '../api/recommendations';
+import {
+  embeddingField,
+  type NotFoundDetails,
+  SimilarItemsRequest,
+  type SimilarItemsResponse,
+} from '@hearth/contracts';
 import { RecommendationError, readDocs, type ServingDeps } from './serving-state';
 
 const FIND_NEAREST_MAX_LIMIT = 1000;
@@ -33,8 +38,9 @@ export async function similarItems(
   const [product] = await readDocs(deps, [products.doc(req.productId)]);
   if (!product!.exists) {
     throw new RecommendationError('not-found', `There is no product ${req.productId}`, {
-      productId: req.productId,
-    });
+      kind: 'product',
+      id: req.productId,
+    } satisfies NotFoundDetails);
   }
   const field = embeddingField(live.slot);
   const vector: unknown = product!.get(field);

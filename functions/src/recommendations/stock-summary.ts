@@ -13,7 +13,7 @@
  * serving instances' cache time (serving-state.ts).
  */
 import { FieldPath, FieldValue, Timestamp, type DocumentData } from 'firebase-admin/firestore';
-import type { StockStatus } from '../api/inventory';
+import type { StockStatus } from '@hearth/contracts';
 import type { Deps } from '../inventory/deps';
 import { inventoryCol } from '../inventory/paths';
 import { runInTransaction } from '../inventory/transaction';

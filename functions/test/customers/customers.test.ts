@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Timestamp } from 'firebase-admin/firestore';
 import type { UserRecord } from 'firebase-admin/auth';
-import { ExportMyDataResponse } from '../../src/api/customers';
+import { ExportMyDataResponse } from '@hearth/contracts';
 import { customerCallables } from '../../src/customers/callables';
 import type { CustomerDeps } from '../../src/customers/deps';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';

@@ -14,7 +14,7 @@ import { getFirestore as getAdminFirestore } from 'firebase-admin/firestore';
 import { deleteApp, initializeApp } from 'firebase/app';
 import { connectAuthEmulator, createUserWithEmailAndPassword, getAuth } from 'firebase/auth';
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
-import { type RunningEmulator, start } from '../../../emulator/src/index';
+import { type RunningEmulator, start } from '@hearth/firestore-emulator';
 import type { Deps } from '../../src/inventory/deps';
 import { assertInvariants } from './support/invariants';
 import { FakeClock, key, seedStore } from './support/store';
@@ -73,13 +73,8 @@ describe('end to end through the Functions and Auth emulators', () => {
   let firestore: RunningEmulator;
   let tools: ChildProcess;
   before(async () => {
-    const built = spawnSync(
-      process.execPath,
-      [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', functionsDir],
-      {
-        encoding: 'utf8',
-      },
-    );
+    // The functions' own build: @hearth/contracts (which lib/ requires) first, then tsc.
+    const built = spawnSync('npm', ['--prefix', functionsDir, 'run', 'build'], { encoding: 'utf8' });
     assert.equal(built.status, 0, `functions build failed:\n${built.stdout}${built.stderr}`);
     firestore = await start({ port: 0 });
     tools = await startFirebaseTools(`${firestore.host}:${firestore.port}`);

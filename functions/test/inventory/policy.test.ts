@@ -1,7 +1,7 @@
 /** The pure policies: allocation across locations and the status shown to shoppers. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { LocationDoc } from '../../src/api/catalog';
+import type { LocationDoc } from '@hearth/contracts';
 import { allocateLine, type Source } from '../../src/inventory/allocate';
 import { LOW_STOCK_UNITS, stockStatus } from '../../src/inventory/status';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Timestamp, type Firestore, type WriteBatch } from 'firebase-admin/firestore';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
-import { CurrentModelDoc, ModelDoc, RecommendationsDoc } from '../../src/api/recommendations';
+import { CurrentModelDoc, ModelDoc, RecommendationsDoc } from '@hearth/contracts';
 import { currentModelRef, liveRecommendations, modelRef } from '../../src/recommendations/publish';
 import { retrainRecommender, type RetrainDeps, type RetrainOptions } from '../../src/recommendations/retrain';
 import { now, twoClusterWorld } from './synthetic-world';

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
-import type { ModelDoc, RecommendationList } from '../../src/api/recommendations';
+import type { ModelDoc, RecommendationList } from '@hearth/contracts';
 import { setConsent } from '../../src/customers/consent';
 import { customerRef, eventsOf, newProfile, recommendationsRef } from '../../src/customers/profile';
 import { newMetrics } from '../../src/inventory/deps';

@@ -16,7 +16,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
-import { start } from '../../../emulator/src/index';
+import { start } from '@hearth/firestore-emulator';
 import { inventoryCallables } from '../../../functions/src/inventory/callables';
 import { type Deps, newMetrics, systemClock } from '../../../functions/src/inventory/deps';
 import { restock } from '../../../functions/src/inventory/stock-changes';

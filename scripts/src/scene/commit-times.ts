@@ -5,8 +5,8 @@
  * update showing that total then has its commit-to-watcher latency.
  */
 import type { DocumentSnapshot, Firestore } from 'firebase-admin/firestore';
-import { availabilityOf } from '../../../client/src/availability';
-import type { InventoryDoc, ShardDoc } from '../../../functions/src/api/inventory';
+import { availabilityOf } from '@hearth/client';
+import type { InventoryDoc, ShardDoc } from '@hearth/contracts';
 
 export class CommitTimes {
   private readonly byTotal = new Map<number, number>();

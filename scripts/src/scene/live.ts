@@ -12,7 +12,7 @@ import { getAuth } from 'firebase-admin/auth';
 import { FieldPath, getFirestore } from 'firebase-admin/firestore';
 import { deleteApp, initializeApp } from 'firebase/app';
 import { httpsCallable } from 'firebase/functions';
-import { hearthClient, newIdempotencyKey, watchAvailability, type Availability } from '../../../client/src';
+import { hearthClient, newIdempotencyKey, watchAvailability, type Availability } from '@hearth/client';
 import { host, ports, projectId, useLocalStack } from '../dev/stack';
 import { DEMO_PASSWORD } from '../seed/customers';
 import { HOT_LOCATION } from '../seed/stock';

@@ -5,14 +5,7 @@
 import { deleteApp, initializeApp } from 'firebase/app';
 import { signInWithEmailAndPassword } from 'firebase/auth';
 import { httpsCallable } from 'firebase/functions';
-import {
-  checkout,
-  ensureProfile,
-  hearthClient,
-  release,
-  reserve,
-  type HearthClient,
-} from '../../../client/src';
+import { checkout, ensureProfile, hearthClient, release, reserve, type HearthClient } from '@hearth/client';
 import { host, ports, projectId } from '../dev/stack';
 
 export interface ShopperStats {

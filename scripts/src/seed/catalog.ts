@@ -3,7 +3,7 @@
  * in colour, size or material (85123A/85123B) become one product with variants; anything else is a
  * product of its own. Category, room, style tags and materials come from the description's words.
  */
-import type { ProductDoc, VariantDoc } from '../../../functions/src/api/catalog';
+import type { ProductDoc, VariantDoc } from '@hearth/contracts';
 import type { RetailProduct } from '../data/online-retail';
 import {
   allMatches,

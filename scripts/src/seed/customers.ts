@@ -5,9 +5,13 @@
  * customer's lines are folded into one event per SKU and kind (units summed, latest date kept).
  */
 import { Timestamp } from 'firebase-admin/firestore';
-import type { CustomerEvent, CustomerProfile, EventKind } from '../../../functions/src/api/customers';
-import type { OrderDoc } from '../../../functions/src/api/inventory';
-import { MAX_UNITS } from '../../../functions/src/api/common';
+import {
+  type CustomerEvent,
+  type CustomerProfile,
+  type EventKind,
+  MAX_UNITS,
+  type OrderDoc,
+} from '@hearth/contracts';
 import type { RetailTransaction } from '../data/online-retail';
 import { newProfile } from '../../../functions/src/customers/profile';
 import type { Catalog } from './catalog';

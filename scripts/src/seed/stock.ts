@@ -5,13 +5,7 @@
  * stock is split over shards, as a flash sale needs.
  */
 import { Timestamp } from 'firebase-admin/firestore';
-import type { LocationDoc } from '../../../functions/src/api/catalog';
-import type {
-  InventoryDoc,
-  LedgerEntry,
-  LocationStock,
-  ShardDoc,
-} from '../../../functions/src/api/inventory';
+import type { InventoryDoc, LedgerEntry, LocationDoc, LocationStock, ShardDoc } from '@hearth/contracts';
 import {
   emptyLocationStock,
   newInventoryDoc,

@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = join(__dirname, '..', '..', '..');
-const roots = ['emulator/test', 'functions/test', 'client/test', 'scripts/test', 'test'];
+const roots = ['contracts/test', 'emulator/test', 'functions/test', 'client/test', 'scripts/test', 'test'];
 
 function collect(dir: string, out: string[]): void {
   let entries: string[];

@@ -1,7 +1,7 @@
 /** A small store to test against: three locations, a few SKUs, stock that arrived through restock. */
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
-import type { LocationDoc } from '../../../src/api/catalog';
+import type { LocationDoc } from '@hearth/contracts';
 import { type Clock, type Deps } from '../../../src/inventory/deps';
 import { AvailabilityRefresher } from '../../../src/inventory/refresh';
 import { setShardCount } from '../../../src/inventory/shards';

@@ -150,6 +150,10 @@ export const ExportMyDataResponse = z.object({
 });
 export type ExportMyDataResponse = z.infer<typeof ExportMyDataResponse>;
 
+/** exportMyData takes nothing: the signed-in customer's data is exported. */
+export const ExportMyDataRequest = z.object({});
+export type ExportMyDataRequest = z.infer<typeof ExportMyDataRequest>;
+
 /** Asking twice is deliberate: the app must send the confirmation the customer typed or ticked. */
 export const DeleteMyDataRequest = z.object({ confirm: z.literal('DELETE', 'confirm must be "DELETE"') });
 export type DeleteMyDataRequest = z.infer<typeof DeleteMyDataRequest>;

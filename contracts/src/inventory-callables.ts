@@ -152,20 +152,3 @@ export type SetShardCountRequest = z.infer<typeof SetShardCountRequest>;
 
 export const SetShardCountResponse = z.object({ sku: Sku, locationId: LocationId, count: Count });
 export type SetShardCountResponse = z.infer<typeof SetShardCountResponse>;
-
-/** Details of each error code, for apps that switch on them (HttpsError.details). */
-export const ErrorDetails = {
-  'invalid-argument': z.object({
-    field: z.string(),
-    issues: z.array(z.object({ field: z.string(), message: z.string() })),
-  }),
-  'resource-exhausted': z.object({
-    sku: Sku,
-    requested: Count,
-    available: Count,
-    /** Present when more could be had by allowing a split delivery. */
-    availableIfSplit: Count.optional(),
-  }),
-  'not-found': z.object({ kind: z.string(), id: z.string() }),
-  'failed-precondition': z.object({ reason: z.string() }),
-};

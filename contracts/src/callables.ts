@@ -1,0 +1,71 @@
+/**
+ * Every callable the functions export, with the schema of its request and of its answer. The
+ * functions parse requests with these, the client checks both ends with them, and
+ * `npm run schema` writes each as JSON Schema for apps on other platforms.
+ */
+import type { z } from 'zod';
+import {
+  DeleteMyDataRequest,
+  DeleteMyDataResponse,
+  EnsureProfileRequest,
+  EnsureProfileResponse,
+  ExportMyDataRequest,
+  ExportMyDataResponse,
+  SetConsentRequest,
+  SetConsentResponse,
+} from './customers';
+import {
+  AdjustStockRequest,
+  CheckoutResponse,
+  ReceiveTransferRequest,
+  RecordReturnRequest,
+  ReleaseResponse,
+  ReservationRequest,
+  ReservationView,
+  ReserveStockRequest,
+  RestockRequest,
+  SetShardCountRequest,
+  SetShardCountResponse,
+  StockChangeResponse,
+  TransferResponse,
+  TransferStockRequest,
+} from './inventory-callables';
+import {
+  GetRecommendationsRequest,
+  GetRecommendationsResponse,
+  SimilarItemsRequest,
+  SimilarItemsResponse,
+} from './recommendations';
+
+/** Who may call: any signed-in customer, store staff (custom claim `staff` or `admin`), or admins. */
+export type CallableAccess = 'customer' | 'staff' | 'admin';
+
+const callable = <Req extends z.ZodType, Res extends z.ZodType>(
+  access: CallableAccess,
+  request: Req,
+  response: Res,
+) => ({ access, request, response });
+
+export const callables = {
+  reserveStock: callable('customer', ReserveStockRequest, ReservationView),
+  checkout: callable('customer', ReservationRequest, CheckoutResponse),
+  releaseReservation: callable('customer', ReservationRequest, ReleaseResponse),
+  restock: callable('staff', RestockRequest, StockChangeResponse),
+  adjustStock: callable('staff', AdjustStockRequest, StockChangeResponse),
+  transferStock: callable('staff', TransferStockRequest, TransferResponse),
+  receiveTransfer: callable('staff', ReceiveTransferRequest, TransferResponse),
+  recordReturn: callable('staff', RecordReturnRequest, StockChangeResponse),
+  setShardCount: callable('admin', SetShardCountRequest, SetShardCountResponse),
+  ensureProfile: callable('customer', EnsureProfileRequest, EnsureProfileResponse),
+  setConsent: callable('customer', SetConsentRequest, SetConsentResponse),
+  exportMyData: callable('customer', ExportMyDataRequest, ExportMyDataResponse),
+  deleteMyData: callable('customer', DeleteMyDataRequest, DeleteMyDataResponse),
+  getRecommendations: callable('customer', GetRecommendationsRequest, GetRecommendationsResponse),
+  similarItems: callable('customer', SimilarItemsRequest, SimilarItemsResponse),
+};
+
+export type CallableName = keyof typeof callables;
+/** What an app sends to a callable (defaults not yet applied). */
+export type CallableRequest<N extends CallableName> = z.input<(typeof callables)[N]['request']>;
+/** What a callable answers. */
+export type CallableResponse<N extends CallableName> = z.infer<(typeof callables)[N]['response']>;

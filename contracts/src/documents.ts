@@ -1,0 +1,46 @@
+/**
+ * Every document the store keeps, by path pattern, with its schema. `npm run schema` writes each
+ * as JSON Schema; firestore.rules decides who may read and write which.
+ */
+import { ProductDoc, VariantDoc, LocationDoc } from './catalog';
+import { CustomerEvent, CustomerProfile } from './customers';
+import {
+  IdempotencyRecord,
+  InventoryDoc,
+  LedgerEntry,
+  OrderDoc,
+  ReconciliationReport,
+  ReservationDoc,
+  ShardDoc,
+  TransferDoc,
+} from './inventory';
+import {
+  CurrentModelDoc,
+  ModelDoc,
+  PopularDoc,
+  RecommendationsDoc,
+  StockSummaryDoc,
+} from './recommendations';
+
+export const documents = {
+  'products/{productId}': ProductDoc,
+  'products/{productId}/variants/{sku}': VariantDoc,
+  'locations/{locationId}': LocationDoc,
+  'inventory/{sku}': InventoryDoc,
+  'inventory/{sku}/shards/{locationId}_{index}': ShardDoc,
+  'reservations/{reservationId}': ReservationDoc,
+  'orders/{orderId}': OrderDoc,
+  'ledger/{entryId}': LedgerEntry,
+  'transfers/{transferId}': TransferDoc,
+  'idempotency/{scope}:{uid}:{key}': IdempotencyRecord,
+  'reconciliations/{runId}': ReconciliationReport,
+  'customers/{uid}': CustomerProfile,
+  'customers/{uid}/events/{eventId}': CustomerEvent,
+  'recommendations/{uid}': RecommendationsDoc,
+  'models/{version}': ModelDoc,
+  'models/current': CurrentModelDoc,
+  'serving/popular': PopularDoc,
+  'serving/stock': StockSummaryDoc,
+};
+
+export type DocumentPath = keyof typeof documents;

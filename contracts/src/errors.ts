@@ -1,0 +1,42 @@
+/**
+ * What a callable's error carries besides its code and message (`HttpsError.details`, which the
+ * SDKs hand to apps as `error.details`), per code. The functions build these; the client parses
+ * them; apps on other platforms read them from JSON Schema (`schema/ErrorDetails.*.json`).
+ */
+import { z } from 'zod';
+import { Count, Sku } from './common';
+
+/** invalid-argument: the first field at fault, and every issue found (`lines.0.qty`, ...). */
+export const InvalidArgumentDetails = z.object({
+  field: z.string(),
+  issues: z.array(z.object({ field: z.string(), message: z.string() })),
+});
+export type InvalidArgumentDetails = z.infer<typeof InvalidArgumentDetails>;
+
+/** resource-exhausted: out of stock, with how many units could be had. */
+export const OutOfStockDetails = z.object({
+  sku: Sku,
+  requested: Count,
+  available: Count,
+  /** Present when more could be had by allowing a split delivery. */
+  availableIfSplit: Count.optional(),
+});
+export type OutOfStockDetails = z.infer<typeof OutOfStockDetails>;
+
+/** not-found: what kind of thing (`sku`, `reservation`, `order`, `product`, ...) and its id. */
+export const NotFoundDetails = z.object({ kind: z.string(), id: z.string() });
+export type NotFoundDetails = z.infer<typeof NotFoundDetails>;
+
+/** failed-precondition: a machine-readable reason (`expired`, `no-profile`, `no-live-model`, ...). */
+export const PreconditionDetails = z.object({ reason: z.string() });
+export type PreconditionDetails = z.infer<typeof PreconditionDetails>;
+
+/** Details of each error code, for apps that switch on them (HttpsError.details). */
+export const ErrorDetails = {
+  'invalid-argument': InvalidArgumentDetails,
+  'resource-exhausted': OutOfStockDetails,
+  'not-found': NotFoundDetails,
+  'failed-precondition': PreconditionDetails,
+} as const;
+export type ErrorDetailsCode = keyof typeof ErrorDetails;
+export type ErrorDetailsOf<C extends ErrorDetailsCode> = z.infer<(typeof ErrorDetails)[C]>;

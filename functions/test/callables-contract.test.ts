@@ -1,0 +1,31 @@
+/**
+ * The contracts' table of callables (@hearth/contracts `callables`, which the JSON Schema and the
+ * client are made from) names exactly the callables the functions deploy.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { callables } from '@hearth/contracts';
+import { customerCallables } from '../src/customers/callables';
+import { inventoryCallables } from '../src/inventory/callables';
+import { recommendationCallables } from '../src/recommendations/callables';
+
+const notCalled = (): never => {
+  throw new Error('deps are not needed to list the handlers');
+};
+
+test('every callable handler has a contract, and every contract a handler', () => {
+  const handlers = [
+    ...Object.keys(inventoryCallables(notCalled)),
+    ...Object.keys(customerCallables(notCalled)),
+    ...Object.keys(recommendationCallables(notCalled)),
+  ].sort();
+  assert.deepEqual(handlers, Object.keys(callables).sort());
+});
+
+test('index.ts deploys every contracted callable with onCall, under its name', () => {
+  const index = readFileSync(join(__dirname, '..', 'src', 'index.ts'), 'utf8');
+  const deployed = [...index.matchAll(/^export const (\w+) = onCall\(/gm)].map((m) => m[1]).sort();
+  assert.deepEqual(deployed, Object.keys(callables).sort());
+});
