@@ -89,13 +89,18 @@ export class Backend {
   /** What the emulator holds and how much memory it uses, for benchmarks and debugging. */
   stats() {
     let documents = 0;
-    for (const db of this.databases.values()) documents += db.store.documentCount;
+    let listenTargets = 0;
+    for (const db of this.databases.values()) {
+      documents += db.store.documentCount;
+      listenTargets += db.watch.targetCount;
+    }
     const memory = process.memoryUsage();
     const cpu = process.cpuUsage();
     return {
       cpuMicros: cpu.user + cpu.system,
       databases: this.databases.size,
       documents,
+      listenTargets,
       activeTransactions: this.transactions.activeCount,
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,

@@ -115,14 +115,22 @@ export class WatchHub {
   private readonly byDocument = new Map<string, Set<WatchTarget>>();
   private readonly byCollection = new Map<string, Set<WatchTarget>>();
   private readonly byGroup = new Map<string, Set<WatchTarget>>();
+  private readonly targets = new Set<WatchTarget>();
 
   constructor(private readonly db: Database) {}
 
+  /** Targets listening now (for stats: a closed stream's targets must not linger). */
+  get targetCount(): number {
+    return this.targets.size;
+  }
+
   add(target: WatchTarget): void {
+    this.targets.add(target);
     for (const [index, key] of this.keys(target)) addTo(index, key, target);
   }
 
   remove(target: WatchTarget): void {
+    this.targets.delete(target);
     for (const [index, key] of this.keys(target)) {
       const set = index.get(key);
       set?.delete(target);
@@ -166,6 +174,7 @@ export class WatchHub {
   }
 
   closeAll(): void {
+    this.targets.clear();
     this.byDocument.clear();
     this.byCollection.clear();
     this.byGroup.clear();

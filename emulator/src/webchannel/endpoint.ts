@@ -99,7 +99,13 @@ export function webChannelEndpoint(
     );
     sessions.set(id, session);
     session.attach(openDuplex(service, rpc, metadataFrom(headers), session));
-    session.receive(body.offset, body.messages);
+    try {
+      session.receive(body.offset, body.messages);
+    } catch (error) {
+      // Refused (a gap in map ids): the client never learns the SID, so nothing may stay open.
+      session.close();
+      throw error;
+    }
     res.writeHead(200, { ...corsHeaders(req), 'content-type': 'text/plain; charset=utf-8' });
     // hostPrefix must be null: Firestore's client would move the back channel to <prefix>.<host>.
     res.end(chunk([[0, ['c', id, null, 8]]]));
@@ -115,13 +121,14 @@ export function webChannelEndpoint(
       return fail(req, res, 400, 'A channel request other than the handshake POST needs a SID.');
     const session = sessions.get(sid);
     // The SDK recognises an unknown session by this text after the first character, and opens a new one.
-    if (!session)
-      return fail(
+    const unknownSid = () =>
+      fail(
         req,
         res,
         400,
         `Error: Unknown SID "${sid}": the session ended or was reaped; open a new channel.`,
       );
+    if (!session) return unknownSid();
     if (type === 'terminate') {
       session.close();
       res.writeHead(200, corsHeaders(req));
@@ -147,6 +154,8 @@ export function webChannelEndpoint(
     if (!/^\d+$/.test(params.get('RID') ?? ''))
       return fail(req, res, 400, 'A forward POST needs a numeric RID.');
     const body = parseForwardBody(await readBody(req, settings.maxForwardBytes));
+    // Ended (terminated, reaped) while the body arrived: its maps would vanish under a 200.
+    if (session.closed) return unknownSid();
     session.acknowledge(aid);
     session.receive(body.offset, body.messages);
     res.writeHead(200, { ...corsHeaders(req), 'content-type': 'text/plain; charset=utf-8' });

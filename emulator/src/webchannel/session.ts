@@ -18,6 +18,9 @@ export interface SessionSettings {
   maxUnackedChars: number;
 }
 
+/** Unacknowledged characters after which a streaming back channel is ended (see flush). */
+const RECYCLE_STREAMING_CHARS = 1024 * 1024;
+
 interface Outgoing {
   id: number;
   text: string;
@@ -34,10 +37,13 @@ interface BackChannel {
 export class ChannelSession implements StreamSink {
   private call: DuplexCall | null = null;
   private readonly outbox: Outgoing[] = [];
+  /** Characters held in the outbox (sent or not, unacknowledged). */
+  private outboxChars = 0;
   private nextArrayId = 1;
   private lastSentId = 0;
   private nextMapId = 0;
   private back: BackChannel | null = null;
+  private pendingFlush: NodeJS.Immediate | null = null;
   private inputClosed = false;
   closed = false;
   lastSeen = Date.now();
@@ -94,7 +100,8 @@ export class ChannelSession implements StreamSink {
   }
 
   acknowledge(arrayId: number): void {
-    while (this.outbox.length > 0 && this.outbox[0]!.id <= arrayId) this.outbox.shift();
+    while (this.outbox.length > 0 && this.outbox[0]!.id <= arrayId)
+      this.outboxChars -= this.outbox.shift()!.text.length;
   }
 
   /** A back channel GET: resends everything after `acknowledged`, then streams or long-polls. */
@@ -160,21 +167,28 @@ export class ChannelSession implements StreamSink {
     this.call?.cancel();
     this.closeBackChannel();
     this.outbox.length = 0;
+    this.outboxChars = 0;
     this.onClose(this);
   }
 
   private enqueue(payload: unknown): void {
     if (this.closed) return;
     const id = this.nextArrayId++;
-    this.outbox.push({ id, text: JSON.stringify([id, payload]) });
-    const unacked = this.outbox.reduce((n, o) => n + o.text.length, 0);
+    const text = JSON.stringify([id, payload]);
+    this.outbox.push({ id, text });
+    this.outboxChars += text.length;
     // A client that stopped reading (a frozen tab) must not hold unbounded memory here; it finds its
     // session gone and opens a new one, resuming its targets by token.
-    if (unacked > this.settings.maxUnackedChars) return this.close();
-    this.flush();
+    if (this.outboxChars > this.settings.maxUnackedChars) return this.close();
+    // A long-poll ends with its first chunk: what the same event produces (a commit's changes and
+    // the snapshot after them) goes in that one chunk, not one poll each.
+    if (this.back?.longPoll) this.pendingFlush ??= setImmediate(() => this.flush());
+    else this.flush();
   }
 
   private flush(): void {
+    if (this.pendingFlush) clearImmediate(this.pendingFlush);
+    this.pendingFlush = null;
     const back = this.back;
     if (!back) return;
     const due = this.outbox.filter((o) => o.id > back.cursor);
@@ -182,7 +196,11 @@ export class ChannelSession implements StreamSink {
     back.res.write(frame(`[${due.map((o) => o.text).join(',')}]`));
     back.cursor = due.at(-1)!.id;
     this.lastSentId = Math.max(this.lastSentId, back.cursor);
-    if (back.longPoll) this.closeBackChannel();
+    // The SDK acknowledges (AID) only on its next request, and a Listen client may send none for
+    // hours: a streaming back channel is ended after a complete chunk once much is unacknowledged,
+    // and the client reopens it at once with the new AID, which frees what it had received.
+    const recycleAt = Math.min(RECYCLE_STREAMING_CHARS, this.settings.maxUnackedChars / 2);
+    if (back.longPoll || this.outboxChars > recycleAt) this.closeBackChannel();
   }
 
   private closeBackChannel(): void {
