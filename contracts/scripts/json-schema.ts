@@ -72,6 +72,11 @@ function toSchema(
       if (s.additionalProperties === false && !isStrictObject(ctx.zodSchema)) delete s.additionalProperties;
     },
   }) as JsonSchema;
+  // Generators name a type by its title (quicktype does), so each named part carries its name.
+  if (json.$defs) {
+    const defs = Object.entries(json.$defs as Record<string, JsonSchema>);
+    json.$defs = Object.fromEntries(defs.map(([id, def]) => [id, { title: id, ...def }]));
+  }
   const { $schema, ...rest } = json;
   return { $schema, title: name, description, ...rest };
 }

@@ -20,24 +20,47 @@ export function summary(latencies: number[]) {
   };
 }
 
-/** The emulator as developers run it (its CLI, in its own process), on a free port. */
-export async function startEmulator(): Promise<{ child: ChildProcess; host: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'emulator/src/cli.ts'), '--port', '0'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+/**
+ * Spawns an emulator command and resolves once it prints its ready line, with its address and the
+ * milliseconds from spawn to that line; fails if it exits first or is not ready within 30 s.
+ */
+export async function spawnUntilReady(
+  command: string,
+  args: string[],
+): Promise<{ child: ChildProcess; host: string; readyMs: number }> {
+  const started = performance.now();
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const host = await new Promise<string>((resolve, reject) => {
     let out = '';
+    const timer = setTimeout(
+      () => reject(new Error(`${command} ${args.join(' ')}: not ready in 30 s`)),
+      30_000,
+    );
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /ready on (\S+:\d+)/.exec(out);
-      if (match) resolve(match[1]!);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
     });
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`emulator exited with ${code}`));
+    });
   });
+  return { child, host, readyMs: performance.now() - started };
+}
+
+/** The emulator as developers run it (its CLI, in its own process), on a free port. */
+export async function startEmulator(): Promise<{ child: ChildProcess; host: string }> {
+  const { child, host } = await spawnUntilReady(process.execPath, [
+    '--import',
+    'tsx',
+    join(root, 'emulator/src/cli.ts'),
+    '--port',
+    '0',
+  ]);
   return { child, host };
 }
 

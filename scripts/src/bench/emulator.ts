@@ -5,10 +5,14 @@
  * document at 1, 8 and 64 concurrent clients (with aborts and retries), point reads/s, query
  * latency over 10,000 documents, commit-to-onSnapshot latency with 1, 100 and 1,000 listeners,
  * (admin SDK: a stream per listener; web SDK: one stream for all), and the emulator's memory
- * holding 100,000 documents. Runs in well under a minute on two cores.
+ * holding 100,000 documents, and its start-up: from spawn to the ready line, for the built bin
+ * under plain node (as an installed @hearth/firestore-emulator runs) and for the sources under tsx.
+ * Runs in well under a minute on two cores.
  *
  * BENCH_SECONDS (default 3) sets the length of each throughput phase.
  */
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
@@ -23,7 +27,7 @@ import {
   terminate,
   where,
 } from 'firebase/firestore';
-import { emulatorStats, root, round, startEmulator, summary } from './_support';
+import { emulatorStats, root, round, spawnUntilReady, startEmulator, summary } from './_support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 
@@ -286,8 +290,48 @@ async function memory(db: Firestore, host: string) {
   };
 }
 
+/**
+ * Spawn to ready line, one start at a time: the built bin under plain node (`npm run build` first),
+ * the sources under `node --import tsx` (how tests and benchmarks start it) and under the tsx CLI
+ * (`npm run emulator`), which adds a process of its own.
+ */
+async function startup(runs = 10) {
+  const built = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'scripts/src/build/esm-package.ts'), join(root, 'emulator')],
+    { stdio: 'inherit' },
+  );
+  if (built.status !== 0) throw new Error('the emulator does not build');
+  const ways = {
+    builtBinPlainNode: [process.execPath, join(root, 'emulator/dist/cli.js')],
+    sourcesNodeImportTsx: [process.execPath, '--import', 'tsx', join(root, 'emulator/src/cli.ts')],
+    sourcesTsxCli: [join(root, 'node_modules/.bin/tsx'), join(root, 'emulator/src/cli.ts')],
+  };
+  const result: Record<string, { command: string; p50Ms: number; maxMs: number; runs: number }> = {};
+  for (const [way, [command, ...args]] of Object.entries(ways)) {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const { child, readyMs } = await spawnUntilReady(command!, [...args, '--port', '0']);
+      times.push(readyMs);
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }
+    const { p50Ms } = summary(times);
+    result[way] = {
+      command: [command, ...args].map((a) => a!.replace(`${root}/`, '')).join(' '),
+      p50Ms,
+      maxMs: round(Math.max(...times), 2),
+      runs,
+    };
+  }
+  return result;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  console.log('start-up...');
+  const startupMs = await startup();
   const { child, host } = await startEmulator();
   process.env.FIRESTORE_EMULATOR_HOST = host;
   const projectId = `bench-emulator-${Date.now()}`;
@@ -338,6 +382,7 @@ async function main(): Promise<void> {
       commitToSnapshotLatency: listen,
       commitToSnapshotLatencyWebSdk: webListen,
       memoryWith100000Docs: mem,
+      spawnToReadyLine: startupMs,
       durationSeconds: round((Date.now() - started) / 1000),
     };
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });

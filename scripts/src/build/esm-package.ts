@@ -1,7 +1,8 @@
 /**
- * Builds one workspace package (contracts, client, emulator) to ESM JavaScript with `.d.ts` in its
- * `dist/`, for plain Node and bundlers. Each of those packages' `npm run build` runs it in the
- * package's folder: `tsx ../scripts/src/build/esm-package.ts`.
+ * Builds workspace packages (contracts, client, emulator) to ESM JavaScript with `.d.ts` in their
+ * `dist/`, for plain Node and bundlers: `tsx scripts/src/build/esm-package.ts contracts client`
+ * builds the folders named, in that order (the current one when none is). Each of those packages'
+ * `npm run build` runs it, and so does the root's `npm run build`.
  *
  * The sources are written like the rest of the repo, which tsx runs as CommonJS: relative imports
  * without extensions, and CommonJS's `require` where a module needs to find a file. Plain tsc cannot
@@ -14,7 +15,8 @@
  *   them (as tsup's `shims` do);
  * - marks `dist/` as ESM with a `dist/package.json` of `{"type":"module"}` (the package root stays
  *   CommonJS so tsx keeps running the sources as the rest of the repo does; see the README);
- * - makes the files that start with `#!` executable (the emulator's bin).
+ * - gives the files that start with `#!` (the emulator's bin) `#!/usr/bin/env node` and makes
+ *   them executable.
  */
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -208,7 +210,11 @@ function build(packageDir: string): void {
 
   writeFileSync(join(outDir, 'package.json'), `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
   for (const file of emitted) {
-    if (file.endsWith('.js') && readFileSync(file, 'utf8').startsWith('#!')) chmodSync(file, 0o755);
+    const text = file.endsWith('.js') ? readFileSync(file, 'utf8') : '';
+    if (!text.startsWith('#!')) continue;
+    // The source's #! runs it with tsx; the built file is plain JavaScript for node.
+    writeFileSync(file, text.replace(/^#!.*/, '#!/usr/bin/env node'));
+    chmodSync(file, 0o755);
   }
   const name = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { name: string }).name;
   console.log(
@@ -217,7 +223,9 @@ function build(packageDir: string): void {
 }
 
 try {
-  build(resolve(process.argv[2] ?? process.cwd()));
+  // Several folders build in the order given (a package after those it depends on).
+  const dirs = process.argv.slice(2);
+  for (const dir of dirs.length > 0 ? dirs : ['.']) build(resolve(dir));
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }
