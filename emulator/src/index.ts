@@ -35,6 +35,11 @@ export interface EmulatorOptions {
   lockWaitTimeoutMs?: number;
   /** How long old document versions stay readable by read time (default 10 min). */
   versionRetentionMs?: number;
+  /**
+   * Estimated memory of old versions each database keeps at most (default 64 MiB, about 100,000
+   * versions of a small document); past it the oldest go first and reads before them fail as expired.
+   */
+  maxRetainedVersionBytes?: number;
   /** WebChannel (browser) session settings; see webchannel/endpoint.ts for the defaults. */
   webChannel?: Partial<WebChannelSettings>;
   /** An export directory to load before listening; start() rejects, starting nothing, if it is not valid. */
@@ -62,6 +67,7 @@ export async function start(options: EmulatorOptions = {}): Promise<RunningEmula
     transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000,
     lockWaitTimeoutMs: options.lockWaitTimeoutMs ?? 20_000,
     versionRetentionMs: options.versionRetentionMs ?? 10 * 60_000,
+    maxRetainedVersionBytes: options.maxRetainedVersionBytes ?? 64 * 2 ** 20,
     rulesCompiler: options.rulesCompiler ?? compileRulesPolicy,
   });
   const rules = options.rules ?? (options.rulesFile ? readFileSync(options.rulesFile, 'utf8') : undefined);

@@ -3,12 +3,11 @@
  * commit clock, document locks, transactions and access policies. Handlers receive it; nothing
  * else is global, so several emulators can run in one process.
  */
-import type { Micros } from '../model/types';
 import { AccessRegistry, type RulesCompiler } from './access';
 import { Clock } from './clock';
 import { LockManager } from './locks';
 import type { DatabaseRef } from './names';
-import { VersionedStore } from './store';
+import { VersionedStore, type RetentionSettings } from './store';
 import { TransactionRegistry } from './transactions';
 import { WatchHub } from './watch';
 
@@ -19,6 +18,8 @@ export interface BackendOptions {
   lockWaitTimeoutMs: number;
   /** How long old document versions stay readable (read times, read-only transactions, resumes). */
   versionRetentionMs: number;
+  /** Estimated bytes of old versions one database keeps at most (older ones go first). */
+  maxRetainedVersionBytes: number;
   rulesCompiler: RulesCompiler;
 }
 
@@ -28,7 +29,7 @@ export class Database {
 
   constructor(
     readonly ref: DatabaseRef,
-    retention: Micros,
+    retention: RetentionSettings,
   ) {
     this.store = new VersionedStore(retention);
     this.watch = new WatchHub(this);
@@ -50,14 +51,17 @@ export class Backend {
     this.sweeper = setInterval(() => {
       const now = this.clock.wallMicros();
       for (const db of this.databases.values()) db.store.sweep(now);
-    }, 60_000);
+    }, 1_000);
     this.sweeper.unref();
   }
 
   database(ref: DatabaseRef): Database {
     let db = this.databases.get(ref.name);
     if (!db) {
-      db = new Database(ref, this.options.versionRetentionMs * 1000);
+      db = new Database(ref, {
+        retentionMicros: this.options.versionRetentionMs * 1000,
+        maxRetainedBytes: this.options.maxRetainedVersionBytes,
+      });
       this.databases.set(ref.name, db);
     }
     return db;
@@ -90,8 +94,12 @@ export class Backend {
   stats() {
     let documents = 0;
     let listenTargets = 0;
+    let retainedVersions = 0;
+    let retainedVersionBytes = 0;
     for (const db of this.databases.values()) {
       documents += db.store.documentCount;
+      retainedVersions += db.store.retained.versions;
+      retainedVersionBytes += db.store.retained.bytes;
       listenTargets += db.watch.targetCount;
     }
     const memory = process.memoryUsage();
@@ -101,6 +109,8 @@ export class Backend {
       databases: this.databases.size,
       documents,
       listenTargets,
+      retainedVersions,
+      retainedVersionBytes,
       activeTransactions: this.transactions.activeCount,
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,

@@ -262,7 +262,7 @@ describe('bad requests are answered with Firestore status codes, and the server 
             ),
           ),
         9,
-        /older than/,
+        /snapshot version is too old/,
       ],
       [
         'six aggregations',

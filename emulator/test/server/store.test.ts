@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StoredDocument } from '../../src/model/types';
-import { VersionedStore } from '../../src/server/store';
+import { retainedBytes, VersionedStore } from '../../src/server/store';
 
 const ROOT = 'projects/p/databases/(default)/documents';
 const doc = (path: string, v: number, time: number): StoredDocument => ({
@@ -10,12 +10,16 @@ const doc = (path: string, v: number, time: number): StoredDocument => ({
   createTime: time,
   updateTime: time,
 });
+const settings = (retentionMicros: number, maxRetainedBytes = 2 ** 30) => ({
+  retentionMicros,
+  maxRetainedBytes,
+});
 const write = (store: VersionedStore, time: number, entries: Array<[string, StoredDocument | null]>) =>
   store.apply(new Map(entries.map(([path, d]) => [`${ROOT}/${path}`, d])), time);
 
 describe('versioned store', () => {
   it('reads any version inside the retention window, and the latest by default', () => {
-    const store = new VersionedStore(1_000_000);
+    const store = new VersionedStore(settings(1_000_000));
     write(store, 100, [['c/a', doc('c/a', 1, 100)]]);
     write(store, 200, [['c/a', doc('c/a', 2, 200)]]);
     write(store, 300, [['c/a', null]]);
@@ -26,7 +30,7 @@ describe('versioned store', () => {
   });
 
   it('reports what each commit changed, and nothing for deleting what does not exist', () => {
-    const store = new VersionedStore(1_000_000);
+    const store = new VersionedStore(settings(1_000_000));
     const changes = write(store, 100, [
       ['c/a', doc('c/a', 1, 100)],
       ['c/none', null],
@@ -38,7 +42,7 @@ describe('versioned store', () => {
   });
 
   it('lists a collection and a collection group as of a time', () => {
-    const store = new VersionedStore(1_000_000);
+    const store = new VersionedStore(settings(1_000_000));
     write(store, 100, [
       ['c/a', doc('c/a', 1, 100)],
       ['c/a/sub/x', doc('c/a/sub/x', 1, 100)],
@@ -53,7 +57,7 @@ describe('versioned store', () => {
   });
 
   it('forgets versions older than the retention, keeping the one a read at the horizon needs', () => {
-    const store = new VersionedStore(100);
+    const store = new VersionedStore(settings(100));
     write(store, 1000, [['c/a', doc('c/a', 1, 1000)]]);
     write(store, 1050, [['c/a', doc('c/a', 2, 1050)]]);
     write(store, 1300, [['c/a', doc('c/a', 3, 1300)]]);
@@ -68,11 +72,68 @@ describe('versioned store', () => {
   });
 
   it('drops a deleted document entirely once its deletion is older than the retention', () => {
-    const store = new VersionedStore(100);
+    const store = new VersionedStore(settings(100));
     write(store, 1000, [['c/a', doc('c/a', 1, 1000)]]);
     write(store, 1010, [['c/a', null]]);
     store.sweep(2000);
     assert.equal(store.documentCount, 0);
     assert.deepEqual([...store.collectionsBelow(ROOT)], []);
+  });
+
+  it('reads every version at its time from a long history (binary search agrees with a scan)', () => {
+    const store = new VersionedStore(settings(1_000_000));
+    const times: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const t = 1000 + i * 3;
+      times.push(t);
+      write(store, t, [['c/hot', i % 97 === 96 ? null : doc('c/hot', i, t)]]);
+    }
+    for (let at = 990; at < 1000 + 2000 * 3 + 5; at += 7) {
+      const i = times.filter((t) => t <= at).length - 1;
+      const expected = i < 0 || i % 97 === 96 ? null : String(i);
+      assert.equal(store.get(`${ROOT}/c/hot`, at)?.fields.v?.integerValue ?? null, expected, `at ${at}`);
+    }
+  });
+
+  it('prunes as it writes: a hot document keeps only the versions inside the window', () => {
+    const store = new VersionedStore(settings(100));
+    for (let t = 1000; t < 21_000; t += 1) write(store, t, [['c/hot', doc('c/hot', t, t)]]);
+    // Versions replaced within the last 100 microseconds, and not one more.
+    assert.ok(store.retained.versions <= 101, `retained ${store.retained.versions}`);
+    assert.equal(store.get(`${ROOT}/c/hot`, 20_950)!.fields.v!.integerValue, '20950');
+    assert.equal(store.canReadAt(20_899, 20_999), true);
+    assert.equal(store.canReadAt(20_898, 20_999), false);
+  });
+
+  it('keeps superseded versions within the byte budget, oldest first, and refuses reads before them', () => {
+    const one = retainedBytes(`${ROOT}/c/a`, doc('c/a', 1, 1));
+    const store = new VersionedStore(settings(1_000_000, one * 10));
+    for (let t = 1; t <= 100; t++) write(store, t, [['c/a', doc('c/a', t, t)]]);
+    assert.ok(store.retained.bytes <= one * 10, `retained ${store.retained.bytes} bytes`);
+    assert.equal(store.retained.versions, 10);
+    // The current version and the ten it replaced last (90 to 99) are kept; a read before 90 could
+    // miss one, so it fails as expired although it is inside the time window.
+    assert.equal(store.get(`${ROOT}/c/a`, 90)!.fields.v!.integerValue, '90');
+    assert.equal(store.canReadAt(90, 100), true);
+    assert.equal(store.canReadAt(89, 100), false);
+    assert.throws(
+      () => store.checkReadTime(50, 100),
+      (e: any) => e.code === 9 && /snapshot version is too old/.test(e.message),
+    );
+  });
+
+  it('drops a tombstone with the versions before it, and keeps a document re-created after it', () => {
+    const store = new VersionedStore(settings(100));
+    write(store, 1000, [['c/a', doc('c/a', 1, 1000)]]);
+    write(store, 1010, [['c/a', null]]);
+    write(store, 1020, [['c/a', doc('c/a', 2, 1020)]]);
+    store.sweep(5000);
+    assert.equal(store.documentCount, 1);
+    assert.equal(store.get(`${ROOT}/c/a`)!.fields.v!.integerValue, '2');
+    assert.equal(store.retained.versions, 0);
+    assert.deepEqual(
+      [...store.collection(`${ROOT}/c`)].map((d) => d.fields.v!.integerValue),
+      ['2'],
+    );
   });
 });
