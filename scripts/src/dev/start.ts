@@ -4,7 +4,10 @@
  * seeds the demo data, trains a first model, runs the scheduled jobs and (for the project's
  * emulator) relays Firestore triggers, prints where everything is, and stops it all on Ctrl-C.
  *
- *   npm start [-- --official] [-- --no-seed] [-- --no-train] [-- --verbose]
+ *   npm start [-- --official] [-- --no-seed] [-- --no-train] [-- --verbose] [-- --keep]
+ *
+ * --keep keeps the Firestore store between runs: exported to .cache/dev/firestore-export/ when the
+ * stack stops, imported from there when it starts (the seed then finds its data there and keeps it).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -14,14 +17,18 @@ import { killNow, spawnChild, stopChild, type Child } from './processes';
 import { hubLists, portAccepts, portIsFree, waitFor } from './ready';
 import { seed, type SeedResult } from '../seed/seed';
 import { printBanner } from './banner';
+import { hasLiveModel, importedLine, keptStoreDir, projectFirestoreArgs } from './firestore';
 import { emulatorEnv, host, ports, projectId, repoRoot, useLocalStack } from './stack';
 
 const flags = new Set(process.argv.slice(2));
 const official = flags.has('--official');
 const verbose = flags.has('--verbose');
+const keep = flags.has('--keep');
 const logDir = join(repoRoot, '.cache', 'dev');
 const children: Child[] = [];
 let stopping = false;
+/** With --keep, whether the Firestore emulator started from a kept store. */
+let keptStore = false;
 
 const say = (line: string) => console.log(`hearth: ${line}`);
 
@@ -70,21 +77,41 @@ async function checkPorts(): Promise<void> {
 
 async function startProjectFirestore(): Promise<void> {
   say(`starting the project's Firestore emulator on ${host}:${ports.firestore}`);
-  const child = start('firestore', process.execPath, [
-    '--import',
-    'tsx',
-    join('emulator', 'src', 'cli.ts'),
-    '--host',
+  const args = projectFirestoreArgs({
     host,
-    '--port',
-    String(ports.firestore),
-    '--project',
+    port: ports.firestore,
     projectId,
-    '--rules',
-    'firestore.rules',
-  ]);
-  await waitFor('the Firestore emulator', child, portAccepts(host, ports.firestore), 30_000);
+    keepDir: keep ? keptStoreDir : undefined,
+  });
+  const child = start('firestore', process.execPath, args);
+  // Its ready line comes after what it imported, so both have arrived once it is seen.
+  const ready = portAccepts(host, ports.firestore);
+  await waitFor(
+    'the Firestore emulator',
+    child,
+    async () => child.printed(/emulator ready/) && ready(),
+    30_000,
+  );
   say('Firestore emulator ready, firestore.rules loaded');
+  if (!keep) return;
+  const kept = importedLine(child.tail());
+  keptStore = kept !== undefined;
+  say(
+    kept
+      ? `--keep: ${kept.documents} documents kept from the last run (as of ${kept.snapshotTime}), in ${keptStoreDir}`
+      : `--keep: nothing kept yet; the store is saved to ${keptStoreDir} when the stack stops`,
+  );
+}
+
+/** With --keep the Firestore emulator exports as it stops: give it time, and say how it went. */
+async function stopFirestore(child: Child): Promise<void> {
+  if (!keep) return stopChild(child);
+  await stopChild(child, 120_000);
+  say(
+    /^Exported to /m.test(child.tail())
+      ? `kept the store in ${keptStoreDir} (npm start -- --keep brings it back)`
+      : `the store could not be kept (the last export in ${keptStoreDir} is unchanged):\n${child.tail()}`,
+  );
 }
 
 function officialFirestoreJar(): string | undefined {
@@ -168,7 +195,9 @@ async function seedAndTrain(): Promise<SeedResult | undefined> {
     throw new StartError(`seeding failed: ${err.message}`);
   });
   if (flags.has('--no-train')) say('not training (--no-train)');
-  else {
+  else if (keptStore && (await hasLiveModel())) {
+    say('--keep: the kept store has a live model, so no training now (npm run train retrains)');
+  } else {
     say('training a first recommendation model');
     const trainer = join('scripts', 'src', 'train', 'train.ts');
     if (!run('training', process.execPath, ['--import', 'tsx', trainer], emulatorEnv)) {
@@ -185,7 +214,9 @@ async function stopAll(code: number): Promise<never> {
     stopping = true;
     say('stopping');
     // Functions and Auth first, so nothing writes to Firestore while it goes down.
-    for (const child of [...children].reverse()) await stopChild(child);
+    for (const child of [...children].reverse()) {
+      await (child.name === 'firestore' ? stopFirestore(child) : stopChild(child));
+    }
     say('stopped');
   }
   process.exit(code);
@@ -208,6 +239,11 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   const started = Date.now();
+  if (official && keep) {
+    throw new StartError(
+      "--keep keeps the project's Firestore emulator's store; it does not work with --official.",
+    );
+  }
   if (official) checkOfficialInstalled();
   await checkPorts();
   buildFunctions();
