@@ -129,3 +129,4 @@ export async function start(options: EmulatorOptions = {}): Promise<RunningEmula
 
 export type { AccessPolicy, RulesCompiler, RuleIssue, WriteAccess, DocumentReader } from './server/access';
 export type { Caller } from './server/auth';
+export type { ExportScope, ExportSummary, Manifest, ManifestDatabase } from './persistence/index';
