@@ -21,6 +21,8 @@ interface Route {
   variables: string[];
   /** '*' (the whole request), a field name, or undefined (no body). */
   body: string | undefined;
+  /** The template's custom verb (`runQuery` of `...documents:runQuery`), if any. */
+  customVerb: string | undefined;
 }
 
 interface HttpRule {
@@ -69,7 +71,13 @@ function routesOf(service: protobuf.Service): Route[] {
       for (const verb of VERBS) {
         const template = binding[verb];
         if (!template) continue;
-        routes.push({ method, verb: verb.toUpperCase(), ...compileTemplate(template), body: binding.body });
+        routes.push({
+          method,
+          verb: verb.toUpperCase(),
+          ...compileTemplate(template),
+          body: binding.body,
+          customVerb: /:(\w+)$/.exec(template)?.[1],
+        });
       }
     }
   }
@@ -121,19 +129,12 @@ function bindQuery(type: protobuf.Type, params: URLSearchParams, request: Record
         `Invalid JSON payload received. Unknown name "${key}": Cannot bind query parameter.`,
       );
     }
-    const scalar = (text: string): unknown => {
-      if (field.type === 'bool') return text === 'true';
-      if (['int32', 'uint32', 'double', 'float', 'sint32', 'fixed32', 'sfixed32'].includes(field.type)) {
-        return Number(text);
-      }
-      // google.protobuf.Int32Value and friends take their JSON form, a bare number.
-      if (
-        /^google\.protobuf\.(U?Int32|Double|Float)Value$/.test(field.resolvedType?.fullName.slice(1) ?? '')
-      ) {
-        return Number(text);
-      }
-      return text;
-    };
+    // Numbers stay strings (proto3 JSON's form for every numeric type, checked with the body);
+    // a bool is "true" or "false", and anything else is left for the check to refuse.
+    const scalar = (text: string): unknown =>
+      field.type === 'bool' || field.resolvedType?.fullName === '.google.protobuf.BoolValue'
+        ? text === 'true' || (text === 'false' ? false : text)
+        : text;
     const values = params.getAll(key).map(scalar);
     setPath(request, path, field.repeated ? values : values.at(-1));
   }
@@ -146,6 +147,7 @@ export interface RestEndpoint {
 
 export function restEndpoint(service: ServiceImplementation): RestEndpoint {
   const routes = routesOf(firestoreServiceType());
+  const customVerbs = new Set(routes.flatMap((r) => (r.customVerb ? [r.customVerb] : [])));
 
   const serve = async (req: IncomingMessage, res: ServerResponse, route: Route, values: string[]) => {
     const url = new URL(req.url ?? '/', 'http://emulator');
@@ -191,21 +193,39 @@ export function restEndpoint(service: ServiceImplementation): RestEndpoint {
   return {
     handle(req, res) {
       const url = new URL(req.url ?? '/', 'http://emulator');
-      let path: string;
+      // Decoded segment by segment: an encoded "/" (%2F) must not split a segment in two.
+      let segments: string[];
       try {
-        path = decodeURIComponent(url.pathname);
+        segments = url.pathname.split('/').map(decodeURIComponent);
       } catch {
         return false;
       }
+      const path = segments.join('/');
       if (!path.startsWith('/v1/')) return false;
+      if (segments.some((s) => s.includes('/'))) {
+        sendError(
+          req,
+          res,
+          invalidArgument(`A resource name segment cannot contain "/" (sent as %2F): ${url.pathname}`),
+        );
+        return true;
+      }
+      // A path ending in ":runQuery" (any verb of the API) is a call of that method, never a
+      // document or collection of that name: `documents/users:runQuery` must not create a document.
+      const pathVerb = /:(\w+)$/.exec(path)?.[1];
+      const verbInPath = pathVerb !== undefined && customVerbs.has(pathVerb) ? pathVerb : undefined;
       const candidates = routes.flatMap((route) => {
-        if (route.verb !== req.method) return [];
+        if (route.verb !== req.method || route.customVerb !== verbInPath) return [];
         const match = route.pattern.exec(path);
         if (!match) return [];
         const values = match.slice(1) as string[];
-        return route.variables.every((v, i) => fitsResource(v, values[i]!)) ? [{ route, values }] : [];
+        const fits = route.variables.every((v, i) => fitsResource(v, values[i]!));
+        return [{ route, values, fits }];
       });
-      const chosen = candidates[0];
+      // The resource check tells the overlapping document and collection templates apart; when no
+      // template fits (DELETE on a collection), the method whose template matched says itself
+      // what is wrong with the name.
+      const chosen = candidates.find((c) => c.fits) ?? candidates[0];
       if (!chosen) {
         const known = routes.some((r) => r.pattern.test(path));
         sendError(
