@@ -17,8 +17,17 @@ async function main(): Promise<void> {
       'transaction-timeout-ms': { type: 'string' },
       import: { type: 'string' },
       'export-on-exit': { type: 'string' },
+      'version-retention-ms': { type: 'string' },
+      'max-retained-version-mb': { type: 'string' },
     },
   });
+  const positive = (flag: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${flag} must be a positive number, got "${text}".`);
+    return n;
+  };
+  const retainedMb = positive('max-retained-version-mb', values['max-retained-version-mb']);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be a port number, got "${values.port}".`);
@@ -32,6 +41,8 @@ async function main(): Promise<void> {
       : undefined,
     importFrom: values.import,
     exportOnExit: values['export-on-exit'],
+    versionRetentionMs: positive('version-retention-ms', values['version-retention-ms']),
+    maxRetainedVersionBytes: retainedMb === undefined ? undefined : retainedMb * 2 ** 20,
   });
   const imported = emulator.imported;
   if (imported) {

@@ -15,6 +15,8 @@ export interface SoakOptions {
   transactors: number;
   /** Plain documents the writers cycle over (the hot counter is one more). */
   documents: number;
+  /** Extra emulator command-line flags (defaults when empty). */
+  emulatorArgs?: string[];
 }
 
 export interface SoakInterval {
@@ -41,7 +43,7 @@ export async function soak(
   options: SoakOptions,
   onInterval?: (i: SoakInterval) => void,
 ): Promise<SoakResult> {
-  const { child, host } = await startEmulator();
+  const { child, host } = await startEmulator(options.emulatorArgs ?? []);
   process.env.FIRESTORE_EMULATOR_HOST = host;
   const app = initializeApp({ projectId: `soak-${Date.now()}` }, `soak-${Date.now()}`);
   const db = getFirestore(app);

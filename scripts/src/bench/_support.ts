@@ -53,13 +53,16 @@ export async function spawnUntilReady(
 }
 
 /** The emulator as developers run it (its CLI, in its own process), on a free port. */
-export async function startEmulator(): Promise<{ child: ChildProcess; host: string }> {
+export async function startEmulator(
+  extraArgs: string[] = [],
+): Promise<{ child: ChildProcess; host: string }> {
   const { child, host } = await spawnUntilReady(process.execPath, [
     '--import',
     'tsx',
     join(root, 'emulator/src/cli.ts'),
     '--port',
     '0',
+    ...extraArgs,
   ]);
   return { child, host };
 }

@@ -12,10 +12,19 @@ import { root, round } from './_support';
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 10);
 const intervalMs = Number(process.env.SOAK_INTERVAL_SECONDS ?? 60) * 1000;
+// Emulator flags to compare settings, e.g. SOAK_EMULATOR_ARGS="--max-retained-version-mb 16".
+const emulatorArgs = (process.env.SOAK_EMULATOR_ARGS ?? '').split(' ').filter(Boolean);
 
 async function main() {
   const started = Date.now();
-  const options = { durationMs: minutes * 60_000, intervalMs, writers: 12, transactors: 4, documents: 15 };
+  const options = {
+    durationMs: minutes * 60_000,
+    intervalMs,
+    writers: 12,
+    transactors: 4,
+    documents: 15,
+    emulatorArgs,
+  };
   console.log(
     `soak: ${minutes} min, ${options.writers} writers on ${options.documents} documents, ${options.transactors} transactions on a hot counter`,
   );
