@@ -146,11 +146,6 @@ interface ParsedWrite {
 
 const parsedWrites = new WeakMap<Write, ParsedWrite>();
 
-/** Checks a write's shape without looking at the stored document (INVALID_ARGUMENT if malformed). */
-export function validateWrite(write: Write): void {
-  parseWrite(write);
-}
-
 function parseWrite(write: Write): ParsedWrite {
   const cached = parsedWrites.get(write);
   if (cached) return cached;

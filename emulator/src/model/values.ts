@@ -65,10 +65,6 @@ export function numberOf(v: Value): number {
   return Number(v.doubleValue ?? NaN);
 }
 
-export function bigintOf(v: Value): bigint {
-  return BigInt(v.integerValue ?? 0);
-}
-
 const sign = (n: number) => (n < 0 ? -1 : n > 0 ? 1 : 0);
 
 function compareIntegers(a: string | number, b: string | number): number {

@@ -104,7 +104,3 @@ export function collectionOf(documentName: string): string {
 export function lastSegment(name: string): string {
   return name.slice(name.lastIndexOf('/') + 1);
 }
-
-export function documentsRoot(db: DatabaseRef): string {
-  return `${db.name}/documents`;
-}
