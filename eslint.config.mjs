@@ -13,4 +13,13 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // A nudge, not a gate: functions past 60 lines (blank lines and comments not counted) warn.
+    // Tests are left out: a describe() block is one long function by design.
+    files: ['**/*.ts', '**/*.mjs'],
+    ignores: ['**/test/**', '**/*.test.ts'],
+    rules: {
+      'max-lines-per-function': ['warn', { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
+    },
+  },
 );
