@@ -5,7 +5,7 @@
  * (within 5%) and under 400 MB, and the hot counter exact.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { soak } from './_soak';
 import { root, round } from './_support';
