@@ -46,7 +46,6 @@ function resolveSpecifier(spec: string, from: string): string | undefined {
 const knownTypeOnlyCycles = [
   'emulator/src/rules/document.ts <-> emulator/src/rules/symbolic.ts <-> emulator/src/rules/values.ts',
   'emulator/src/server/backend.ts <-> emulator/src/server/reads.ts <-> emulator/src/server/watch.ts',
-  'functions/src/inventory/deps.ts <-> functions/src/inventory/refresh.ts <-> functions/src/inventory/transaction.ts',
   'functions/src/recommendations/model.ts <-> functions/src/recommendations/softmax-encoder.ts <-> functions/src/recommendations/weighted-als.ts',
   'scripts/src/eval/eval-recs.ts <-> scripts/src/eval/plot.ts',
 ];

@@ -4,7 +4,7 @@
  * domain, map errors.
  */
 import { z } from 'zod';
-import { type CallRequest, parseRequest, signedIn, toHttpsError } from '../api/callable';
+import { type CallRequest, parseRequest, signedIn, toHttpsError } from '../platform/callable';
 import { DeleteMyDataRequest, EnsureProfileRequest, SetConsentRequest } from '@hearth/contracts';
 import { setConsent } from './consent';
 import type { Customer, CustomerDeps } from './deps';

@@ -10,7 +10,7 @@ import {
   type SetConsentRequest,
   type SetConsentResponse,
 } from '@hearth/contracts';
-import { runInTransaction } from '../inventory/transaction';
+import { runInTransaction } from '../platform/transaction';
 import { CustomerError, type CustomerDeps } from './deps';
 import { customerRef } from './profile';
 

@@ -1,7 +1,7 @@
 /** What the customer domain needs from outside: Firestore, Firebase Auth (accounts) and a clock. */
 import type { Auth } from 'firebase-admin/auth';
-import { DomainError } from '../api/callable';
-import type { Deps } from '../inventory/deps';
+import { DomainError } from '../platform/callable';
+import type { Deps } from '../platform/deps';
 
 export interface CustomerDeps extends Deps {
   /** The sign-in accounts: read for the export, deleted on erasure. */

@@ -6,7 +6,7 @@
  * Calling it again is harmless: an existing profile is returned as it is.
  */
 import { CustomerProfile, type EnsureProfileRequest, type EnsureProfileResponse } from '@hearth/contracts';
-import { runInTransaction } from '../inventory/transaction';
+import { runInTransaction } from '../platform/transaction';
 import type { Customer, CustomerDeps } from './deps';
 import { customerRef, newProfile } from './profile';
 

@@ -5,7 +5,7 @@
  */
 import { HttpsError } from 'firebase-functions/v2/https';
 import type { z } from 'zod';
-import { type CallRequest, parseRequest, signedIn, toHttpsError } from '../api/callable';
+import { type CallRequest, parseRequest, signedIn, toHttpsError } from '../platform/callable';
 import {
   AdjustStockRequest,
   ReceiveTransferRequest,

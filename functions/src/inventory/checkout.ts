@@ -7,7 +7,8 @@ import {
   type ReservationRequest,
   VariantDoc,
 } from '@hearth/contracts';
-import { countReads, type Deps } from './deps';
+import { countReads } from '../platform/deps';
+import type { Deps } from './deps';
 import { precondition } from './errors';
 import { once } from './idempotency';
 import { orderRef, reservationRef, variantRef } from './paths';

@@ -1,39 +1,10 @@
-/**
- * What domain functions need from the outside world, passed in so the same code runs in a callable,
- * a scheduled job, a script and a test.
- */
-import type { Firestore } from 'firebase-admin/firestore';
+/** Inventory's deps: the platform's, and the refresher of hot SKUs' availability documents. */
+import type { Deps as PlatformDeps } from '../platform/deps';
 import type { AvailabilityRefresher } from './refresh';
 
-export interface Clock {
-  now(): Date;
-}
+export { type Clock, systemClock, type Metrics, newMetrics } from '../platform/deps';
 
-export const systemClock: Clock = { now: () => new Date() };
-
-/** Counted by the transaction helper and the reads around it; the benchmark reports them. */
-export interface Metrics {
-  attempts: number;
-  retries: number;
-  reads: number;
-  writes: number;
-}
-
-export const newMetrics = (): Metrics => ({ attempts: 0, retries: 0, reads: 0, writes: 0 });
-
-export interface Deps {
-  db: Firestore;
-  clock: Clock;
-  metrics?: Metrics;
+export interface Deps extends PlatformDeps {
   /** Refreshes hot SKUs' availability documents after a commit (off the caller's path). */
   refresher?: AvailabilityRefresher;
-  /**
-   * Called between the steps of multi-step flows and inside transactions before they write; a
-   * throwing checkpoint is how tests inject a crash at that point.
-   */
-  checkpoint?: (step: string) => void;
-}
-
-export function countReads(deps: Deps, n: number): void {
-  if (deps.metrics) deps.metrics.reads += n;
 }

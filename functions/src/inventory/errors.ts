@@ -4,9 +4,9 @@ import type {
   OutOfStockDetails,
   PreconditionDetails,
 } from '@hearth/contracts';
-import { DomainError } from '../api/callable';
+import { DomainError } from '../platform/callable';
 
-/** The callable error codes inventory answers with (see api/callable.ts for how they reach apps). */
+/** The callable error codes inventory answers with (see platform/callable.ts for how they reach apps). */
 export type InventoryErrorCode =
   | 'invalid-argument'
   | 'unauthenticated'

@@ -7,10 +7,11 @@
 import { createHash } from 'node:crypto';
 import { Timestamp } from 'firebase-admin/firestore';
 import { IdempotencyRecord } from '@hearth/contracts';
-import { countReads, type Deps } from './deps';
+import { countReads } from '../platform/deps';
+import type { Deps } from './deps';
 import { invalidField } from './errors';
 import { idempotencyRef } from './paths';
-import { runInTransaction, type Tx } from './transaction';
+import { runInTransaction, type Tx } from '../platform/transaction';
 
 /** Records outlive any client's retry window; a TTL policy on `expireAt` deletes them after that. */
 const KEEP_RECORDS_MS = 7 * 24 * 3600 * 1000;

@@ -4,7 +4,8 @@
  */
 import type { Firestore } from 'firebase-admin/firestore';
 import { LocationDoc } from '@hearth/contracts';
-import { countReads, type Deps } from './deps';
+import { countReads } from '../platform/deps';
+import type { Deps } from './deps';
 import { locationsCol } from './paths';
 
 const TTL_MS = 60_000;

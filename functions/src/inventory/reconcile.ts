@@ -28,7 +28,8 @@ import {
   Sku,
 } from '@hearth/contracts';
 import { withTotals } from './availability';
-import { countReads, type Deps } from './deps';
+import { countReads } from '../platform/deps';
+import type { Deps } from './deps';
 import { addDelta, effectsOf, zeroCounters } from './movements';
 import {
   allShards,
@@ -39,7 +40,7 @@ import {
   reservationsCol,
 } from './paths';
 import { refreshAvailability } from './refresh';
-import { runInTransaction } from './transaction';
+import { runInTransaction } from '../platform/transaction';
 
 const FIELDS = ['onHand', 'reserved', 'inTransit', 'damaged'] as const;
 const DERIVED = ['onHand', 'reserved', 'available', 'incoming', 'inTransit', 'status'] as const;

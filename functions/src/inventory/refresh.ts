@@ -7,9 +7,9 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import { InventoryDoc, ShardDoc } from '@hearth/contracts';
 import { withTotals } from './availability';
-import { countReads, type Deps } from './deps';
+import { countReads, type Deps } from '../platform/deps';
 import { allShards, inventoryRef, shardsOf } from './paths';
-import { runInTransaction } from './transaction';
+import { runInTransaction } from '../platform/transaction';
 
 /**
  * Folds the shards of `sku` into its availability document; returns whether it wrote it. `rewrite`
@@ -80,7 +80,7 @@ export class AvailabilityRefresher {
   private readonly again = new Set<string>();
 
   constructor(
-    private readonly deps: Omit<Deps, 'refresher'>,
+    private readonly deps: Deps,
     private readonly onError: (sku: string, err: unknown) => void = (sku, err) =>
       console.error(`refreshing inventory/${sku} failed`, err),
   ) {}

@@ -1,13 +1,14 @@
 /** releaseReservation and expireReservations: held stock goes back on sale. */
 import { type QueryDocumentSnapshot, Timestamp } from 'firebase-admin/firestore';
 import type { ReleaseResponse, ReservationRequest } from '@hearth/contracts';
-import { countReads, type Deps } from './deps';
+import { countReads } from '../platform/deps';
+import type { Deps } from './deps';
 import { precondition } from './errors';
 import { once } from './idempotency';
 import { reservationRef, reservationsCol } from './paths';
 import { type Caller, readReservation, settleAllocations } from './reservations';
 import { StockTx } from './stock-tx';
-import { runInTransaction } from './transaction';
+import { runInTransaction } from '../platform/transaction';
 
 export async function releaseReservation(
   deps: Deps,

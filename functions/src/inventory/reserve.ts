@@ -19,7 +19,8 @@ import {
   type ReserveStockRequest,
 } from '@hearth/contracts';
 import { allocateLine, type Source } from './allocate';
-import { countReads, type Deps } from './deps';
+import { countReads } from '../platform/deps';
+import type { Deps } from './deps';
 import { notFound, outOfStock } from './errors';
 import { once } from './idempotency';
 import { loadLocations } from './locations';
@@ -28,7 +29,7 @@ import { noteShard, probeOrder, readShards, type ShardAvailability, sumAvailable
 import { admit } from './local-gate';
 import { arrival, publish, sharedRead } from './shared-read';
 import { StockTx } from './stock-tx';
-import { Retry, type Tx } from './transaction';
+import { Retry, type Tx } from '../platform/transaction';
 
 /** How long a cart holds its stock. */
 export const HOLD_MS = 15 * 60 * 1000;

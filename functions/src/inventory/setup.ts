@@ -7,7 +7,7 @@ import { emptyLocationStock, newInventoryDoc, withTotals } from './availability'
 import type { Deps } from './deps';
 import { forgetLocations } from './locations';
 import { inventoryRef, locationsCol } from './paths';
-import { runInTransaction } from './transaction';
+import { runInTransaction } from '../platform/transaction';
 
 export async function upsertLocation(deps: Deps, location: LocationDoc): Promise<void> {
   await locationsCol(deps.db).doc(location.id).set(location);

@@ -5,7 +5,8 @@
  */
 import type { Firestore } from 'firebase-admin/firestore';
 import { ShardDoc } from '@hearth/contracts';
-import { countReads, type Deps } from './deps';
+import { countReads } from '../platform/deps';
+import type { Deps } from './deps';
 import { shardsOf } from './paths';
 import { sharedRead } from './shared-read';
 

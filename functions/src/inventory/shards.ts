@@ -18,7 +18,7 @@ import { once } from './idempotency';
 import { loadLocations } from './locations';
 import { inventoryRef, shardRef } from './paths';
 import type { Staff } from './stock-changes';
-import { runInTransaction } from './transaction';
+import { runInTransaction } from '../platform/transaction';
 
 export async function setShardCount(
   deps: Deps,

@@ -16,7 +16,7 @@ import { loadLocations } from './locations';
 import { orderRef } from './paths';
 import { putUnits, takeUnits } from './placement';
 import { StockTx } from './stock-tx';
-import type { Tx } from './transaction';
+import type { Tx } from '../platform/transaction';
 
 export interface Staff {
   uid: string;

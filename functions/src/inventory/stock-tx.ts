@@ -13,7 +13,7 @@ import type { Deps } from './deps';
 import { notFound, precondition } from './errors';
 import { effectsOf, type Movement } from './movements';
 import { inventoryRef, ledgerCol, shardRef } from './paths';
-import type { Tx } from './transaction';
+import type { Tx } from '../platform/transaction';
 
 export interface OpContext {
   actor: Actor;

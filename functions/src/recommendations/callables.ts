@@ -4,7 +4,7 @@
  * zod contract, call the domain, map errors.
  */
 import type { z } from 'zod';
-import { type CallRequest, parseRequest, signedIn, toHttpsError } from '../api/callable';
+import { type CallRequest, parseRequest, signedIn, toHttpsError } from '../platform/callable';
 import { GetRecommendationsRequest, SimilarItemsRequest } from '@hearth/contracts';
 import { getRecommendations } from './serve';
 import type { ServingDeps } from './serving-state';

@@ -7,7 +7,7 @@
  */
 import { Timestamp } from 'firebase-admin/firestore';
 import type { PopularDoc } from '@hearth/contracts';
-import type { Deps } from '../inventory/deps';
+import type { Deps } from '../platform/deps';
 import { defaultKindWeights, eventWeight, type WeightOptions } from './interactions';
 import { consentingCustomers, forEachEventPage, forEachPage } from './read-interactions';
 import { popularRef } from './serving-state';

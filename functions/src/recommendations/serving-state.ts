@@ -10,9 +10,9 @@
  */
 import type { DocumentReference, DocumentSnapshot, Firestore } from 'firebase-admin/firestore';
 import { CurrentModelDoc, PopularDoc, StockSummaryDoc } from '@hearth/contracts';
-import { countReads, type Deps } from '../inventory/deps';
+import { countReads, type Deps } from '../platform/deps';
 import { currentModelRef } from './publish';
-import { DomainError } from '../api/callable';
+import { DomainError } from '../platform/callable';
 
 export const servingCol = (db: Firestore) => db.collection('serving');
 export const popularRef = (db: Firestore) => servingCol(db).doc('popular');

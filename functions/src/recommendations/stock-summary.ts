@@ -14,9 +14,9 @@
  */
 import { FieldPath, FieldValue, Timestamp, type DocumentData } from 'firebase-admin/firestore';
 import type { StockStatus } from '@hearth/contracts';
-import type { Deps } from '../inventory/deps';
+import type { Deps } from '../platform/deps';
 import { inventoryCol } from '../inventory/paths';
-import { runInTransaction } from '../inventory/transaction';
+import { runInTransaction } from '../platform/transaction';
 import { forEachPage } from './read-interactions';
 import { stockSummaryRef } from './serving-state';
 

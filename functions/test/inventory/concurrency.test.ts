@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
-import type { CallRequest } from '../../src/api/callable';
+import type { CallRequest } from '../../src/platform/callable';
 import { inventoryCallables } from '../../src/inventory/callables';
 import type { Deps } from '../../src/inventory/deps';
 import { AvailabilityRefresher } from '../../src/inventory/refresh';

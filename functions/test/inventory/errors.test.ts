@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { HttpsError } from 'firebase-functions/v2/https';
-import { toHttpsError } from '../../src/api/callable';
+import { toHttpsError } from '../../src/platform/callable';
 import { outOfStock } from '../../src/inventory/errors';
 
 describe('errors as callers see them', () => {

@@ -7,9 +7,8 @@
  * When the budget is spent the caller gets a clear `unavailable` error; nothing was written.
  */
 import type { DocumentReference, DocumentSnapshot, Transaction } from 'firebase-admin/firestore';
-import { isContention } from '../api/callable';
+import { DomainError, isContention } from './callable';
 import type { Deps } from './deps';
-import { InventoryError } from './errors';
 
 const MAX_ATTEMPTS = 400;
 const BUDGET_MS = 60_000;
@@ -75,7 +74,7 @@ export async function runInTransaction<T>(deps: Deps, what: string, fn: (tx: Tx)
     } catch (err) {
       if (!(err instanceof Retry) && !isContention(err)) throw err;
       if (attempt >= MAX_ATTEMPTS || Date.now() - started > BUDGET_MS) {
-        throw new InventoryError(
+        throw new DomainError(
           'unavailable',
           `Could not ${what}: the store is too busy right now (${attempt} attempts). Nothing was changed; try again in a few seconds.`,
           { attempts: attempt },
