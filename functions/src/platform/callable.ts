@@ -27,11 +27,66 @@ export class DomainError<Code extends FunctionsErrorCode = FunctionsErrorCode> e
   }
 }
 
+/** Who may call: any signed-in user, store staff (custom claim staff or admin), or admins only. */
+export type Access = 'customer' | 'staff' | 'admin';
+
+/** The caller as every domain sees it, from the ID token's uid and claims. */
+export interface Caller {
+  uid: string;
+  role: 'customer' | 'staff' | 'admin';
+  /** Staff or admin. */
+  staff: boolean;
+  email: string | null;
+  name: string | null;
+}
+
 /** The signed-in caller's auth, or `unauthenticated`. */
 export function signedIn(req: CallRequest): NonNullable<CallRequest['auth']> {
   if (!req.auth?.uid)
     throw new HttpsError('unauthenticated', 'Sign in first: this call needs a signed-in user');
   return req.auth;
+}
+
+/** The signed-in caller allowed by `access`, or `unauthenticated` / `permission-denied`. */
+export function callerOf(req: CallRequest, access: Access): Caller {
+  const auth = signedIn(req);
+  const token = auth.token as
+    { admin?: unknown; staff?: unknown; email?: unknown; name?: unknown } | undefined;
+  const role = token?.admin === true ? 'admin' : token?.staff === true ? 'staff' : 'customer';
+  if (access === 'admin' && role !== 'admin')
+    throw new HttpsError('permission-denied', 'Only admins (custom claim admin) may do this');
+  if (access === 'staff' && role === 'customer')
+    throw new HttpsError('permission-denied', 'Only store staff (custom claim staff or admin) may do this');
+  return {
+    uid: auth.uid,
+    role,
+    staff: role !== 'customer',
+    email: typeof token?.email === 'string' ? token.email : null,
+    name: typeof token?.name === 'string' ? token.name : null,
+  };
+}
+
+/**
+ * The one callable handler factory: `const handler = callableHandler(deps)`, then
+ * `handler(access, Schema, (deps, caller, request) => domain(...))` is a function of a
+ * CallableRequest that checks the caller, parses the request with its zod contract, runs the domain
+ * with fresh deps, and maps every error with toHttpsError. index.ts wires it to `onCall`; tests call
+ * it with `{ data, auth }`.
+ */
+export function callableHandler<D>(deps: () => D) {
+  return <S extends z.ZodType, Res>(
+      access: Access,
+      schema: S,
+      run: (deps: D, caller: Caller, data: z.infer<S>) => Promise<Res>,
+    ): ((req: CallRequest) => Promise<Res>) =>
+    async (req) => {
+      try {
+        const caller = callerOf(req, access);
+        return await run(deps(), caller, parseRequest(schema, req.data));
+      } catch (err) {
+        throw toHttpsError(err);
+      }
+    };
 }
 
 export function parseRequest<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
