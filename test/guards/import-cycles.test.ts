@@ -8,6 +8,9 @@
  * undefined). Cycles closed only by type-only imports (`import type`, or every binding `type`) are
  * erased at runtime but still couple modules: the ones below exist today and may only shrink; a new
  * one fails, and so does a listed one that is gone (delete it from the list).
+ *
+ * And the functions' domains (inventory, customers, recommendations) import functions/src/platform
+ * and @hearth/contracts, never one another.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -174,5 +177,27 @@ test('type-only import cycles only shrink', () => {
     gone,
     [],
     `cycles that are gone: delete them from knownTypeOnlyCycles:\n  ${gone.join('\n  ')}`,
+  );
+});
+
+test('the functions’ domains import platform and contracts, never each other', () => {
+  const domains = ['inventory', 'customers', 'recommendations'];
+  const domainOf = (file: string) => {
+    const [top, src, domain] = relative(root, file).split('/');
+    return top === 'functions' && src === 'src' && domain && domains.includes(domain) ? domain : undefined;
+  };
+  const crossings: string[] = [];
+  for (const [file, targets] of importGraph(true)) {
+    const from = domainOf(file);
+    if (!from) continue;
+    for (const target of targets) {
+      const to = domainOf(target);
+      if (to && to !== from) crossings.push(`${relative(root, file)} -> ${relative(root, target)}`);
+    }
+  }
+  assert.deepEqual(
+    crossings,
+    [],
+    `move what both need to functions/src/platform/:\n  ${crossings.join('\n  ')}`,
   );
 });

@@ -3,7 +3,7 @@
  * them, from this one list, so the two cannot drift apart: what erasure leaves, export would find.
  */
 import type { DocumentSnapshot, Firestore, Query } from 'firebase-admin/firestore';
-import { idempotencyRef, ledgerCol, reservationsCol } from '../inventory/paths';
+import { idempotencyRef, ledgerCol, reservationsCol } from '../platform/paths';
 import { customerRef, eventsOf, recommendationsRef } from './profile';
 
 const PAGE = 300;

@@ -1,10 +1,8 @@
 /** A customer's profile document: how a new one looks, and where it lives. */
-import { Timestamp, type Firestore } from 'firebase-admin/firestore';
+import { Timestamp } from 'firebase-admin/firestore';
 import type { Consent, ConsentChange, CustomerProfile, Preferences } from '@hearth/contracts';
 
-export const customerRef = (db: Firestore, uid: string) => db.collection('customers').doc(uid);
-export const eventsOf = (db: Firestore, uid: string) => customerRef(db, uid).collection('events');
-export const recommendationsRef = (db: Firestore, uid: string) => db.collection('recommendations').doc(uid);
+export { customerRef, eventsOf, recommendationsRef } from '../platform/paths';
 
 export const noPreferences = (): Preferences => ({ styles: [], rooms: [], budgetMinor: null });
 

@@ -13,7 +13,7 @@ import { precondition } from './errors';
 import { once } from './idempotency';
 import { orderRef, reservationRef, variantRef } from './paths';
 import { assertHeld, type Caller, readReservation, settleAllocations } from './reservations';
-import { eventsOf } from '../customers/profile';
+import { eventsOf } from '../platform/paths';
 import { StockTx } from './stock-tx';
 
 export async function checkout(

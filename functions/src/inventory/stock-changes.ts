@@ -8,7 +8,7 @@ import {
   type RestockRequest,
   type StockChangeResponse,
 } from '@hearth/contracts';
-import { eventsOf } from '../customers/profile';
+import { eventsOf } from '../platform/paths';
 import type { Deps } from './deps';
 import { InventoryError, notFound } from './errors';
 import { once } from './idempotency';

@@ -7,7 +7,7 @@
  */
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
 import { CustomerEvent } from '@hearth/contracts';
-import { recommendationsRef } from '../customers/profile';
+import { recommendationsRef } from '../platform/paths';
 
 /** The trigger on customers/{uid}/events/{id}: only valid purchase events change anything. */
 export async function onCustomerEvent(db: Firestore, uid: string, data: unknown): Promise<boolean> {

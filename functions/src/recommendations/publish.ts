@@ -18,7 +18,7 @@ import {
   type ModelSlot,
   type RecommendationList,
 } from '@hearth/contracts';
-import { customerRef, recommendationsRef } from '../customers/profile';
+import { customerRef, recommendationsRef } from '../platform/paths';
 
 export const modelsCollection = (db: Firestore) => db.collection('models');
 export const currentModelRef = (db: Firestore) => modelsCollection(db).doc('current');

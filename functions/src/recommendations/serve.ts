@@ -23,7 +23,7 @@ import {
   RecommendationsDoc,
   type RecommendedItem,
 } from '@hearth/contracts';
-import { customerRef, recommendationsRef } from '../customers/profile';
+import { customerRef, recommendationsRef } from '../platform/paths';
 import { readDocs, type ServingDeps, type ServingSnapshot } from './serving-state';
 
 /** What serving reads of a profile; a partial or odd profile means no consent and no preferences. */

@@ -15,7 +15,7 @@
 import { FieldPath, FieldValue, Timestamp, type DocumentData } from 'firebase-admin/firestore';
 import type { StockStatus } from '@hearth/contracts';
 import type { Deps } from '../platform/deps';
-import { inventoryCol } from '../inventory/paths';
+import { inventoryCol } from '../platform/paths';
 import { runInTransaction } from '../platform/transaction';
 import { forEachPage } from './read-interactions';
 import { stockSummaryRef } from './serving-state';
