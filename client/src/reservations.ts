@@ -66,33 +66,57 @@ export interface ReservationState {
   lines: ReservationDoc['lines'];
 }
 
-/** The reservation as it changes (held, then checked out, released or expired). */
+/**
+ * The reservation as it changes (held, then checked out, released or expired). A reservation
+ * missing from the local cache while offline is `unavailable` (retryable) and the watch goes on;
+ * only the server can say `not-found`. Each state is reported once, whatever the metadata does.
+ */
 export function watchReservation(
   client: Pick<HearthClient, 'db'>,
   reservationId: string,
   onChange: (r: ReservationState) => void,
   onError: (e: HearthError) => void = (e) => console.error(`watchReservation: ${e.message}`),
 ): Unsubscribe {
+  let reported = '';
+  const report = (key: string, deliver: () => void) => {
+    if (key === reported) return;
+    reported = key;
+    deliver();
+  };
   return onSnapshot(
     doc(client.db, 'reservations', reservationId),
+    // With metadata changes: the server confirming that a reservation is missing changes no
+    // document, so without them a watch begun offline would never hear it.
+    { includeMetadataChanges: true },
     (snap) => {
       if (!snap.exists()) {
-        onError({
-          code: 'not-found',
-          message: `No reservation '${reservationId}'`,
-          kind: 'reservation',
-          id: reservationId,
-        });
-        return;
+        if (snap.metadata.fromCache) {
+          return report('unavailable', () =>
+            onError({
+              code: 'unavailable',
+              message: `Reservation '${reservationId}' is not in the local cache and the client is offline`,
+              retryable: true,
+            }),
+          );
+        }
+        return report('not-found', () =>
+          onError({
+            code: 'not-found',
+            message: `No reservation '${reservationId}'`,
+            kind: 'reservation',
+            id: reservationId,
+          }),
+        );
       }
       const r = snap.data() as ReservationDoc;
-      onChange({
+      const state: ReservationState = {
         id: snap.id,
         status: r.status,
         expiresAt: new Date(r.expiresAt.toMillis()),
         orderId: r.orderId,
         lines: r.lines,
-      });
+      };
+      report(JSON.stringify(state), () => onChange(state));
     },
     (err) => onError(toHearthError(err)),
   );

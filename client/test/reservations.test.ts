@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Timestamp } from 'firebase-admin/firestore';
+import { disableNetwork, enableNetwork } from 'firebase/firestore';
 import { useEmulator, type TestFirestore } from '../../test/support/emulator';
 import { watchReservation, type HearthError, type ReservationState } from '../src';
 
@@ -54,5 +55,67 @@ describe('watchReservation', () => {
       watchReservation({ db: fs.webDb({ uid: 'mallory' }) }, 'r2', () => assert.fail('not theirs'), resolve);
     });
     assert.equal(error.code, 'permission-denied');
+  });
+
+  /** Reports from one watch, awaited one at a time with a timeout. */
+  const recorder = () => {
+    const seen: string[] = [];
+    let wake: () => void = () => undefined;
+    const next = async (accept: (entry: string) => boolean) => {
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const found = seen.find(accept);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`not seen within 5 s; seen: ${seen.join(', ')}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, deadline - Date.now());
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    };
+    const push = (entry: string) => {
+      seen.push(entry);
+      wake();
+    };
+    return { seen, next, push };
+  };
+
+  it('says unavailable, not not-found, for a reservation it cannot see while offline; the hold once online', async () => {
+    await fs.adminDb.doc('reservations/r3').set(held);
+    const db = fs.webDb({ uid: 'ada' });
+    await disableNetwork(db);
+    const r = recorder();
+    const stop = watchReservation(
+      { db },
+      'r3',
+      (s) => r.push(`state:${s.status}`),
+      (e) => r.push(`error:${e.code}`),
+    );
+    await r.next((e) => e === 'error:unavailable');
+    await enableNetwork(db);
+    await r.next((e) => e === 'state:held');
+    stop();
+    assert.ok(!r.seen.includes('error:not-found'), r.seen.join(', '));
+    assert.deepEqual(r.seen, ['error:unavailable', 'state:held']);
+  });
+
+  it("leaves a missing reservation's verdict to the server: unavailable offline, then the rules' permission-denied (they cannot show a missing hold is the caller's)", async () => {
+    const db = fs.webDb({ uid: 'ada' });
+    await disableNetwork(db);
+    const r = recorder();
+    const stop = watchReservation(
+      { db },
+      'missing',
+      () => r.push('state'),
+      (e) => r.push(`error:${e.code}`),
+    );
+    await r.next((e) => e === 'error:unavailable');
+    await enableNetwork(db);
+    await r.next((e) => e === 'error:permission-denied');
+    stop();
+    assert.deepEqual(r.seen, ['error:unavailable', 'error:permission-denied']);
   });
 });
