@@ -8,11 +8,11 @@
  * `__endpoint` firebase-functions v2 gives each function (what the deploy reads to create them).
  */
 import assert from 'node:assert/strict';
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { npmEnv, run } from './npm-run';
 import { buildFunctions, functionsDir } from '../../scripts/src/build/functions-bundle';
 
 const root = join(__dirname, '..', '..');
@@ -113,28 +113,6 @@ const fromRepo = Object.keys(require.cache).filter((k) => !k.startsWith(here));
 process.stdout.write(JSON.stringify({ triggers: out, tfLoaded, fromRepo }));
 `;
 
-/** npm without the npm_* variables of the `npm test` running this file (they point at the repo). */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const keep = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig']);
-  return Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([k]) => !k.toLowerCase().startsWith('npm_') || keep.has(k.toLowerCase()),
-    ),
-  );
-}
-
-function run(what: string, command: string, args: string[], opts: SpawnSyncOptions & { cwd: string }) {
-  const started = Date.now();
-  const result = spawnSync(command, args, { encoding: 'utf8', env: cleanEnv(), ...opts });
-  const output = `${String(result.stdout ?? '')}${String(result.stderr ?? '')}`;
-  assert.equal(
-    result.status,
-    0,
-    `${what} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}):\n${output}`,
-  );
-  return { stdout: String(result.stdout), ms: Date.now() - started };
-}
-
 describe('functions/ as firebase deploy uploads and installs it', { timeout: 150_000 }, () => {
   let work = '';
   let deployed = '';
@@ -212,7 +190,7 @@ describe('functions/ as firebase deploy uploads and installs it', { timeout: 150
     const { stdout, ms } = run('node lib/index.js', process.execPath, ['-e', DESCRIBE], {
       cwd: deployed,
       timeout: 30_000,
-      env: { ...cleanEnv(), GCLOUD_PROJECT: 'demo-hearth' },
+      env: { ...npmEnv(), GCLOUD_PROJECT: 'demo-hearth' },
     });
     const loaded = JSON.parse(stdout) as {
       triggers: Record<string, Trigger>;

@@ -8,11 +8,12 @@
  * against the packages' declarations.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { npmEnv, run } from './npm-run';
 
 const root = join(__dirname, '..', '..');
 const packages = ['contracts', 'client', 'emulator'];
@@ -21,32 +22,6 @@ const firebaseVersion = (
     version: string;
   }
 ).version;
-
-/**
- * npm as a developer runs it: without the npm_* variables of the `npm test` that runs this file
- * (npm_config_local_prefix and the like would point the install back at the repo), keeping the
- * cache and registry settings.
- */
-function npmEnv(): NodeJS.ProcessEnv {
-  const keep = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig']);
-  return Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([k]) => !k.toLowerCase().startsWith('npm_') || keep.has(k.toLowerCase()),
-    ),
-  );
-}
-
-function run(what: string, command: string, args: string[], opts: SpawnSyncOptions & { cwd: string }) {
-  const started = Date.now();
-  const result = spawnSync(command, args, { encoding: 'utf8', env: npmEnv(), ...opts });
-  const output = `${String(result.stdout ?? '')}${String(result.stderr ?? '')}`;
-  assert.equal(
-    result.status,
-    0,
-    `${what} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}):\n${output}`,
-  );
-  return { stdout: String(result.stdout), ms: Date.now() - started };
-}
 
 /** Runs in the installed project with plain node; every wait has a deadline. */
 const SCENARIO = String.raw`

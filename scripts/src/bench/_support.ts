@@ -1,5 +1,6 @@
 /** What the benchmarks share: the emulator in a child process, its stats, and latency summaries. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const root = join(__dirname, '..', '..', '..');
@@ -69,4 +70,23 @@ export async function startEmulator(
 
 export async function emulatorStats(host: string): Promise<Record<string, number>> {
   return (await fetch(`http://${host}/emulator/v1/stats`)).json() as Promise<Record<string, number>>;
+}
+
+/** Writes a benchmark's result to bench/results/<name>.json and prints it. */
+export function writeResult(name: string, result: unknown): void {
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  const text = `${JSON.stringify(result, null, 2)}\n`;
+  writeFileSync(join(root, 'bench', 'results', `${name}.json`), text);
+  console.log(text);
+}
+
+/** Runs a benchmark's main and exits with its outcome (SDK handles would keep the process alive). */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

@@ -11,13 +11,11 @@
  *
  * BENCH_SECONDS (default 3) sets the length of each throughput phase.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { launchBrowser, type TestPage } from '../../../test/support/browser';
-import { emulatorStats, root, round, startEmulator, summary } from './_support';
+import { emulatorStats, round, runBenchmark, startEmulator, summary, writeResult } from './_support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const now = () => performance.timeOrigin + performance.now();
@@ -210,9 +208,7 @@ async function main(): Promise<void> {
       commitThroughput: commits,
       durationSeconds: round((Date.now() - started) / 1000),
     };
-    mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-    writeFileSync(join(root, 'bench', 'results', 'browser.json'), `${JSON.stringify(result, null, 2)}\n`);
-    console.log(JSON.stringify(result, null, 2));
+    writeResult('browser', result);
   } finally {
     await browser.close();
     await db.terminate();
@@ -221,10 +217,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -13,7 +13,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
@@ -27,7 +26,16 @@ import {
   terminate,
   where,
 } from 'firebase/firestore';
-import { emulatorStats, root, round, spawnUntilReady, startEmulator, summary } from './_support';
+import {
+  emulatorStats,
+  root,
+  round,
+  runBenchmark,
+  spawnUntilReady,
+  startEmulator,
+  summary,
+  writeResult,
+} from './_support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 
@@ -391,9 +399,7 @@ async function main(): Promise<void> {
       spawnToReadyLine: startupMs,
       durationSeconds: round((Date.now() - started) / 1000),
     };
-    mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-    writeFileSync(join(root, 'bench', 'results', 'emulator.json'), `${JSON.stringify(result, null, 2)}\n`);
-    console.log(JSON.stringify(result, null, 2));
+    writeResult('emulator', result);
   } finally {
     await db.terminate();
     await deleteApp(app);
@@ -401,10 +407,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -4,11 +4,9 @@
  * the last interval's writes/s at least 90% of the first's, RSS flat over the last 3 minutes
  * (within 5%) and under 400 MB, and the hot counter exact.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { soak } from './_soak';
-import { root, round } from './_support';
+import { round, runBenchmark, writeResult } from './_support';
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 10);
 const intervalMs = Number(process.env.SOAK_INTERVAL_SECONDS ?? 60) * 1000;
@@ -58,15 +56,8 @@ async function main() {
     goals,
     durationSeconds: round((Date.now() - started) / 1000),
   };
-  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(root, 'bench', 'results', 'soak.json'), `${JSON.stringify(out, null, 2)}\n`);
+  writeResult('soak', out);
   console.log(JSON.stringify(goals, null, 2));
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);
