@@ -3,6 +3,7 @@
  * a scheduled job, a script and a test. Every domain's own deps extend these.
  */
 import type { Firestore } from 'firebase-admin/firestore';
+import { type StoreSettings, storeSettings } from './settings';
 
 export interface Clock {
   now(): Date;
@@ -29,7 +30,11 @@ export interface Deps {
    * throwing checkpoint is how tests inject a crash at that point.
    */
   checkpoint?: (step: string) => void;
+  /** The store's tunables; the params of this process (or their defaults) when absent. */
+  settings?: StoreSettings;
 }
+
+export const settingsOf = (deps: Pick<Deps, 'settings'>): StoreSettings => deps.settings ?? storeSettings();
 
 export function countReads(deps: Deps, n: number): void {
   if (deps.metrics) deps.metrics.reads += n;

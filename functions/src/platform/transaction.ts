@@ -3,15 +3,14 @@
  *
  * The SDK's own retry starts its backoff at one second, far too slow for a flash sale, so each
  * attempt runs with `maxAttempts: 1` and this loop retries ABORTED (and transient UNAVAILABLE)
- * with short, jittered, growing pauses, within a bounded number of attempts and a time budget.
+ * with short, jittered, growing pauses, within a bounded number of attempts and a time budget (the params TRANSACTION_MAX_ATTEMPTS and
+ * TRANSACTION_BUDGET_SECONDS).
  * When the budget is spent the caller gets a clear `unavailable` error; nothing was written.
  */
 import type { DocumentReference, DocumentSnapshot, Transaction } from 'firebase-admin/firestore';
 import { DomainError, isContention } from './callable';
-import type { Deps } from './deps';
+import { type Deps, settingsOf } from './deps';
 
-const MAX_ATTEMPTS = 400;
-const BUDGET_MS = 60_000;
 const BASE_DELAY_MS = 4;
 const MAX_DELAY_MS = 250;
 
@@ -67,13 +66,14 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runInTransaction<T>(deps: Deps, what: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const started = Date.now();
+  const { transactionMaxAttempts, transactionBudgetMs } = settingsOf(deps);
   for (let attempt = 1; ; attempt++) {
     if (deps.metrics) deps.metrics.attempts++;
     try {
       return await deps.db.runTransaction((raw) => fn(new Tx(raw, deps)), { maxAttempts: 1 });
     } catch (err) {
       if (!(err instanceof Retry) && !isContention(err)) throw err;
-      if (attempt >= MAX_ATTEMPTS || Date.now() - started > BUDGET_MS) {
+      if (attempt >= transactionMaxAttempts || Date.now() - started > transactionBudgetMs) {
         throw new DomainError(
           'unavailable',
           `Could not ${what}: the store is too busy right now (${attempt} attempts). Nothing was changed; try again in a few seconds.`,
