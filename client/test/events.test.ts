@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { useEmulator, type TestFirestore } from '../../test/support/emulator';
+import { Arrivals } from '../../test/support/within';
 import { trackEvents, type HearthError } from '../src';
 
 let fs: TestFirestore;
@@ -29,15 +30,29 @@ describe('trackEvents', () => {
 
   it('flushes by itself when the queue is full', async () => {
     const tracker = trackEvents({ db: fs.webDb({ uid: 'ben' }) }, 'ben', {
-      flushEveryMs: 60_000,
+      flushEveryMs: 60_000, // the timer cannot be what writes them within this test
       maxBatch: 2,
     });
-    tracker.track({ kind: 'view', productId: 'p1' });
-    tracker.track({ kind: 'view', productId: 'p2' });
-    const written = await tracker.flush(); // waits for the flush the full queue started
-    assert.ok(written.ok);
-    assert.equal((await fs.adminDb.collection('customers/ben/events').get()).size, 2);
-    await tracker.stop();
+    // Watch the history from the server side: the test never calls flush(), so the two events can
+    // only arrive through the flush the full queue starts by itself.
+    const sizes = new Arrivals<number>();
+    const errors = new Arrivals<Error>();
+    const unsubscribe = fs.adminDb
+      .collection('customers/ben/events')
+      .onSnapshot((snap) => sizes.push(snap.size), errors.push);
+    try {
+      tracker.track({ kind: 'view', productId: 'p1' });
+      tracker.track({ kind: 'view', productId: 'p2' });
+      await sizes.until((n) => n === 2, 'the 2 events of a full queue (maxBatch 2) in customers/ben/events');
+      assert.deepEqual(errors.seen, []);
+      // One more stays queued (below maxBatch) until stop(), which so writes only that one.
+      tracker.track({ kind: 'view', productId: 'p3' });
+      assert.deepEqual(await tracker.stop(), { ok: true, value: 1 });
+      await sizes.until((n) => n === 3, 'the third event, written by stop()');
+    } finally {
+      unsubscribe();
+      await tracker.stop();
+    }
   });
 
   it('refuses a bad event at once, naming the field, and sends nothing', async () => {

@@ -2,6 +2,11 @@
  * Runs every `*.test.ts` of the workspaces with Node's own test runner (one process per file, so
  * each file gets a fresh in-process emulator unless FIRESTORE_EMULATOR_HOST names one already).
  * Extra arguments filter files by substring: `npm run test:only -- rules`.
+ *
+ * Every file runs under a deadline (`--test-timeout`, which Node 20's runner applies to each file's
+ * process as a whole): a lost event or a hung child then fails that file, named, instead of hanging
+ * CI until its own limit. Five minutes is above the slowest files (the first hour on its real stack
+ * gives itself four); TEST_FILE_TIMEOUT_MS overrides it for a slower machine.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -36,9 +41,18 @@ if (selected.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
+const FILE_TIMEOUT_MS = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 300_000);
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...selected],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=1',
+    `--test-timeout=${FILE_TIMEOUT_MS}`,
+    ...selected,
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
