@@ -60,7 +60,7 @@ function customerCollection(collection: string, doc: string): Collection {
     list: (db) => db.collection(collection).where('customerId', '==', 'alice').limit(10).get(),
     create: (db) => db.collection(collection).doc(newId()).set({ customerId: 'alice', status: 'held' }),
     update: anyUpdate(doc),
-    allowed: { get: ['alice'], list: ['alice'] },
+    allowed: { get: ['alice', ...staff], list: ['alice', ...staff] },
   };
 }
 

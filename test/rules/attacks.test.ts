@@ -344,6 +344,26 @@ rows('list queries that try to widen access', () => [
     false,
     () => alice().collectionGroup('events').where('customerId', '==', 'alice').get(),
   ],
+  [
+    // Production refuses a collection group without a rule on a recursive-wildcard path, even
+    // when the filter pins the caller's own document (its own collection allows that read).
+    'own event through a collection group pinned by document name',
+    false,
+    () =>
+      alice()
+        .collectionGroup('events')
+        .where(firebase.firestore.FieldPath.documentId(), '==', 'customers/alice/events/e1')
+        .get(),
+  ],
+  [
+    'the same event through its own collection',
+    true,
+    () =>
+      alice()
+        .collection('customers/alice/events')
+        .where(firebase.firestore.FieldPath.documentId(), '==', 'e1')
+        .get(),
+  ],
   ['every customer profile', false, () => alice().collection('customers').get()],
   ['every recommendation list', false, () => alice().collection('recommendations').get()],
   [
@@ -356,6 +376,46 @@ rows('list queries that try to widen access', () => [
     'anonymous own-looking query',
     false,
     () => h.db('anonymous').collection('orders').where('customerId', '==', 'alice').get(),
+  ],
+]);
+
+// The console lists every customer's holds and orders: staff may, anyone who only claims to be may not.
+rows("staff read every customer's holds and orders; nobody else does", () => [
+  [
+    "staff list every customer's held reservations",
+    true,
+    () => h.db('staff').collection('reservations').where('status', '==', 'held').get(),
+  ],
+  ['staff listen to every order', true, () => listenOnce(h.db('staff').collection('orders'))],
+  ['an admin reads one of them', true, () => h.db('admin').doc('reservations/r-alice').get()],
+  [
+    'a customer lists held reservations of everyone',
+    false,
+    () => alice().collection('reservations').where('status', '==', 'held').get(),
+  ],
+  [
+    'staff claim as a string lists reservations',
+    false,
+    () => h.dbWith('mallory', { staff: 'true' }).collection('reservations').get(),
+  ],
+  [
+    'a claim named like staff (staffer) reads an order',
+    false,
+    () => h.dbWith('mallory', { staffer: true }).doc('orders/o-alice').get(),
+  ],
+  [
+    'staff still cannot extend a hold',
+    false,
+    () =>
+      h
+        .db('staff')
+        .doc('reservations/r-alice')
+        .update({ expiresAt: Timestamp.fromMillis(Date.now() + 1e9) }),
+  ],
+  [
+    'staff still cannot create an order',
+    false,
+    () => h.db('staff').collection('orders').add({ customerId: 'sam' }),
   ],
 ]);
 
