@@ -39,7 +39,14 @@ export interface Availability {
 
 type InventoryFields = Pick<
   InventoryDoc,
-  'sku' | 'productId' | 'madeToOrder' | 'backorderable' | 'locations' | 'shards' | 'inTransit'
+  | 'sku'
+  | 'productId'
+  | 'madeToOrder'
+  | 'backorderable'
+  | 'locations'
+  | 'shards'
+  | 'inTransit'
+  | 'lowStockUnits'
 >;
 type ShardFields = Pick<ShardDoc, 'locationId' | 'onHand' | 'reserved' | 'available'>;
 
@@ -81,6 +88,7 @@ export function availabilityOf(inv: InventoryFields, shards: ShardFields[], from
     inTransit: inv.inTransit,
     madeToOrder: inv.madeToOrder,
     backorderable: inv.backorderable,
+    lowStockUnits: inv.lowStockUnits,
   });
   return { sku: inv.sku, productId: inv.productId, status, ...total, locations, shardedLocations, fromCache };
 }

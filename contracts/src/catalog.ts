@@ -1,6 +1,6 @@
 /** Catalog documents: products, their variants (the SKUs) and the places stock lives. */
 import { z } from 'zod';
-import { Count, FirestoreTime, LocationId, ProductId, Region, Sku } from './common';
+import { Count, CurrencyCode, FirestoreTime, LocationId, ProductId, Region, Sku } from './common';
 
 /** products/{productId} */
 export const ProductDoc = z.object({
@@ -26,7 +26,7 @@ export const VariantDoc = z.object({
     size: z.string().optional(),
   }),
   priceMinor: Count,
-  currency: z.literal('GBP'),
+  currency: CurrencyCode,
   dimensionsCm: z.object({ w: z.number(), d: z.number(), h: z.number() }).optional(),
   madeToOrder: z.boolean().default(false),
 });

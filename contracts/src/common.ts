@@ -39,6 +39,8 @@ export const Delta = z
   .refine((n) => n !== 0, 'must not be zero');
 
 export const Count = z.number().int().min(0);
+/** An ISO 4217 code; the store's own is the functions' STORE_CURRENCY param (GBP by default). */
+export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as GBP');
 export const Region = z.string().min(1).max(40);
 export const IsoTime = z.iso.datetime();
 

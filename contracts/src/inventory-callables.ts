@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import {
   Count,
+  CurrencyCode,
   Delta,
   IdempotencyKey,
   IsoTime,
@@ -66,7 +67,7 @@ export const CheckoutResponse = z.object({
   reservationId: ReservationId,
   lines: z.array(z.object({ sku: Sku, qty: Count, unitPriceMinor: Count, lineTotalMinor: Count })),
   totalMinor: Count,
-  currency: z.literal('GBP'),
+  currency: CurrencyCode,
 });
 export type CheckoutResponse = z.infer<typeof CheckoutResponse>;
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import {
   Count,
+  CurrencyCode,
   FirestoreTime,
   IdempotencyKey,
   LocationId,
@@ -55,6 +56,8 @@ export const InventoryDoc = z.object({
   incoming: Count,
   inTransit: Count,
   status: StockStatus,
+  /** The low-stock threshold `status` was computed with, so an app summing shards applies the same. */
+  lowStockUnits: Count.optional(),
   version: Count,
   updatedAt: FirestoreTime,
   aggregatedAt: FirestoreTime.nullable(),
@@ -119,7 +122,7 @@ export const OrderDoc = z.object({
     }),
   ),
   totalMinor: Count,
-  currency: z.literal('GBP'),
+  currency: CurrencyCode,
   status: OrderStatus,
   statusHistory: z.array(z.object({ status: OrderStatus, at: FirestoreTime })),
   createdAt: FirestoreTime,

@@ -6,7 +6,11 @@
  */
 import type { StockStatus } from './inventory';
 
-/** At or below this many available units (or the safety stock, if higher) a SKU shows as `low`. */
+/**
+ * By default, at or below this many available units (or the safety stock, if higher) a SKU shows
+ * as `low`. A store sets its own with the functions' LOW_STOCK_UNITS param; each availability
+ * document records the threshold its status was computed with (`lowStockUnits`).
+ */
 export const LOW_STOCK_UNITS = 3;
 
 export interface StatusInputs {
@@ -16,10 +20,13 @@ export interface StatusInputs {
   inTransit: number;
   madeToOrder: boolean;
   backorderable: boolean;
+  /** The store's threshold; LOW_STOCK_UNITS when absent. */
+  lowStockUnits?: number | undefined;
 }
 
 export function stockStatus(s: StatusInputs): StockStatus {
-  if (s.available > 0) return s.available <= Math.max(LOW_STOCK_UNITS, s.safetyStock) ? 'low' : 'in_stock';
+  if (s.available > 0)
+    return s.available <= Math.max(s.lowStockUnits ?? LOW_STOCK_UNITS, s.safetyStock) ? 'low' : 'in_stock';
   if (s.madeToOrder) return 'made_to_order';
   if (s.backorderable || s.incoming + s.inTransit > 0) return 'backorder';
   return 'out';

@@ -6,6 +6,7 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import type { InventoryDoc, LocationStock } from '@hearth/contracts';
 import { stockStatus } from './status';
+import { storeSettings } from '../platform/settings';
 
 export const emptyLocationStock = (): LocationStock => ({
   onHand: 0,
@@ -30,6 +31,8 @@ export function withTotals(doc: InventoryDoc, now: Date): InventoryDoc {
     sum.inTransit += fixed.inTransit;
     sum.safetyStock += fixed.safetyStock;
   }
+  // A process-wide param: every document written by this instance agrees on the threshold.
+  const { lowStockUnits } = storeSettings();
   return {
     ...doc,
     locations,
@@ -38,7 +41,13 @@ export function withTotals(doc: InventoryDoc, now: Date): InventoryDoc {
     available: sum.available,
     incoming: sum.incoming,
     inTransit: sum.inTransit,
-    status: stockStatus({ ...sum, madeToOrder: doc.madeToOrder, backorderable: doc.backorderable }),
+    status: stockStatus({
+      ...sum,
+      madeToOrder: doc.madeToOrder,
+      backorderable: doc.backorderable,
+      lowStockUnits,
+    }),
+    lowStockUnits,
     version: doc.version + 1,
     updatedAt: Timestamp.fromDate(now),
   };

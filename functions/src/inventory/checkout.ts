@@ -7,7 +7,7 @@ import {
   type ReservationRequest,
   VariantDoc,
 } from '@hearth/contracts';
-import { countReads } from '../platform/deps';
+import { countReads, settingsOf } from '../platform/deps';
 import type { Deps } from './deps';
 import { precondition } from './errors';
 import { once } from './idempotency';
@@ -34,11 +34,19 @@ export async function checkout(
       // Prices are not stock: read outside the transaction's locks.
       const variants = await deps.db.getAll(...res.lines.map((l) => variantRef(deps.db, l.productId, l.sku)));
       countReads(deps, variants.length);
+      const { currency } = settingsOf(deps);
       const lines = res.lines.map((line, i) => {
         const snap = variants[i]!;
         if (!snap.exists)
           throw precondition('price_missing', `${line.sku} has no price; it cannot be sold yet`);
-        const unitPriceMinor = VariantDoc.parse(snap.data()).priceMinor;
+        const variant = VariantDoc.parse(snap.data());
+        // One order, one currency: a price in another would make the total meaningless.
+        if (variant.currency !== currency)
+          throw precondition(
+            'price_currency',
+            `${line.sku} is priced in ${variant.currency} but this store sells in ${currency} (param STORE_CURRENCY); it cannot be sold until its price is`,
+          );
+        const unitPriceMinor = variant.priceMinor;
         return { ...line, unitPriceMinor, lineTotalMinor: unitPriceMinor * line.qty };
       });
 
@@ -64,7 +72,7 @@ export async function checkout(
           returned: 0,
         })),
         totalMinor,
-        currency: 'GBP',
+        currency,
         status: 'placed',
         statusHistory: [{ status: 'placed', at }],
         createdAt: at,
@@ -94,7 +102,7 @@ export async function checkout(
           lineTotalMinor: l.lineTotalMinor,
         })),
         totalMinor,
-        currency: 'GBP' as const,
+        currency,
       };
     },
   );

@@ -7,6 +7,7 @@
  * value that makes no sense fails the first call that needs it with the param's name and bounds.
  */
 import { defineInt, defineString } from 'firebase-functions/params';
+import { LOW_STOCK_UNITS } from '@hearth/contracts';
 import { z } from 'zod';
 
 /** Each param with its default and the bounds a sensible store stays within. */
@@ -21,7 +22,7 @@ const spec = {
     description: 'How long a reservation holds stock before it expires, in minutes.',
   },
   LOW_STOCK_UNITS: {
-    default: 3,
+    default: LOW_STOCK_UNITS,
     schema: z.coerce.number().int().min(0).max(1_000_000),
     description: 'At or below this many available units (or the safety stock, if higher) a SKU shows as low.',
   },

@@ -54,9 +54,8 @@ describe('store settings', () => {
   test('each param is declared to firebase-tools with the same default the code falls back to', () => {
     const declared = Object.fromEntries(
       Object.values(params).map((p) => {
-        const spec = p.toSpec() as { name: string; default?: unknown; description?: string };
-        assert.ok(spec.description, `${spec.name} has a description`);
-        return [spec.name, String(spec.default)];
+        assert.ok(p.options.description, `${p.name} has a description`);
+        return [p.name, String(p.options.default)];
       }),
     );
     assert.deepEqual(settingsFrom(declared), defaultSettings);
