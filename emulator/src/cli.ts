@@ -3,9 +3,18 @@
  * Runs the emulator from a shell: `npm run emulator -- --port 8080 --project demo --rules firestore.rules`.
  * Prints one line when it accepts connections; stops cleanly on SIGINT or SIGTERM.
  * `--import DIR` loads an export first; `--export-on-exit DIR` exports when stopped by a signal.
+ * `--latency-ms N` adds N ms to every RPC round trip (see server/latency.ts).
  */
 import { parseArgs } from 'node:util';
 import { start } from './index';
+
+function milliseconds(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0)
+    throw new Error(`--${flag} must be a number of milliseconds (0 or more), got "${text}".`);
+  return n;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,6 +28,7 @@ async function main(): Promise<void> {
       'export-on-exit': { type: 'string' },
       'version-retention-ms': { type: 'string' },
       'max-retained-version-mb': { type: 'string' },
+      'latency-ms': { type: 'string' },
     },
   });
   const positive = (flag: string, text: string | undefined) => {
@@ -27,6 +37,7 @@ async function main(): Promise<void> {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`--${flag} must be a positive number, got "${text}".`);
     return n;
   };
+  const latencyMs = milliseconds('latency-ms', values['latency-ms']);
   const retainedMb = positive('max-retained-version-mb', values['max-retained-version-mb']);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -43,6 +54,7 @@ async function main(): Promise<void> {
     exportOnExit: values['export-on-exit'],
     versionRetentionMs: positive('version-retention-ms', values['version-retention-ms']),
     maxRetainedVersionBytes: retainedMb === undefined ? undefined : retainedMb * 2 ** 20,
+    latencyMs,
   });
   const imported = emulator.imported;
   if (imported) {
@@ -50,6 +62,7 @@ async function main(): Promise<void> {
       `Imported ${imported.documents} documents (${imported.databases.length} databases) from ${imported.directory}, a snapshot of ${imported.snapshotTime}`,
     );
   }
+  if (latencyMs) console.log(`Every RPC round trip takes ${latencyMs} ms longer (--latency-ms)`);
   console.log(
     `Firestore emulator ready on ${emulator.host}:${emulator.port} (set FIRESTORE_EMULATOR_HOST=${emulator.host}:${emulator.port})`,
   );

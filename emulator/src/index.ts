@@ -12,6 +12,7 @@ import type { RulesCompiler } from './server/access';
 import { Backend } from './server/backend';
 import { openFrontDoor } from './server/front-door';
 import { httpHandler } from './server/http';
+import { withLatency } from './server/latency';
 import { firestoreService } from './server/rpc';
 import { restEndpoint } from './transports/rest';
 import { webChannelEndpoint, type WebChannelSettings } from './webchannel/endpoint';
@@ -47,6 +48,11 @@ export interface EmulatorOptions {
   importFrom?: string;
   /** Where stop() exports every database, once the transports are closed (see persistence/). */
   exportOnExit?: string;
+  /**
+   * Milliseconds added to every RPC round trip on every transport (default 0), half each way, so
+   * transactions hold their locks across round trips as production clients do (server/latency.ts).
+   */
+  latencyMs?: number;
 }
 
 export interface RunningEmulator {
@@ -95,7 +101,7 @@ export async function start(options: EmulatorOptions = {}): Promise<RunningEmula
     : null;
   const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
   // One service implementation behind every transport: gRPC, REST and WebChannel.
-  const service = firestoreService(backend);
+  const service = withLatency(firestoreService(backend), options.latencyMs ?? 0);
   grpcServer.addService(firestoreServiceDefinition(), service);
   const webChannel = webChannelEndpoint(service, options.webChannel);
   const http = httpHandler(backend, { rest: restEndpoint(service), webChannel });
