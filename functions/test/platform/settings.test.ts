@@ -1,5 +1,7 @@
 /** The store's tunables: params with defaults, checked values, and the retry budget they bound. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 import { systemClock } from '../../src/platform/deps';
@@ -59,6 +61,18 @@ describe('store settings', () => {
       }),
     );
     assert.deepEqual(settingsFrom(declared), defaultSettings);
+  });
+
+  test('functions/.env gives every param its default, so the Functions emulator prompts for none', () => {
+    const text = readFileSync(join(__dirname, '..', '..', '.env'), 'utf8');
+    const env = Object.fromEntries(
+      text
+        .split('\n')
+        .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+        .map((line) => line.split('=', 2) as [string, string]),
+    );
+    assert.deepEqual(Object.keys(env).sort(), Object.keys(params).sort());
+    assert.deepEqual(settingsFrom(env), defaultSettings);
   });
 });
 
