@@ -216,8 +216,9 @@ export function applyWrite(current: StoredDocument | null, write: Write, commitT
     fields = update;
   }
 
-  // REQUEST_TIME has millisecond precision.
-  const requestTime: Value = { timestampValue: timestampFromMicros(Math.floor(commitTime / 1000) * 1000) };
+  // REQUEST_TIME is the commit time, to the microsecond as Firestore stores timestamps (and as the
+  // rules' request.time, so `data.at == request.time` holds for a serverTimestamp()).
+  const requestTime: Value = { timestampValue: timestampFromMicros(commitTime) };
   const transformResults: Value[] = [];
   for (const t of transforms) {
     const value = t.apply(getField(fields, t.path), requestTime);

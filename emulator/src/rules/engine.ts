@@ -31,12 +31,26 @@ interface Candidate {
   matchPath: string;
 }
 
+/**
+ * How a recursive wildcard matches: in rules_version '2' zero or more segments, anywhere, and the
+ * unknown parents of a collection-group query; in '1' one or more, and never a collection group
+ * (those need version 2).
+ */
+interface RestSemantics {
+  minSegments: number;
+  collectionGroups: boolean;
+}
+
+const REST_V1: RestSemantics = { minSegments: 1, collectionGroups: false };
+const REST_V2: RestSemantics = { minSegments: 0, collectionGroups: true };
+
 function* matchSegments(
   pattern: MatchSegment[],
   pi: number,
   path: PathToken[],
   xi: number,
   vars: [string, RVal][],
+  rest: RestSemantics,
 ): Generator<{ end: number; vars: [string, RVal][] }> {
   if (pi === pattern.length) {
     yield { end: xi, vars };
@@ -45,23 +59,28 @@ function* matchSegments(
   const seg = pattern[pi]!;
   const token = path[xi];
   if (seg.kind === 'literal') {
-    if (token === seg.text) yield* matchSegments(pattern, pi + 1, path, xi + 1, vars);
+    if (token === seg.text) yield* matchSegments(pattern, pi + 1, path, xi + 1, vars, rest);
     return;
   }
   if (seg.kind === 'single') {
     if (token === undefined || token === ANY_PATH) return;
-    yield* matchSegments(pattern, pi + 1, path, xi + 1, [
-      ...vars,
-      [seg.name, typeof token === 'string' ? str(token) : UNKNOWN],
-    ]);
+    yield* matchSegments(
+      pattern,
+      pi + 1,
+      path,
+      xi + 1,
+      [...vars, [seg.name, typeof token === 'string' ? str(token) : UNKNOWN]],
+      rest,
+    );
     return;
   }
-  for (let end = xi; end <= path.length; end++) {
+  for (let end = xi + rest.minSegments; end <= path.length; end++) {
     const taken = path.slice(xi, end);
+    if (!rest.collectionGroups && taken.includes(ANY_PATH)) continue;
     const value: RVal = taken.every((t) => typeof t === 'string')
       ? { t: 'path', segments: taken as string[] }
       : UNKNOWN;
-    yield* matchSegments(pattern, pi + 1, path, end, [...vars, [seg.name, value]]);
+    yield* matchSegments(pattern, pi + 1, path, end, [...vars, [seg.name, value]], rest);
   }
 }
 
@@ -73,7 +92,11 @@ function scopeFor(parent: Scope, block: MatchBlock, vars: [string, RVal][]): Sco
 
 /** A parsed ruleset, ready to answer requests. */
 export class CompiledRules {
-  constructor(readonly ruleset: Ruleset) {}
+  private readonly rest: RestSemantics;
+
+  constructor(readonly ruleset: Ruleset) {
+    this.rest = ruleset.version === '1' ? REST_V1 : REST_V2;
+  }
 
   static parse(source: string): CompiledRules {
     return new CompiledRules(parseRules(source));
@@ -84,7 +107,7 @@ export class CompiledRules {
     const out: Candidate[] = [];
     const visit = (blocks: MatchBlock[], scope: Scope, from: number, prefix: string) => {
       for (const block of blocks) {
-        for (const m of matchSegments(block.segments, 0, path, from, [])) {
+        for (const m of matchSegments(block.segments, 0, path, from, [], this.rest)) {
           const inner = scopeFor(scope, block, m.vars);
           const matchPath = prefix + block.pathText;
           if (m.end === path.length) {
@@ -99,8 +122,20 @@ export class CompiledRules {
     return out;
   }
 
-  /** Decides one request. Document reads (`get()` and friends) go through `host`. */
-  evaluate(req: RulesRequest, host: EvalHost): Decision {
+  /**
+   * The allow statements that apply to a path pattern: a collection-group query may use only those
+   * whose recursive wildcard covers its unknown parents, even once a filter pins one document.
+   */
+  allowsFor(path: PathToken[], method: Method): Set<AllowStmt> {
+    const scope: Scope = { vars: new Map(), functions: new Map() };
+    return new Set(this.candidates(path, method, scope).map((c) => c.allow));
+  }
+
+  /**
+   * Decides one request. Document reads (`get()` and friends) go through `host`. With `only`, allow
+   * statements outside it are not candidates.
+   */
+  evaluate(req: RulesRequest, host: EvalHost, only?: Set<AllowStmt>): Decision {
     const globals: Scope = {
       vars: new Map([
         ['request', req.request],
@@ -109,7 +144,9 @@ export class CompiledRules {
       functions: new Map(),
     };
     for (const f of this.ruleset.functions) globals.functions.set(f.name, { decl: f, scope: globals });
-    const candidates = this.candidates(req.path, req.method, globals);
+    const candidates = this.candidates(req.path, req.method, globals).filter(
+      (c) => !only || only.has(c.allow),
+    );
     if (candidates.length === 0)
       return {
         allowed: false,

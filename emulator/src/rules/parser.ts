@@ -10,7 +10,9 @@ import type {
   Pos,
   Ruleset,
 } from './ast';
+import { RulesSyntaxError } from './errors';
 import { Lexer, type Token } from './lexer';
+import { refuseRecursion } from './recursion';
 
 const METHOD_GROUPS: Record<string, Method[]> = {
   read: ['get', 'list'],
@@ -53,6 +55,8 @@ export function parseExpression(source: string): Expr {
 class Parser {
   private readonly lexer: Lexer;
   private lookahead: Token | undefined;
+  /** rules_version: in '1' a recursive wildcard matches one or more segments and must come last. */
+  private version = '1';
   /** Calls nested inside path interpolations and brackets can be deep; bound it to stay on the stack. */
   private depth = 0;
 
@@ -120,6 +124,7 @@ class Parser {
       if (v.kind !== 'string') this.fail(`rules_version must be a string such as '2'`, v);
       if (v.text !== '1' && v.text !== '2') this.fail(`unsupported rules_version '${v.text}'`, v);
       version = v.text;
+      this.version = version;
       if (!this.is('service')) this.expect(';');
     }
     const service = this.take();
@@ -138,7 +143,11 @@ class Parser {
       else this.fail(`expected 'match', 'function' or '}' but found ${this.describe(this.peek())}`);
     }
     this.expectEof();
-    return { version, service: name, functions, matches };
+    const ruleset = { version, service: name, functions, matches };
+    refuseRecursion(ruleset, (message, line, column) => {
+      throw new RulesSyntaxError(message, line, column);
+    });
+    return ruleset;
   }
 
   private match(): MatchBlock {
@@ -178,6 +187,13 @@ class Parser {
         const name = wildcard[1]!;
         if (names.has(name)) throw this.lexer.error(`wildcard '${name}' is bound twice`, at);
         names.add(name);
+        if (wildcard[2] && segments.some((x) => x.kind === 'rest'))
+          throw this.lexer.error(`a match path may hold one recursive wildcard, not two ('${part}')`, at);
+        if (wildcard[2] && this.version === '1' && offset < tok.end)
+          throw this.lexer.error(
+            `in rules_version '1' a recursive wildcard must be the last segment ('${part}'); rules_version '2' allows it anywhere`,
+            at,
+          );
         segments.push({ kind: wildcard[2] ? 'rest' : 'single', name });
       } else if (/[{}]/.test(part)) {
         throw this.lexer.error(`malformed wildcard '${part}': write {name} or {name=**}`, at);
@@ -205,8 +221,8 @@ class Parser {
       this.expect('if');
       condition = this.expression();
     }
-    // The official compiler accepts a last statement without its semicolon.
-    if (!this.is('}')) this.expect(';');
+    // The official compiler takes the semicolon as optional, between statements as after the last.
+    this.accept(';');
     return { ...this.pos(kw), methods: [...methods], written, condition };
   }
 

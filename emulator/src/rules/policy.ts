@@ -14,10 +14,15 @@ import { map, NULL, show, str, type RVal } from './values';
 export const ACCESS_LIMIT_SINGLE = 10;
 export const ACCESS_LIMIT_BATCH = 20;
 
-/** Document reads of one request: cached by name and counted against Firestore's limit. */
+/**
+ * Document reads of one request: cached by name and counted against Firestore's limits, which are
+ * on distinct documents: `limit` for the whole request, and in a commit of several writes also
+ * ACCESS_LIMIT_SINGLE for the rules of each written document (`startDocument` begins one).
+ */
 class DocumentAccess implements EvalHost {
   private readonly cache = new Map<string, RVal>();
   private readonly names = new Set<string>();
+  private perDocument = new Set<string>();
 
   constructor(
     private readonly projectId: string,
@@ -26,6 +31,10 @@ class DocumentAccess implements EvalHost {
     private readonly before: DocumentReader,
     private readonly after: DocumentReader = before,
   ) {}
+
+  startDocument(): void {
+    this.perDocument = new Set();
+  }
 
   readDocument(path: string[], after: boolean): RVal {
     const [databases, database, documents] = path;
@@ -40,6 +49,12 @@ class DocumentAccess implements EvalHost {
       );
     }
     const name = resourceNameOf(this.projectId, path);
+    if (!this.perDocument.has(name) && this.perDocument.size >= ACCESS_LIMIT_SINGLE) {
+      throw new RulesEvalError(
+        `Exceeded the limit of ${ACCESS_LIMIT_SINGLE} document reads (get/exists) for one document's rules.`,
+      );
+    }
+    this.perDocument.add(name);
     const key = `${after}:${name}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
@@ -103,7 +118,8 @@ function queryValue(query: StructuredQuery): RVal {
   ]);
 }
 
-const nowMicros = () => Date.now() * 1000;
+// Firestore's request.time has microseconds; a millisecond clock would let a client guess it.
+const nowMicros = () => Math.floor((performance.timeOrigin + performance.now()) * 1000);
 
 function deny(reason: string, path: PathToken[]): never {
   throw permissionDenied(`Missing or insufficient permissions: ${reason} (request on ${showPath(path)}).`);
@@ -169,6 +185,10 @@ export class RulesPolicy implements AccessPolicy {
     } catch (err) {
       return deny((err as Error).message, path);
     }
+    // A collection-group query may use only the allow statements whose recursive wildcard covers
+    // its unknown parents, even where a filter pins one document (production refuses it otherwise).
+    const group = from.allDescendants === true;
+    const only = group ? this.rules.allowsFor(path, 'list') : undefined;
     // The query as a whole: the rule must hold for any document its filters admit.
     for (const facts of alternatives) {
       const host = new DocumentAccess(projectId, databaseId, ACCESS_LIMIT_SINGLE, reader);
@@ -179,6 +199,7 @@ export class RulesPolicy implements AccessPolicy {
       const decision = this.rules.evaluate(
         { method: 'list', path: at, request, resource: symbolicResource(facts) },
         host,
+        only,
       );
       if (!decision.allowed) deny(decision.reason, at);
     }
@@ -189,6 +210,7 @@ export class RulesPolicy implements AccessPolicy {
       const decision = this.rules.evaluate(
         { method: 'list', path: docPath, request, resource: documentResource(doc) },
         host,
+        only,
       );
       if (!decision.allowed) deny(decision.reason, docPath);
     }
@@ -204,11 +226,12 @@ export class RulesPolicy implements AccessPolicy {
   ): void {
     const limit = writes.length > 1 ? ACCESS_LIMIT_BATCH : ACCESS_LIMIT_SINGLE;
     const host = new DocumentAccess(projectId, databaseId, limit, beforeReader, afterReader);
-    // request.time is the commit time at the millisecond precision server timestamps resolve to,
-    // so `data.at == request.time` holds for a serverTimestamp() as in production.
+    // request.time is the commit time, to the microsecond as server timestamps resolve it, so
+    // `data.at == request.time` holds for a serverTimestamp() as in production.
     const commitTime = writes.find((w) => w.after)?.after?.updateTime;
-    const time = commitTime === undefined ? nowMicros() : Math.floor(commitTime / 1000) * 1000;
+    const time = commitTime ?? nowMicros();
     for (const w of writes) {
+      host.startDocument();
       const path = rulesPathOf(w.docName);
       const request = requestValue(caller, w.method, path, time, [
         ['resource', w.after ? documentResource(w.after) : NULL],

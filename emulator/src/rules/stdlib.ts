@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { RE2JS } from 're2js';
 import { RulesEvalError } from './errors';
 import { bool, equals, int, list, setOf, show, str, typeName, UNKNOWN, type RVal } from './values';
 
@@ -37,34 +38,20 @@ function elements(v: RVal | undefined, what: string): RVal[] {
 
 const contains = (items: RVal[], x: RVal) => items.some((i) => equals(i, x));
 
-// RE2 and JS agree on the common syntax; full-match semantics come from anchoring, and RE2's
-// leading (?i) (the only inline flag rules commonly use) becomes the JS flag.
-const regexCache = new Map<string, RegExp>();
-function regex(pattern: string, anchored: boolean): RegExp {
-  const key = `${anchored}:${pattern}`;
-  let re = regexCache.get(key);
+// Rules regular expressions are RE2: linear time (no backtracking, so no pattern can stall a
+// request), no backreferences or lookaround, and RE2's own syntax ((?s), \pL, \z, \Q...\E).
+// re2js is a pure-JS port of RE2 (from RE2/J), so the emulator accepts and refuses what Firebase does.
+const regexCache = new Map<string, RE2JS>();
+function regex(pattern: string): RE2JS {
+  let re = regexCache.get(pattern);
   if (!re) {
-    let flags = 'u';
-    let body = pattern;
-    if (body.startsWith('(?i)')) {
-      flags += 'i';
-      body = body.slice(4);
-    }
-    const source = anchored ? `^(?:${body})$` : body;
-    const extra = anchored ? '' : 'g';
     try {
-      re = new RegExp(source, flags + extra);
+      re = RE2JS.compile(pattern);
     } catch (e) {
-      // RE2 accepts escapes such as \- that JS rejects in unicode mode; retry without it.
-      try {
-        re = new RegExp(source, flags.replace('u', '') + extra);
-      } catch {
-        return fail(`Invalid regular expression '${pattern}': ${(e as Error).message}.`);
-      }
+      return fail(`Invalid regular expression '${pattern}': ${(e as Error).message}.`);
     }
-    regexCache.set(key, re);
+    regexCache.set(pattern, re);
   }
-  re.lastIndex = 0;
   return re;
 }
 
@@ -114,9 +101,13 @@ function hashInput(v: RVal | undefined, name: string): Uint8Array {
   return fail(`hashing.${name} expects a string or bytes.`);
 }
 
+/**
+ * `left.diff(right)`: as in `request.resource.data.diff(resource.data)`, the receiver is the new
+ * map, so keys only it has were added and keys only the argument has were removed.
+ */
 function diff(left: Map<string, RVal>, right: Map<string, RVal>, which: string): RVal {
-  const added = [...right.keys()].filter((k) => !left.has(k));
-  const removed = [...left.keys()].filter((k) => !right.has(k));
+  const added = [...left.keys()].filter((k) => !right.has(k));
+  const removed = [...right.keys()].filter((k) => !left.has(k));
   const shared = [...left.keys()].filter((k) => right.has(k));
   const changed = shared.filter((k) => !equals(left.get(k)!, right.get(k)!));
   const keys: Record<string, string[]> = {
@@ -151,17 +142,23 @@ export function callMethod(receiver: RVal, name: string, args: RVal[]): RVal {
           return str(s.trim());
         case 'matches':
           arity(m, args, 1);
-          return bool(regex(want(args[0], 'string', m).v, true).test(s));
+          // A full match, as Firebase's matches() is.
+          return bool(regex(want(args[0], 'string', m).v).matches(s));
         case 'split':
           arity(m, args, 1);
-          return list(s.split(regex(want(args[0], 'string', m).v, false)).map(str));
+          // A negative limit keeps trailing empty strings (Java's split drops them otherwise).
+          return list(
+            regex(want(args[0], 'string', m).v)
+              .split(s, -1)
+              .map(str),
+          );
         case 'replace':
           arity(m, args, 2);
+          // The replacement is literal text: '$1' in it is not a group reference.
           return str(
-            s.replace(
-              regex(want(args[0], 'string', m).v, false),
-              want(args[1], 'string', m).v.replace(/\$/g, '$$$$'),
-            ),
+            regex(want(args[0], 'string', m).v)
+              .matcher(s)
+              .replaceAll(RE2JS.quoteReplacement(want(args[1], 'string', m).v)),
           );
         case 'toUtf8':
           arity(m, args, 0);
@@ -458,6 +455,12 @@ export const NAMESPACES: Record<string, (name: string, args: RVal[]) => RVal> = 
   latlng: latlngFn,
 };
 
+/** A float as string() writes it: always with a fraction or exponent, so 2.0 is "2.0", never "2". */
+function floatText(x: number): string {
+  const text = String(x);
+  return Number.isFinite(x) && /^-?[0-9]+$/.test(text) ? `${text}.0` : text;
+}
+
 /** Conversions callable by their type name: int(), float(), string(), bool(). */
 export function convert(name: string, args: RVal[]): RVal | undefined {
   if (!['int', 'float', 'string', 'bool'].includes(name)) return undefined;
@@ -482,7 +485,7 @@ export function convert(name: string, args: RVal[]): RVal | undefined {
       if (v.t === 'string') return v;
       if (v.t === 'null') return str('null');
       if (v.t === 'bool' || v.t === 'int') return str(String(v.v));
-      if (v.t === 'float') return str(String(v.v));
+      if (v.t === 'float') return str(floatText(v.v));
       if (v.t === 'path') return str('/' + v.segments.join('/'));
       break;
     case 'bool':

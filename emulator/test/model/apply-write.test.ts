@@ -130,9 +130,9 @@ test('preconditions answer NOT_FOUND, ALREADY_EXISTS and FAILED_PRECONDITION', (
   });
 });
 
-test('server time is the commit time truncated to milliseconds, and is the transform result', () => {
+test('server time is the commit time to the microsecond, and is the transform result', () => {
   const { value, result } = transformOn(undefined, { setToServerValue: 'REQUEST_TIME' });
-  assert.deepEqual(value, { timestampValue: timestampFromMicros(T2 - 567) });
+  assert.deepEqual(value, { timestampValue: timestampFromMicros(T2) });
   assert.deepEqual(result, value);
 });
 

@@ -128,10 +128,34 @@ table('strings', [
   ["'abcdef'[1:3]", '"bc"'],
   ["'abc'[5]", /^error: Index 5 is out of range/],
   ["'x'.matches('[')", /^error: Invalid regular expression/],
+  // RE2, not JavaScript: its own syntax works, and what would need backtracking is refused.
+  ["'a\\nb'.matches('(?s)a.b')", 'true'],
+  ["'a\\nb'.matches('a.b')", 'false'],
+  ["'héllo'.matches('\\\\pL+')", 'true'],
+  ["'h3llo'.matches('\\\\pL+')", 'false'],
+  ["'abc'.matches('abc\\\\z')", 'true'],
+  ["'a.*'.matches('a\\\\Q.*\\\\E')", 'true'],
+  ["'abc'.matches('a\\\\Q.*\\\\E')", 'false'],
+  ["'aa'.matches('(a)\\\\1')", /^error: Invalid regular expression/],
+  ["'ab'.matches('a(?=b)b')", /^error: Invalid regular expression/],
+  ["'ab'.matches('(?<=a)b')", /^error: Invalid regular expression/],
+  ["'ABC'.matches('(?i:ab)C')", 'true'],
+  // Linear time: a backtracking engine takes forever here.
+  [
+    "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab'.matches('(a+)+c')",
+    'false',
+  ],
+  ["'a,b,,c,'.split(',')", '["a", "b", "", "c", ""]'],
+  ["'a1b2'.replace('([0-9])', '$1!')", '"a$1!b$1!"'],
   ["'a-b'.matches('a\\\\-b')", 'true'],
   ["'x'.frobnicate()", /^error: Function not found/],
   ["'é'.toUtf8().size()", '2'],
   ['string(12)', '"12"'],
+  ['string(2.0)', '"2.0"'],
+  ['string(-3.0)', '"-3.0"'],
+  ['string(2.5)', '"2.5"'],
+  ['string(1e300)', '"1e+300"'],
+  ['string(true)', '"true"'],
   ["int('42') + 1", '43'],
   ['int(2.9)', '2'],
   ['float(1)', '1'],
@@ -165,8 +189,11 @@ table('maps and MapDiff', [
   ["doc['name']", '"Sofa"'],
   ['doc.nested.x', '1'],
   ['doc.values().size()', '4'],
-  ["{'a': 1, 'b': 2}.diff({'a': 1, 'b': 3, 'c': 4}).addedKeys()", 'set(["c"])'],
-  ["{'a': 1, 'b': 2}.diff({'a': 1, 'c': 4}).removedKeys()", 'set(["b"])'],
+  // new.diff(old): keys only the receiver has were added, keys only the argument has were removed.
+  ["{'a': 1, 'b': 2, 'c': 4}.diff({'a': 1, 'b': 3}).addedKeys()", 'set(["c"])'],
+  ["{'a': 1, 'b': 2}.diff({'a': 1, 'b': 3, 'c': 4}).addedKeys()", 'set([])'],
+  ["{'a': 1}.diff({'a': 1, 'b': 2}).removedKeys()", 'set(["b"])'],
+  ["{'a': 1, 'b': 2}.diff({'a': 1}).removedKeys()", 'set([])'],
   ["{'a': 1, 'b': 2}.diff({'a': 1, 'b': 3}).changedKeys()", 'set(["b"])'],
   ["{'a': 1, 'b': 2}.diff({'a': 1, 'b': 3}).unchangedKeys()", 'set(["a"])'],
   ["{'a': 1, 'b': 2}.diff({'b': 3, 'c': 4}).affectedKeys().hasOnly(['a', 'b', 'c'])", 'true'],
@@ -248,7 +275,27 @@ service cloud.firestore {
     let fine = x.name;
     return fine == 'Sofa';
   }
-  function forever(n) { return forever(n + 1); }
+  function d1(n) { return n < 1 ? 0 : d2(n - 1); }
+  function d2(n) { return n < 1 ? 0 : d3(n - 1); }
+  function d3(n) { return n < 1 ? 0 : d4(n - 1); }
+  function d4(n) { return n < 1 ? 0 : d5(n - 1); }
+  function d5(n) { return n < 1 ? 0 : d6(n - 1); }
+  function d6(n) { return n < 1 ? 0 : d7(n - 1); }
+  function d7(n) { return n < 1 ? 0 : d8(n - 1); }
+  function d8(n) { return n < 1 ? 0 : d9(n - 1); }
+  function d9(n) { return n < 1 ? 0 : d10(n - 1); }
+  function d10(n) { return n < 1 ? 0 : d11(n - 1); }
+  function d11(n) { return n < 1 ? 0 : d12(n - 1); }
+  function d12(n) { return n < 1 ? 0 : d13(n - 1); }
+  function d13(n) { return n < 1 ? 0 : d14(n - 1); }
+  function d14(n) { return n < 1 ? 0 : d15(n - 1); }
+  function d15(n) { return n < 1 ? 0 : d16(n - 1); }
+  function d16(n) { return n < 1 ? 0 : d17(n - 1); }
+  function d17(n) { return n < 1 ? 0 : d18(n - 1); }
+  function d18(n) { return n < 1 ? 0 : d19(n - 1); }
+  function d19(n) { return n < 1 ? 0 : d20(n - 1); }
+  function d20(n) { return n < 1 ? 0 : d21(n - 1); }
+  function d21(n) { return 21; }
   function wrongArity() { return double(1, 2); }
 }`);
   const s = scope();
@@ -257,8 +304,10 @@ service cloud.firestore {
 
   it('calls functions with parameters', () => assert.equal(show(ev('double(21)')), '42'));
   it('evaluates let bindings only when used', () => assert.equal(show(ev('lazy(doc)')), 'true'));
-  it('stops recursion at the call depth limit', () =>
-    assert.throws(() => ev('forever(0)'), /Maximum function call depth \(20\) exceeded/));
+  it('stops calls at the depth limit of 20', () => {
+    assert.equal(show(ev('d1(19)')), '0');
+    assert.throws(() => ev('d1(25)'), /Maximum function call depth \(20\) exceeded/);
+  });
   it('refuses a call with the wrong number of arguments', () =>
     assert.throws(() => ev('wrongArity()'), /expects 1 argument\(s\), got 2/));
 });

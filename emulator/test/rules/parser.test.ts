@@ -120,13 +120,6 @@ describe('rules parser', () => {
   });
 
   const cases: [string, string, number, number, RegExp][] = [
-    [
-      'missing semicolon between statements',
-      wrap('    match /a/{b} { allow read: if true allow write; }'),
-      4,
-      40,
-      /expected ';'/,
-    ],
     ['unknown method', wrap('    match /a/{b} { allow erase: if true; }'), 4, 26, /unknown method 'erase'/],
     ['malformed wildcard', wrap('    match /a/{b=*} { allow read; }'), 4, 14, /malformed wildcard/],
     ['wildcard bound twice', wrap('    match /a/{b}/c/{b} { allow read; }'), 4, 20, /bound twice/],

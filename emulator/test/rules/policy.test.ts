@@ -373,14 +373,14 @@ describe('rules policy: writes', () => {
 describe('rules compiler', () => {
   it('refuses a syntax error with line and column and no policy', () => {
     const { policy, issues } = compileRulesPolicy(
-      "rules_version = '2';\nservice cloud.firestore {\n  match /a/{b} { allow read: if true allow }\n}",
+      "rules_version = '2';\nservice cloud.firestore {\n  match /a/{b} { allow read: if true allow; }\n}",
       'p',
     );
     assert.equal(policy, null);
     assert.equal(issues.length, 1);
     assert.equal(issues[0]!.severity, 'ERROR');
-    assert.deepEqual(issues[0]!.sourcePosition, { fileName: 'firestore.rules', line: 3, column: 38 });
-    assert.match(issues[0]!.description, /expected ';' but found 'allow' at line 3, column 38/);
+    assert.deepEqual(issues[0]!.sourcePosition, { fileName: 'firestore.rules', line: 3, column: 43 });
+    assert.match(issues[0]!.description, /expected a method .* but found ';' at line 3, column 43/);
   });
 });
 

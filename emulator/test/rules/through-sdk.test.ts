@@ -32,8 +32,8 @@ import {
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 import { databaseName, rawClient } from '../conformance/raw-client';
 
-const reads = (n: number, joiner: string) =>
-  Array.from({ length: n }, (_, i) => `exists(/databases/$(db)/documents/x/d${i})`).join(joiner);
+const reads = (n: number, joiner: string, from = 0) =>
+  Array.from({ length: n }, (_, i) => `exists(/databases/$(db)/documents/x/d${from + i})`).join(joiner);
 
 const RULES = `rules_version = '2';
 service cloud.firestore {
@@ -49,6 +49,9 @@ service cloud.firestore {
     }
     match /eleven/{id} {
       allow read, write: if ${reads(11, ' && ')};
+    }
+    match /tenOthers/{id} {
+      allow write: if ${reads(10, ' && ', 10)};
     }
     match /own/{id} {
       allow read: if resource.data.owner == request.auth.uid;
@@ -68,7 +71,7 @@ describe('rules through the web SDK', () => {
     assert.equal(loaded.status, 200, await loaded.text());
     alice = fs.webDb({ uid: 'alice' });
     const batch = fs.adminDb.batch();
-    for (let i = 0; i < 11; i++) batch.set(fs.adminDb.doc(`x/d${i}`), {});
+    for (let i = 0; i < 20; i++) batch.set(fs.adminDb.doc(`x/d${i}`), {});
     batch.set(fs.adminDb.doc('ten/t'), {});
     batch.set(fs.adminDb.doc('eleven/e'), {});
     batch.set(fs.adminDb.doc('own/a'), { owner: 'alice' });
@@ -225,11 +228,17 @@ describe('rules through the web SDK', () => {
     it('a single read may use 10 documents', () => allowed(() => getDoc(doc(alice, 'ten/t'))));
     it('a single read may not use 11', () => denied(() => getDoc(doc(alice, 'eleven/e'))));
     it('a single write may not use 11', () => denied(() => setDoc(doc(alice, 'eleven/w'), {})));
-    it('a batch of several writes may use more than 10 (up to 20)', () => {
+    it('a batch may read 20 documents in all, 10 for each written document', () => {
       const batch = writeBatch(alice);
-      batch.set(doc(alice, 'eleven/b1'), {});
-      batch.set(doc(alice, 'eleven/b2'), {});
+      batch.set(doc(alice, 'ten/b1'), {});
+      batch.set(doc(alice, 'tenOthers/b2'), {});
       return allowed(() => batch.commit());
+    });
+    it('a batch may not read 11 for one of its documents', () => {
+      const batch = writeBatch(alice);
+      batch.set(doc(alice, 'ten/b3'), {});
+      batch.set(doc(alice, 'eleven/b4'), {});
+      return denied(() => batch.commit());
     });
   });
 
