@@ -232,6 +232,26 @@ test('the legacy transform operation applies to the stored document', () => {
 test('vectors are stored; other reserved names are rejected', () => {
   const vector = map({ __type__: str('__vector__'), value: arr(dbl(1), dbl(2)) });
   assert.deepEqual(applyWrite(null, update({ v: vector }), T1).document!.fields.v, vector);
+  // `__type__` is allowed only as the one shape Firestore defines, exactly; every other name
+  // matching __.*__, at any depth, is refused.
+  const refused: [string, Fields][] = [
+    ['__type__ as a field of the document', { __type__: str('__vector__') }],
+    [
+      'a vector with an extra field',
+      { v: map({ __type__: str('__vector__'), value: arr(dbl(1)), x: int(1) }) },
+    ],
+    ['a vector without its value', { v: map({ __type__: str('__vector__') }) }],
+    ['a vector whose value is not an array', { v: map({ __type__: str('__vector__'), value: dbl(1) }) }],
+    ['__value__ beside a vector', { v: vector, __value__: int(1) }],
+    ['a reserved name in a map in an array', { a: arr(map({ __x__: int(1) })) }],
+    ['a bare __ name', { ____: int(1) }],
+  ];
+  for (const [label, fields] of refused) {
+    assert.throws(() => applyWrite(null, update(fields), T1), { code: status.INVALID_ARGUMENT }, label);
+  }
+  // Names that only look reserved are ordinary.
+  const ordinary = { _a_: int(1), __b: int(2), c__: int(3) };
+  assert.deepEqual(applyWrite(null, update(ordinary), T1).document!.fields, ordinary);
 });
 
 test('malformed writes are INVALID_ARGUMENT', () => {
