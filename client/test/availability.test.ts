@@ -10,6 +10,7 @@ import { disableNetwork, doc, enableNetwork, onSnapshot } from 'firebase/firesto
 import type { InventoryDoc } from '@hearth/contracts';
 import { emptyLocationStock, newInventoryDoc, withTotals } from '../../functions/src/inventory/availability';
 import { useEmulator, type TestFirestore } from '../../test/support/emulator';
+import { Arrivals, within } from '../../test/support/within';
 import { watchAvailability, type Availability, type HearthError } from '../src';
 
 let fs: TestFirestore;
@@ -51,39 +52,16 @@ async function putShards(db: Firestore, sku: string, locationId: string, availab
 
 /**
  * Collects updates and lets a test wait for the first one that matches; a wait that sees no match
- * within `ms` fails with everything seen so far, instead of hanging the suite.
+ * within `ms` fails naming the condition and everything seen so far, instead of hanging the suite.
+ * (Arrivals also finds a match that is falsy, such as a `false` fromCache flag already seen.)
  */
 function recorder<T>() {
-  const seen: T[] = [];
-  const waiters: { test: (v: T) => boolean; resolve: (v: T) => void }[] = [];
+  const arrivals = new Arrivals<T>();
   return {
-    seen,
-    push(v: T) {
-      seen.push(v);
-      for (const w of [...waiters]) {
-        if (!w.test(v)) continue;
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(v);
-      }
-    },
-    next(test: (v: T) => boolean, ms = 5000): Promise<T> {
-      const hit = seen.find(test);
-      if (hit) return Promise.resolve(hit);
-      return new Promise((resolve, reject) => {
-        const waiter = {
-          test,
-          resolve: (v: T) => {
-            clearTimeout(timer);
-            resolve(v);
-          },
-        };
-        const timer = setTimeout(() => {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          reject(new Error(`no matching update within ${ms} ms; seen: ${JSON.stringify(seen)}`));
-        }, ms);
-        waiters.push(waiter);
-      });
-    },
+    seen: arrivals.seen,
+    push: arrivals.push,
+    next: (test: (v: T) => boolean, ms = 5000): Promise<T> =>
+      arrivals.until(test, `an update matching ${test.toString()}`, ms),
   };
 }
 
@@ -184,11 +162,15 @@ describe('watchAvailability', () => {
   });
 
   it('reports an unknown SKU as a not-found error value', async () => {
-    const error = await new Promise<HearthError>((resolve) => {
-      const stop = watchAvailability({ db: fs.webDb() }, 'NOPE', () => assert.fail('no update expected'), {
-        onError: (e) => (stop(), resolve(e)),
-      });
-    });
+    let stop = (): void => undefined;
+    const error = await within(
+      new Promise<HearthError>((resolve) => {
+        stop = watchAvailability({ db: fs.webDb() }, 'NOPE', () => assert.fail('no update expected'), {
+          onError: (e) => (stop(), resolve(e)),
+        });
+      }),
+      'the not-found error for the unknown SKU NOPE',
+    ).finally(() => stop());
     assert.equal(error.code, 'not-found');
     assert.equal(error.code === 'not-found' && error.id, 'NOPE');
   });

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { Timestamp } from 'firebase-admin/firestore';
 import { disableNetwork, enableNetwork } from 'firebase/firestore';
 import { useEmulator, type TestFirestore } from '../../test/support/emulator';
+import { Arrivals, within } from '../../test/support/within';
 import { watchReservation, type HearthError, type ReservationState } from '../src';
 
 let fs: TestFirestore;
@@ -36,8 +37,7 @@ describe('watchReservation', () => {
         void fs.adminDb.doc('reservations/r1').update({ status: 'checked_out', orderId: 'r1' });
       if (r.status === 'checked_out') checkedOut();
     });
-    await done;
-    stop();
+    await within(done, 'the checked_out state of r1 after the hold').finally(stop);
     assert.deepEqual(
       states.map((s) => [s.status, s.orderId]),
       [
@@ -51,36 +51,27 @@ describe('watchReservation', () => {
 
   it("gives someone else's reservation as permission-denied", async () => {
     await fs.adminDb.doc('reservations/r2').set(held);
-    const error = await new Promise<HearthError>((resolve) => {
-      watchReservation({ db: fs.webDb({ uid: 'mallory' }) }, 'r2', () => assert.fail('not theirs'), resolve);
-    });
+    let stop = (): void => undefined;
+    const error = await within(
+      new Promise<HearthError>((resolve) => {
+        stop = watchReservation(
+          { db: fs.webDb({ uid: 'mallory' }) },
+          'r2',
+          () => assert.fail('not theirs'),
+          resolve,
+        );
+      }),
+      "the error for mallory watching ada's reservation r2",
+    ).finally(() => stop());
     assert.equal(error.code, 'permission-denied');
   });
 
-  /** Reports from one watch, awaited one at a time with a timeout. */
+  /** Reports from one watch, awaited one at a time with a timeout that names what never came. */
   const recorder = () => {
-    const seen: string[] = [];
-    let wake: () => void = () => undefined;
-    const next = async (accept: (entry: string) => boolean) => {
-      const deadline = Date.now() + 5_000;
-      for (;;) {
-        const found = seen.find(accept);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`not seen within 5 s; seen: ${seen.join(', ')}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, deadline - Date.now());
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-    };
-    const push = (entry: string) => {
-      seen.push(entry);
-      wake();
-    };
-    return { seen, next, push };
+    const arrivals = new Arrivals<string>();
+    const next = (accept: (entry: string) => boolean) =>
+      arrivals.until(accept, `a report matching ${accept.toString()}`, 5_000);
+    return { seen: arrivals.seen, next, push: arrivals.push };
   };
 
   it('says unavailable, not not-found, for a reservation it cannot see while offline; the hold once online', async () => {
