@@ -1,8 +1,9 @@
 /**
  * `npm start`: the whole store on this machine. Builds the functions, starts the project's Firestore
- * emulator (or the official one with --official), the firebase-tools Auth and Functions emulators,
- * seeds the demo data, trains a first model, runs the scheduled jobs and (for the project's
- * emulator) relays Firestore triggers, prints where everything is, and stops it all on Ctrl-C.
+ * emulator (or the official one with --official), the firebase-tools Auth emulator, the functions
+ * host (the callables, on the Functions emulator's port, from long-lived runtimes: functions-host.ts),
+ * seeds the demo data, trains a first model, runs the scheduled jobs, relays Firestore triggers,
+ * prints where everything is, and stops it all on Ctrl-C.
  *
  *   npm start [-- --official] [-- --no-seed] [-- --no-train] [-- --verbose] [-- --keep]
  *
@@ -127,7 +128,8 @@ function javaMajor(): number | undefined {
 }
 
 async function startFirebaseTools(): Promise<void> {
-  const only = official ? 'firestore,auth,functions' : 'auth,functions';
+  // Not the Functions emulator: the functions host serves the callables (startFunctionsHost).
+  const only = official ? 'firestore,auth' : 'auth';
   say(`starting the firebase-tools emulators: ${only}`);
   const env = official ? {} : { FIRESTORE_EMULATOR_HOST: emulatorEnv.FIRESTORE_EMULATOR_HOST };
   const child = start(
@@ -136,23 +138,39 @@ async function startFirebaseTools(): Promise<void> {
     ['emulators:start', '--only', only, '--project', projectId],
     env,
   );
-  // The hub lists an emulator when it listens; "All emulators ready" comes once the functions loaded.
+  // The hub lists an emulator when it listens; "All emulators ready" comes once all are up.
   await waitFor(
     `the ${only} emulators`,
     child,
     async () => (await hubLists(ports.hub, only.split(','))()) && child.printed(/All emulators ready/),
     120_000,
   );
-  if (child.printed(/Failed to load function definition|functions: Failed/)) {
-    throw new StartError(`the Functions emulator could not load the functions:\n${child.tail()}`);
-  }
   say(`${only} emulators ready (their log: ${child.logFile})`);
 }
 
+/** Every callable of the built functions on the Functions emulator's port (functions-host.ts). */
+async function startFunctionsHost(): Promise<void> {
+  say(`starting the functions host on ${host}:${ports.functions}`);
+  const script = join('scripts', 'src', 'dev', 'functions-host.ts');
+  const args = ['--import', 'tsx', script, '--host', host, '--port', String(ports.functions)];
+  const child = start('functions', process.execPath, [...args, '--project', projectId], emulatorEnv);
+  const ready = portAccepts(host, ports.functions);
+  await waitFor(
+    'the functions host',
+    child,
+    async () => child.printed(/functions host: ready/) && ready(),
+    60_000,
+  );
+  const loaded = /loaded (\d+) callables in (\d+) ms/.exec(child.tail());
+  say(
+    `functions host ready${loaded ? `: ${loaded[1]} callables, loaded in ${loaded[2]} ms` : ''} (log: ${child.logFile})`,
+  );
+}
+
 /**
- * The Functions emulator ignores scheduled functions without Pub/Sub: run each once now (so popular
- * items, the stock summary... exist from the start; training had its own step), then keep running
- * them beside it.
+ * Nothing in the stack fires scheduled functions (the Functions emulator, too, ignores them without
+ * Pub/Sub): run each once now (so popular items, the stock summary... exist from the start;
+ * training had its own step), then keep running them beside it.
  */
 function runSchedules(): void {
   const script = join('scripts', 'src', 'dev', 'schedules.ts');
@@ -165,9 +183,11 @@ function runSchedules(): void {
   say(`the scheduled jobs now run at their intervals (log: ${child.logFile})`);
 }
 
-/** The project's emulator does not call the Functions emulator back: relay document triggers. */
+/**
+ * Document triggers: the project's emulator calls no Functions emulator back, and with --official
+ * there is none to call (the functions host serves callables only), so a relay delivers them.
+ */
 function startTriggerRelay(): void {
-  if (official) return; // the official emulator delivers them itself
   const script = join('scripts', 'src', 'dev', 'triggers.ts');
   const child = start('triggers', process.execPath, ['--import', 'tsx', script], emulatorEnv);
   say(`relaying the functions' Firestore triggers (log: ${child.logFile})`);
@@ -249,6 +269,7 @@ async function main(): Promise<void> {
   buildFunctions();
   if (!official) await startProjectFirestore();
   await startFirebaseTools();
+  await startFunctionsHost();
   const seeded = await seedAndTrain();
   runSchedules();
   startTriggerRelay();
