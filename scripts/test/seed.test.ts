@@ -92,14 +92,40 @@ describe('seed', () => {
   });
 
   it('is idempotent: seeding again keeps live stock and histories as they are', async () => {
-    // The store lives on: a unit of a hot SKU leaves one shard (as a sale would, with its ledger entry).
+    const db = fs.adminDb;
+    // The store lives on between seeds: a unit of a hot SKU leaves one shard (as a sale would),
+    // and a customer's profile, one of their seeded history events and one of their seeded orders
+    // change. Seeding again must keep every one of those changes (it only creates what is absent),
+    // while reference data (the catalog) is rewritten.
     const sku = first.hotSkus[0]!;
-    const shard = fs.adminDb.doc(`inventory/${sku}/shards/${HOT_LOCATION}_0`);
+    const shard = db.doc(`inventory/${sku}/shards/${HOT_LOCATION}_0`);
     const before = (await shard.get()).data()!;
     await shard.update({ onHand: before.onHand - 1, available: before.available - 1 });
-    const again = await seed({ db: fs.adminDb, auth: accounts, population: 30, log: quiet });
-    assert.deepEqual(again.counts, first.counts);
-    assert.equal((await shard.get()).data()!.onHand, before.onHand - 1, 'seeding again did not reset stock');
+    const profile = db.doc('customers/demo-ada');
+    await profile.update({ 'preferences.styles': ['kept-by-the-reseed'] });
+    const event = (await db.collection('customers/demo-ada/events').limit(1).get()).docs[0]!;
+    await event.ref.update({ productId: 'p-kept-by-the-reseed' });
+    const order = (await db.collection('orders').where('customerId', '==', 'demo-ada').limit(1).get())
+      .docs[0]!;
+    await order.ref.update({ status: 'kept-by-the-reseed' });
+    const historySize = async () =>
+      (await db.collection('customers/demo-ada/events').count().get()).data().count;
+    const eventsBefore = await historySize();
+    const product = db.doc('products/p84661');
+    await product.update({ name: 'renamed since the seed' });
+
+    await seed({ db, auth: accounts, population: 30, log: quiet });
+
+    assert.equal((await shard.get()).data()!.onHand, before.onHand - 1, 'seeding again reset stock');
+    assert.deepEqual(
+      (await profile.get()).data()!.preferences.styles,
+      ['kept-by-the-reseed'],
+      'profile reset',
+    );
+    assert.equal((await event.ref.get()).data()!.productId, 'p-kept-by-the-reseed', 'history event reset');
+    assert.equal((await order.ref.get()).data()!.status, 'kept-by-the-reseed', 'order reset');
+    assert.equal(await historySize(), eventsBefore, 'the history gained or lost events');
+    assert.equal((await product.get()).data()!.name, 'Square Table Clock', 'the catalog was not rewritten');
     assert.equal(accounts.users.size, first.users.length);
   });
 });
