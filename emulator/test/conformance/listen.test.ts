@@ -65,12 +65,19 @@ describe('Listen', () => {
   });
 
   it('under many concurrent commits, admin and web query listeners see each commit whole, in commit order', async () => {
-    // Commit i sets k{i % 10} to {on, seq: i}: documents enter, change and leave the query at random.
+    // Commit i is a batch of two documents, k{i % 10} (in the query when i % 3 != 0) and
+    // k{(i + 5) % 10} (in it when i is even), both stamped seq i: documents enter, change and leave
+    // the query at random, two at a time. A snapshot that showed one half of a batch would show a
+    // state that follows no commit, which the checks below refuse.
     const N = 120;
-    const state = (seqs: Map<string, number>) =>
-      [...seqs]
-        .filter(([, seq]) => seq % 3 !== 0)
-        .map(([id, seq]) => `${id}=${seq}`)
+    const writesOf = (seq: number) => [
+      { id: `k${seq % 10}`, on: seq % 3 !== 0 },
+      { id: `k${(seq + 5) % 10}`, on: seq % 2 === 0 },
+    ];
+    const state = (docs: Map<string, { seq: number; on: boolean }>) =>
+      [...docs]
+        .filter(([, d]) => d.on)
+        .map(([id, d]) => `${id}=${d.seq}`)
         .sort()
         .join(',');
     const shown = (s: QuerySnapshot | WebQuerySnapshot) =>
@@ -101,20 +108,19 @@ describe('Listen', () => {
     await q.next();
     await wq.next();
     const commits = await Promise.all(
-      Array.from({ length: N }, (_, seq) =>
-        fs.adminDb
-          .doc(`churn/k${seq % 10}`)
-          .set({ on: seq % 3 !== 0, seq })
-          .then((r) => ({ seq, at: r.writeTime })),
-      ),
+      Array.from({ length: N }, (_, seq) => {
+        const batch = fs.adminDb.batch();
+        for (const { id, on } of writesOf(seq)) batch.set(fs.adminDb.doc(`churn/${id}`), { on, seq });
+        return batch.commit().then((r) => ({ seq, at: r[0]!.writeTime }));
+      }),
     );
     commits.sort((a, b) => a.at.valueOf().localeCompare(b.at.valueOf()));
     // The query's contents after each commit, in commit order.
-    const seqs = new Map<string, number>();
+    const docs = new Map<string, { seq: number; on: boolean }>();
     const states = [''];
     for (const { seq } of commits) {
-      seqs.set(`k${seq % 10}`, seq);
-      states.push(state(seqs));
+      for (const { id, on } of writesOf(seq)) docs.set(id, { seq, on });
+      states.push(state(docs));
     }
     const finalState = states[states.length - 1]!;
     await q.until((s) => shown(s) === finalState);

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Timestamp } from 'firebase-admin/firestore';
 import { collection, doc, onSnapshot, runTransaction as webRunTransaction } from 'firebase/firestore';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
+import { Arrivals, within } from '../../../test/support/within';
 import { databaseName, rawClient } from './raw-client';
 
 const TX_TIMEOUT_MS = 700;
@@ -17,18 +18,22 @@ describe('transactions', () => {
   it('100 concurrent runTransaction increments of one document end at exactly +100', async () => {
     const ref = fs.adminDb.doc('counters/hot');
     await ref.set({ n: 0 });
-    let attempts = 0;
-    await Promise.all(
+    // Each transaction answers the value its committed attempt read: serialised, they read 0..99,
+    // each exactly once (a lost update would show one value twice and end below 100).
+    const read = await Promise.all(
       Array.from({ length: 100 }, () =>
         fs.adminDb.runTransaction(async (tx) => {
-          attempts++;
-          const snap = await tx.get(ref);
-          tx.update(ref, { n: snap.get('n') + 1 });
+          const n = (await tx.get(ref)).get('n') as number;
+          tx.update(ref, { n: n + 1 });
+          return n;
         }),
       ),
     );
     assert.equal((await ref.get()).get('n'), 100);
-    assert.ok(attempts >= 100);
+    assert.deepEqual(
+      read.sort((a, b) => a - b),
+      Array.from({ length: 100 }, (_, i) => i),
+    );
   });
 
   it('web SDK transactions (optimistic, with preconditions) also end at exactly +N', async () => {
@@ -57,10 +62,33 @@ describe('transactions', () => {
     const check = (what: string, sum: number) => {
       if (sum !== 500) seen.push(`${what} saw ${sum}`);
     };
-    const unsubscribe = db.collection('accounts').onSnapshot((s) => check('admin listener', total(s.docs)));
-    const webUnsubscribe = onSnapshot(collection(web, 'accounts'), (s) => {
-      if (!s.metadata.fromCache) check('web listener', total(s.docs));
-    });
+    // What each listener showed, as the balances in account order: the listeners must deliver
+    // the final balances (so they did watch the transfers), and any error they get fails the test.
+    const balances = (docs: Array<{ id: string; get(field: string): unknown }>) =>
+      [...docs]
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((d) => d.get('n'))
+        .join(',');
+    const adminShown = new Arrivals<string>();
+    const webShown = new Arrivals<string>();
+    const unsubscribe = db.collection('accounts').onSnapshot(
+      (s) => {
+        check('admin listener', total(s.docs));
+        adminShown.push(balances(s.docs));
+      },
+      (error) => seen.push(`admin listener failed: ${error.message}`),
+    );
+    const webUnsubscribe = onSnapshot(
+      collection(web, 'accounts'),
+      (s) => {
+        if (s.metadata.fromCache) return;
+        check('web listener', total(s.docs));
+        webShown.push(balances(s.docs));
+      },
+      (error) => seen.push(`web listener failed: ${error.message}`),
+    );
+    await adminShown.until((b) => b === '100,100,100,100,100', "the admin listener's first snapshot");
+    await webShown.until((b) => b === '100,100,100,100,100', "the web listener's first snapshot");
     let seed = 3;
     const random = (n: number) => Math.floor(((seed = (seed * 48271) % 2147483647) / 2147483647) * n);
     const transfers = Array.from({ length: 50 }, (_, t) => {
@@ -96,7 +124,12 @@ describe('transactions', () => {
             .then((s) => check('query', total(s.docs))),
     );
     await Promise.all([...transfers, ...readers]);
-    check('final state', total((await db.collection('accounts').get()).docs));
+    const final = (await db.collection('accounts').get()).docs;
+    check('final state', total(final));
+    const finalBalances = balances(final);
+    assert.notEqual(finalBalances, '100,100,100,100,100', 'the transfers moved nothing');
+    await adminShown.until((b) => b === finalBalances, `the admin listener showing ${finalBalances}`);
+    await webShown.until((b) => b === finalBalances, `the web listener showing ${finalBalances}`);
     unsubscribe();
     webUnsubscribe();
     assert.deepEqual(seen, []);
@@ -267,24 +300,36 @@ describe('transactions', () => {
     assert.equal((await fs.adminDb.doc('phantom-total/t').get()).get('sum'), 6);
   });
 
-  it('a plain write waits for the lock of a transaction that read the document', async () => {
+  it('a plain write waits for the lock of a transaction that read the document, until it ends', async (t) => {
+    if (!fs.inProcess) return t.skip("depends on this emulator's short transaction timeout");
+    // No sleep decides the order: the transaction's first attempt awaits the plain write itself.
+    // With the lock, the write can only go through once that attempt has ended, here by idling
+    // past the transaction timeout; the attempt's commit is then refused as expired and the retry
+    // reads the plain write's value. Without the lock the write would return at once and the
+    // first attempt would commit over it.
     const ref = fs.adminDb.doc('order/doc');
     await ref.set({ v: 'initial' });
     const order: string[] = [];
-    let read!: () => void;
-    const hasRead = new Promise<void>((resolve) => (read = resolve));
-    const tx = fs.adminDb.runTransaction(async (t) => {
-      const snap = await t.get(ref);
-      read();
-      await new Promise((r) => setTimeout(r, 100));
-      t.set(ref, { v: `${snap.get('v')}+tx` });
-      order.push('tx');
+    let attempts = 0;
+    let waited = 0;
+    await fs.adminDb.runTransaction(async (tx) => {
+      attempts++;
+      const snap = await tx.get(ref);
+      if (attempts === 1) {
+        const sent = Date.now();
+        await within(
+          ref.update({ v: 'plain' }).then(() => order.push('plain')),
+          'the plain write, once the transaction holding its lock expired',
+        );
+        waited = Date.now() - sent;
+      }
+      tx.set(ref, { v: `${snap.get('v')}+tx` });
+      order.push(`tx attempt ${attempts}`);
     });
-    await hasRead;
-    const write = ref.update({ v: 'plain' }).then(() => order.push('plain'));
-    await Promise.all([tx, write]);
-    assert.equal((await ref.get()).get('v'), 'plain');
-    if (fs.inProcess) assert.deepEqual(order, ['tx', 'plain']);
+    assert.ok(waited >= TX_TIMEOUT_MS / 2, `the plain write waited only ${waited} ms`);
+    assert.equal(attempts, 2);
+    assert.deepEqual(order, ['plain', 'tx attempt 1', 'tx attempt 2']);
+    assert.equal((await ref.get()).get('v'), 'plain+tx');
   });
 
   it('rejects read times in the future', async () => {
