@@ -9,6 +9,7 @@ import {
   valuesEqual,
   valuesIdentical,
 } from '../../src/model/values';
+import type { Value } from '../../src/model/types';
 import { ORDERING_TABLE } from './ordering-table';
 
 const flat = ORDERING_TABLE.flatMap((group, g) => group.map((entry) => ({ ...entry, g })));
@@ -33,8 +34,41 @@ test('sorting a shuffled table restores the order', () => {
 });
 
 test('type order follows Firestore: null < bool < number < timestamp < string < bytes < ref < geo < array < vector < map', () => {
-  const orders = ORDERING_TABLE.map((group) => typeOrder(group[0]!.value));
-  for (let i = 1; i < orders.length; i++) assert.ok(orders[i - 1]! <= orders[i]!);
+  // One row per type, each with values of that type only: within a row the order is one, and
+  // from row to row it strictly rises (a constant or a swapped order fails).
+  const byType: [string, Value[]][] = [
+    ['null', [{ nullValue: 'NULL_VALUE' }, {}]],
+    ['boolean', [{ booleanValue: false }, { booleanValue: true }]],
+    ['number', [{ integerValue: '-3' }, { doubleValue: NaN }, { doubleValue: 2.5 }]],
+    ['timestamp', [{ timestampValue: { seconds: '0', nanos: 0 } }]],
+    ['string', [{ stringValue: '' }, { stringValue: 'z' }]],
+    ['bytes', [{ bytesValue: Buffer.from('') }]],
+    ['reference', [{ referenceValue: 'projects/p/databases/(default)/documents/c/d' }]],
+    ['geopoint', [{ geoPointValue: { latitude: 0, longitude: 0 } }]],
+    ['array', [{ arrayValue: {} }, { arrayValue: { values: [{ integerValue: '1' }] } }]],
+    [
+      'vector',
+      [
+        {
+          mapValue: {
+            fields: {
+              __type__: { stringValue: '__vector__' },
+              value: { arrayValue: { values: [{ doubleValue: 1 }] } },
+            },
+          },
+        },
+      ],
+    ],
+    ['map', [{ mapValue: {} }, { mapValue: { fields: { __type__: { stringValue: 'other' } } } }]],
+  ];
+  const orders = byType.map(([type, values]) => {
+    const order = typeOrder(values[0]!);
+    for (const v of values) assert.equal(typeOrder(v), order, `${type}: ${JSON.stringify(v)}`);
+    return order;
+  });
+  for (let i = 1; i < orders.length; i++) {
+    assert.ok(orders[i - 1]! < orders[i]!, `${byType[i - 1]![0]} < ${byType[i]![0]}`);
+  }
 });
 
 test('identity tells integers from doubles and -0 from 0, equality does not', () => {
