@@ -118,6 +118,11 @@ describe('retrainRecommender', () => {
 
   test('a run that crashes while writing leaves the live model serving; the next run completes', async () => {
     const before = CurrentModelDoc.parse((await currentModelRef(db).get()).data());
+    // The live slot's data as it is before the crash: its vectors on a product and a customer's list.
+    const liveField = `embeddings.${before.slot}`;
+    const liveVector = (await db.collection('products').doc('a-item-1').get()).get(liveField);
+    assert.ok(liveVector, `the live slot ${before.slot} has a vector before the crash`);
+    const listBefore = (await db.collection('recommendations').doc('a-user-3').get()).data();
     const crash = deps(now + day, {
       afterPhase: (phase) => {
         if (phase === 'embeddings') throw new Error('simulated crash');
@@ -128,7 +133,14 @@ describe('retrainRecommender', () => {
     const live = await liveRecommendations(db, 'a-user-3');
     assert.equal(live?.version, before.version, 'customers still get the live version');
     const product = await db.collection('products').doc('a-item-1').get();
-    assert.ok(product.get('embeddings.b'), 'the crashed run wrote only the idle slot');
+    assert.equal(before.slot, 'a');
+    assert.ok(product.get('embeddings.b'), 'the crashed run wrote the idle slot');
+    assert.ok(product.get(liveField)?.isEqual(liveVector), 'the crashed run left the live slot as it was');
+    assert.deepEqual(
+      (await db.collection('recommendations').doc('a-user-3').get()).data(),
+      listBefore,
+      "the crashed run left the customer's lists as they were",
+    );
 
     const result = await retrainRecommender(deps(now + 2 * day), options);
     assert.deepEqual(result.outcome, { switched: true });
