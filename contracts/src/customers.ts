@@ -6,8 +6,15 @@
  * - `customers/{uid}`: created by `ensureProfile`; the customer may update `displayName`,
  *   `addresses`, `region` and `preferences` (each validated as below); `consent`,
  *   `consentHistory`, `uid`, `createdAt` change only through the callables.
- * - `customers/{uid}/events/{eventId}`: the customer creates them (kind in `AppEventKind`, `at`
- *   equal to the request time); nobody updates them; functions and the seed write the others.
+ * - `customers/{uid}/events/{eventId}`: the customer creates them (kind in `AppEventKind`, at most
+ *   `MAX_APP_EVENT_UNITS`, an auto id, `at` equal to the request time); nobody updates them.
+ *   Purchases, returns and cancellations are written by the store only (checkout, returns, the
+ *   seed), under ids that say so (`SERVER_EVENT_ID`); jobs that read events skip what fails
+ *   `isTrustedEvent` and count at most `MAX_APP_EVENTS_PER_HOUR` app events per customer and hour.
+ *
+ * firestore.rules states these shapes in its own language; test/rules/profile-schema.test.ts
+ * probes it with shapes made from these schemas' limits, and fails when the rules let in a
+ * profile these schemas reject (or refuse one they accept).
  */
 import { z } from 'zod';
 import { FirestoreTime, IsoTime, MAX_UNITS, ProductId, Region, Sku } from './common';
@@ -30,18 +37,36 @@ export const ConsentChange = z.object({
 });
 export type ConsentChange = z.infer<typeof ConsentChange>;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Text measured in characters (Unicode code points), as the rules' regular expressions and JSON
+ * Schema's maxLength count them: zod's own min/max count UTF-16 units, in which an emoji is two, so
+ * a label of 40 emoji would pass the rules and fail here. `trimmed` removes what JavaScript's trim()
+ * removes before measuring (the stored value keeps it; the parsed one does not).
+ */
+export function characters(min: number, max: number, trimmed: boolean) {
+  const base = trimmed ? z.string().trim() : z.string();
+  return base
+    .refine(
+      (s) => [...s].length >= min,
+      min === 1 ? 'must not be blank' : `must be at least ${min} characters`,
+    )
+    .refine((s) => [...s].length <= max, `must be at most ${max} characters`)
+    .meta({ minLength: min, maxLength: max });
+}
+
+const text = (max: number) => characters(1, max, true);
 
 export const Address = z.object({
   label: text(40),
   line1: text(120),
-  line2: z.string().trim().max(120).optional(),
+  line2: characters(0, 120, true).optional(),
   city: text(80),
   postcode: text(16),
   country: text(56),
 });
 export type Address = z.infer<typeof Address>;
 
+/** Whole pence up to 2^53 - 1 (zod's int() is a safe integer: the SDKs read larger int64 inexactly). */
 export const BudgetMinor = z
   .object({ min: z.number().int().min(0), max: z.number().int().min(0) })
   .refine((b) => b.min <= b.max, { path: ['max'], message: 'must be at least min' });
@@ -57,9 +82,9 @@ export type Preferences = z.infer<typeof Preferences>;
 /** customers/{uid} */
 export const CustomerProfile = z.object({
   uid: z.string(),
-  displayName: z.string().max(80),
+  displayName: characters(0, 80, false),
   email: z.string().nullable(),
-  region: Region.nullable(),
+  region: characters(1, 40, false).nullable(),
   addresses: z.array(Address).max(10),
   preferences: Preferences,
   consent: Consent,
@@ -81,9 +106,21 @@ export type ProfileUpdate = z.infer<typeof ProfileUpdate>;
 /** Kinds the recommender learns from; returns and cancellations count against an item. */
 export const EventKind = z.enum(['view', 'wishlist', 'cartAdd', 'purchase', 'return', 'cancel']);
 export type EventKind = z.infer<typeof EventKind>;
-/** Kinds an app writes itself; returns and cancellations are recorded by the store. */
-export const AppEventKind = z.enum(['view', 'wishlist', 'cartAdd', 'purchase']);
+/**
+ * Kinds an app writes itself. Purchases, returns and cancellations are recorded by the store: an
+ * app that could write purchases could make any product a bestseller.
+ */
+export const AppEventKind = z.enum(['view', 'wishlist', 'cartAdd']);
 export type AppEventKind = z.infer<typeof AppEventKind>;
+
+/** Units an app event may carry (a cart add of a few pieces); store events go to MAX_UNITS. */
+export const MAX_APP_EVENT_UNITS = 20;
+/** App events per customer and clock hour that jobs count; the rest are skipped as noise or abuse. */
+export const MAX_APP_EVENTS_PER_HOUR = 500;
+/** Ids of events the store writes: `order-{orderId}-{line}`, `return-{ledgerId}`, `seed-...`. */
+export const SERVER_EVENT_ID = /^(order|return|seed)-/;
+/** Ids the SDKs give a new document (`add()`, `doc()`): what an app's events are created under. */
+export const APP_EVENT_ID = /^[A-Za-z0-9]{20}$/;
 
 /** customers/{uid}/events/{eventId} */
 export const CustomerEvent = z.object({
@@ -101,9 +138,20 @@ export const TrackEvent = z.object({
   kind: AppEventKind,
   productId: ProductId,
   sku: Sku.optional(),
-  quantity: z.number().int().min(1).max(MAX_UNITS).default(1),
+  quantity: z.number().int().min(1).max(MAX_APP_EVENT_UNITS).default(1),
 });
 export type TrackEvent = z.input<typeof TrackEvent>;
+
+/**
+ * Whether a stored event may count for recommendations: store kinds only under the store's ids,
+ * app kinds only under app ids and within MAX_APP_EVENT_UNITS. (The rate limit needs the other
+ * events of the customer: the jobs apply it as they read.)
+ */
+export function isTrustedEvent(id: string, event: CustomerEvent): boolean {
+  if (AppEventKind.safeParse(event.kind).success)
+    return APP_EVENT_ID.test(id) && event.quantity <= MAX_APP_EVENT_UNITS;
+  return SERVER_EVENT_ID.test(id);
+}
 
 // ---- callables ----
 

@@ -27,8 +27,17 @@ export type OutOfStockDetails = z.infer<typeof OutOfStockDetails>;
 export const NotFoundDetails = z.object({ kind: z.string(), id: z.string() });
 export type NotFoundDetails = z.infer<typeof NotFoundDetails>;
 
-/** failed-precondition: a machine-readable reason (`expired`, `no-profile`, `no-live-model`, ...). */
-export const PreconditionDetails = z.object({ reason: z.string() });
+/**
+ * failed-precondition: a machine-readable reason (`expired`, `no-profile`, `no-live-model`,
+ * `invalid-profile`, ...). For `invalid-profile`, each stored field at fault, and whether the
+ * customer can repair it (a profile update of that field) or only the store can.
+ */
+export const PreconditionDetails = z.object({
+  reason: z.string(),
+  fields: z
+    .array(z.object({ field: z.string(), message: z.string(), repair: z.enum(['customer', 'store']) }))
+    .optional(),
+});
 export type PreconditionDetails = z.infer<typeof PreconditionDetails>;
 
 /** Details of each error code, for apps that switch on them (HttpsError.details). */

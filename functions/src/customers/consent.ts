@@ -13,6 +13,13 @@ import {
 import { runInTransaction } from '../platform/transaction';
 import { CustomerError, type CustomerDeps } from './deps';
 import { customerRef } from './profile';
+import { storedProfile } from './stored-profile';
+
+/**
+ * Only what a consent change reads and writes: a customer must be able to withdraw consent
+ * whatever else in their profile needs repair.
+ */
+const ConsentState = CustomerProfile.pick({ consent: true, consentHistory: true });
 
 export async function setConsent(
   deps: CustomerDeps,
@@ -31,7 +38,7 @@ export async function setConsent(
         },
       );
     }
-    const profile = CustomerProfile.parse(snap.data());
+    const profile = storedProfile(snap, ConsentState);
     const at = Timestamp.fromDate(deps.clock.now());
     const consent = { ...profile.consent };
     const changes: ConsentChange[] = [];

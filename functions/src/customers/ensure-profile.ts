@@ -9,6 +9,7 @@ import { CustomerProfile, type EnsureProfileRequest, type EnsureProfileResponse 
 import { runInTransaction } from '../platform/transaction';
 import type { Customer, CustomerDeps } from './deps';
 import { customerRef, newProfile } from './profile';
+import { storedProfile } from './stored-profile';
 
 export async function ensureProfile(
   deps: CustomerDeps,
@@ -18,7 +19,9 @@ export async function ensureProfile(
   const ref = customerRef(deps.db, who.uid);
   return runInTransaction(deps, 'create your profile', async (tx) => {
     const snap = await tx.get(ref);
-    if (snap.exists) return { created: false, consent: CustomerProfile.parse(snap.data()).consent };
+    // The call every app makes after sign-in checks the whole profile, so a broken one is reported
+    // (with what to repair) where the app can act on it.
+    if (snap.exists) return { created: false, consent: storedProfile(snap, CustomerProfile).consent };
     const profile = newProfile(
       {
         uid: who.uid,

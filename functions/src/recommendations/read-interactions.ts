@@ -6,6 +6,7 @@
 import { FieldPath, type Firestore, type Query, type QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import { CustomerEvent } from '@hearth/contracts';
 import type { InteractionEvent } from './interactions';
+import { EventGate } from './trusted-events';
 
 export async function forEachPage(
   query: Query,
@@ -35,16 +36,19 @@ export interface EventPage {
   events: InteractionEvent[];
   /** Events in the page that fail the CustomerEvent schema (skipped). */
   invalid: number;
+  /** Events that parse but fail the trust checks of trusted-events.ts (skipped). */
+  untrusted: number;
 }
 
-/** Every customers/{uid}/events document, a page at a time, as interaction events. */
+/** Every trusted customers/{uid}/events document, a page at a time, as interaction events. */
 export async function forEachEventPage(
   db: Firestore,
   pageSize: number,
   onPage: (page: EventPage) => void,
 ): Promise<void> {
+  const gate = new EventGate();
   await forEachPage(db.collectionGroup('events'), pageSize, (docs) => {
-    const page: EventPage = { events: [], invalid: 0 };
+    const page: EventPage = { events: [], invalid: 0, untrusted: 0 };
     for (const doc of docs) {
       const owner = doc.ref.parent.parent;
       const parsed = CustomerEvent.safeParse(doc.data());
@@ -53,6 +57,10 @@ export async function forEachEventPage(
         continue;
       }
       const e = parsed.data;
+      if (!gate.admit(owner.id, doc.id, e)) {
+        page.untrusted++;
+        continue;
+      }
       page.events.push({
         userId: owner.id,
         itemId: e.productId,

@@ -106,8 +106,10 @@ export async function retrainRecommender(
   const excluded = new Set<string>();
   let read = 0;
   let invalid = 0;
+  let untrusted = 0;
   await forEachEventPage(db, o.pageSize, (page) => {
     invalid += page.invalid;
+    untrusted += page.untrusted;
     for (const e of page.events) {
       if (!consenting.has(e.userId)) {
         excluded.add(e.userId);
@@ -121,10 +123,12 @@ export async function retrainRecommender(
         addLaterPurchase(later, e.userId, e.itemId, -(e.quantity ?? 1));
       }
     }
-    read += page.events.length + page.invalid;
+    read += page.events.length + page.invalid + page.untrusted;
     progress({ phase: 'read', done: read, total: 0 });
   });
   if (invalid) log(`recommendations: skipped ${invalid} events that do not match the CustomerEvent schema`);
+  if (untrusted)
+    log(`recommendations: skipped ${untrusted} events an app may not write, or past an app's hourly rate`);
   await phaseDone('read');
 
   // 2. Measure on the held-out days.

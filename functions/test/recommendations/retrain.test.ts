@@ -11,6 +11,9 @@ import { currentModelRef, liveRecommendations, modelRef } from '../../src/recomm
 import { retrainRecommender, type RetrainDeps, type RetrainOptions } from '../../src/recommendations/retrain';
 import { now, twoClusterWorld } from './synthetic-world';
 
+const storedEventId = (kind: string, n: number) =>
+  kind === 'purchase' ? `order-o${n}-0` : `e${String(n).padStart(19, '0')}`;
+
 const world = twoClusterWorld();
 const withdrawn = 'a-user-0';
 const options: Partial<RetrainOptions> = { pageSize: 50, train: { dim: 8, epochs: 6 } };
@@ -33,7 +36,8 @@ async function seed(db: Firestore): Promise<void> {
     ),
     ...world.events.map(
       (e, n) => (b: WriteBatch) =>
-        b.set(db.collection('customers').doc(e.userId).collection('events').doc(`e${n}`), {
+        // Ids as their writers give them: the store's order- ids for purchases, auto ids for the rest.
+        b.set(db.collection('customers').doc(e.userId).collection('events').doc(storedEventId(e.kind, n)), {
           kind: e.kind,
           productId: e.itemId,
           sku: null,

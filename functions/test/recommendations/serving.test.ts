@@ -92,7 +92,7 @@ async function seed(db: Firestore): Promise<void> {
   }
   // pat bought every product, the higher-numbered ones more often: popularity descends by number.
   [...cluster('a'), ...cluster('b')].forEach((productId, n) =>
-    batch.set(eventsOf(db, 'pat').doc(`p${n}`), {
+    batch.set(eventsOf(db, 'pat').doc(`order-p${n}-0`), {
       kind: 'purchase',
       productId,
       sku: `${productId}-sku`,
