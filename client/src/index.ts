@@ -1,6 +1,6 @@
 /** Typed helpers for apps on the Firebase JS SDK: live availability, carts, events, privacy. */
 export { hearthClient, type HearthClient, type LocalStack } from './client';
-export { type HearthError, type HearthErrorCode, type Result, unwrap } from './errors';
+export { type HearthError, type HearthErrorCode, type Result, unwrap, toHearthError } from './errors';
 export { newIdempotencyKey } from './call';
 export {
   watchAvailability,
@@ -19,3 +19,16 @@ export {
 export { recommendations, similarItems } from './recommendations';
 export { trackEvents, type EventTracker, type TrackerOptions } from './events';
 export { ensureProfile, setConsent, updateProfile, exportMyData, deleteMyData } from './privacy';
+export { restock, adjustStock, transferStock, receiveTransfer, recordReturn, setShardCount } from './staff';
+export {
+  watchStock,
+  watchShards,
+  watchLedger,
+  watchHeldReservations,
+  watchRecentOrders,
+  watchReconciliations,
+  watchModels,
+  type StockFilter,
+  type WithId,
+} from './staff-watch';
+export { watchMyOrders } from './orders';

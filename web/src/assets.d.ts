@@ -1,0 +1,2 @@
+/** Stylesheets imported for their side effect: esbuild emits them as app.css beside the bundle. */
+declare module '*.css';
