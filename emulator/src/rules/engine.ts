@@ -1,4 +1,5 @@
 import type { AllowStmt, MatchBlock, MatchSegment, Method, Ruleset } from './ast';
+import { coverageFor, type RulesCoverage } from './coverage';
 import { RulesEvalError } from './errors';
 import { childScope, Evaluator, type EvalHost, type Scope } from './evaluate';
 import { parseRules } from './parser';
@@ -94,12 +95,17 @@ function scopeFor(parent: Scope, block: MatchBlock, vars: [string, RVal][]): Sco
 export class CompiledRules {
   private readonly rest: RestSemantics;
 
-  constructor(readonly ruleset: Ruleset) {
+  constructor(
+    readonly ruleset: Ruleset,
+    /** What the requests exercised, when coverage is recorded (coverage.ts). */
+    readonly coverage?: RulesCoverage,
+  ) {
     this.rest = ruleset.version === '1' ? REST_V1 : REST_V2;
   }
 
   static parse(source: string): CompiledRules {
-    return new CompiledRules(parseRules(source));
+    const ruleset = parseRules(source);
+    return new CompiledRules(ruleset, coverageFor(source, ruleset));
   }
 
   /** Every allow statement for the method in a match block that matches the whole path. */
@@ -152,13 +158,17 @@ export class CompiledRules {
         allowed: false,
         reason: `No matching allow statements for '${req.method}' on ${showPath(req.path)}`,
       };
-    const evaluator = new Evaluator(host);
+    const evaluator = new Evaluator(host, this.coverage);
     const reasons: string[] = [];
     for (const c of candidates) {
       const where = `for '${req.method}' @ L${c.allow.line} (match ${c.matchPath})`;
-      if (!c.allow.condition) return { allowed: true, reason: '' };
+      if (!c.allow.condition) {
+        this.coverage?.allow(c.allow, 'true');
+        return { allowed: true, reason: '' };
+      }
       try {
         const v = evaluator.condition(c.allow.condition, c.scope);
+        this.coverage?.allow(c.allow, v.t === 'bool' ? (String(v.v) as 'true' | 'false') : 'unknown');
         if (v.t === 'bool' && v.v) return { allowed: true, reason: '' };
         reasons.push(
           v.t === 'unknown'
@@ -167,6 +177,7 @@ export class CompiledRules {
         );
       } catch (err) {
         if (!(err instanceof RulesEvalError)) throw err;
+        this.coverage?.allow(c.allow, 'error');
         const at = err.line === undefined ? '' : ` (evaluation error at L${err.line}:${err.column})`;
         reasons.push(`${err.message}${at} ${where}`);
       }

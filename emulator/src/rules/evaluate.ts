@@ -1,4 +1,5 @@
 import type { Expr, FunctionDecl, PathPart } from './ast';
+import type { Outcome, RulesCoverage } from './coverage';
 import { RulesEvalError } from './errors';
 import { convert, callMethod, NAMESPACES } from './stdlib';
 import { compareUnknown, inUnknown, isUnknown, memberOfUnknown } from './symbolic';
@@ -53,7 +54,10 @@ function lookupFunction(scope: Scope | undefined, name: string) {
 export class Evaluator {
   private depth = 0;
 
-  constructor(private readonly host: EvalHost) {}
+  constructor(
+    private readonly host: EvalHost,
+    private readonly coverage?: RulesCoverage,
+  ) {}
 
   /** A condition: true only if it evaluates to the boolean true. Errors propagate to the caller. */
   condition(expr: Expr, scope: Scope): RVal {
@@ -176,8 +180,10 @@ export class Evaluator {
       }
     };
     const l = side(left);
+    this.coverage?.condition(left, outcomeOf(l));
     if (!(l instanceof Error) && l.t === 'bool' && l.v === decisive) return l;
     const r = side(right);
+    this.coverage?.condition(right, outcomeOf(r));
     if (!(r instanceof Error) && r.t === 'bool' && r.v === decisive) return r;
     if (l instanceof Error) throw l;
     if (r instanceof Error) throw r;
@@ -339,6 +345,9 @@ export class Evaluator {
     }
   }
 }
+
+const outcomeOf = (v: RVal | RulesEvalError): Outcome =>
+  v instanceof RulesEvalError ? 'error' : v.t === 'bool' ? (v.v ? 'true' : 'false') : 'unknown';
 
 /** `data.get(key, default)` on a list query's document: known where the query pins the field. */
 function getOfUnknown(receiver: RVal & { t: 'unknown' }, key: RVal, fallback: RVal): RVal {

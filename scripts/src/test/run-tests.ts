@@ -9,8 +9,9 @@
  * gives itself four); TEST_FILE_TIMEOUT_MS overrides it for a slower machine.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { writeRulesCoverageReport } from './rules-coverage';
 
 const root = join(__dirname, '..', '..', '..');
 const roots = ['contracts/test', 'emulator/test', 'functions/test', 'client/test', 'scripts/test', 'test'];
@@ -42,6 +43,10 @@ if (selected.length === 0) {
   process.exit(1);
 }
 const FILE_TIMEOUT_MS = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 300_000);
+// Every emulator the tests start (in their processes or as children) records rules coverage here.
+const coverageDir = join(root, '.cache', 'rules-coverage');
+const rawCoverage = join(coverageDir, 'raw');
+rmSync(rawCoverage, { recursive: true, force: true });
 const result = spawnSync(
   process.execPath,
   [
@@ -53,6 +58,12 @@ const result = spawnSync(
     `--test-timeout=${FILE_TIMEOUT_MS}`,
     ...selected,
   ],
-  { cwd: root, stdio: 'inherit' },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, HEARTH_RULES_COVERAGE_DIR: rawCoverage } },
 );
+const summary = writeRulesCoverageReport(
+  rawCoverage,
+  coverageDir,
+  readFileSync(join(root, 'firestore.rules'), 'utf8'),
+);
+if (summary) console.log(`\n${summary}: ${relative(root, join(coverageDir, 'report.txt'))}`);
 process.exit(result.status ?? 1);
