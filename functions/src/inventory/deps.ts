@@ -7,4 +7,9 @@ export { type Clock, systemClock, type Metrics, newMetrics } from '../platform/d
 export interface Deps extends PlatformDeps {
   /** Refreshes hot SKUs' availability documents after a commit (off the caller's path). */
   refresher?: AvailabilityRefresher;
+  /**
+   * Whether concurrent reservations of this instance share transactions (group commit, the
+   * default). false: each call runs its own transaction at once (the benchmark's baseline).
+   */
+  groupCommit?: boolean;
 }

@@ -41,81 +41,64 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-const hashRequest = (request: unknown) =>
+/** What identifies a request under its key (the key itself left out). */
+export const hashRequest = (request: unknown) =>
   createHash('sha256')
     .update(JSON.stringify(canonical(request)))
     .digest('hex');
 
-function replay<Res>(record: unknown, requestHash: string): Res {
+/** The stored answer of the first call, for a call with the same key; a different request is refused. */
+export function replay<Res>(record: unknown, requestHash: string): Res {
   const stored = IdempotencyRecord.parse(record);
   if (stored.requestHash !== requestHash)
     throw invalidField('idempotencyKey', 'was already used for a different request; use a new key');
   return stored.result as Res;
 }
 
+/** The record stored with a call's effect, in the same commit. */
+export function idempotencyRecord(
+  call: { scope: string; uid: string },
+  requestHash: string,
+  result: Record<string, unknown>,
+  now: number,
+): IdempotencyRecord {
+  return {
+    scope: call.scope,
+    uid: call.uid,
+    requestHash,
+    result,
+    createdAt: Timestamp.fromMillis(now),
+    expireAt: Timestamp.fromMillis(now + KEEP_RECORDS_MS),
+  };
+}
+
+/** Where the record of (callable, caller, key) lives. */
+export const recordId = (scope: string, opId: string) => `${scope}-${opId}`;
+
 /**
  * Runs `effect` at most once per (scope, uid, key) and returns the first answer to every call.
  * `effect` must do all its reads before its writes, and must not write `undefined` into its result.
- * `precheck` may refuse the call before any transaction (say, from a consistent read showing no
- * stock); its refusal stands unless the call has meanwhile succeeded under the same key. It may
- * return a function called once the call is settled, told whether this call's effect committed.
  */
 export async function once<Req, Res extends Record<string, unknown>>(
   deps: Deps,
   call: Call<Req>,
   what: string,
   effect: (tx: Tx, opId: string) => Promise<Res>,
-  precheck?: () => Promise<((settledByThisCall: boolean) => void) | void>,
 ): Promise<Res> {
   const opId = operationId(call.scope, call.uid, call.key);
-  const ref = idempotencyRef(deps.db, `${call.scope}-${opId}`);
+  const ref = idempotencyRef(deps.db, recordId(call.scope, opId));
   const requestHash = hashRequest(call.request);
 
-  // Most retries arrive after the first call finished: answer them without a transaction. With a
-  // precheck this read is left out: a refusal re-reads the record anyway and the transaction reads
-  // it first, so it would only cost first calls (in a sell-out, most calls) a read.
-  if (!precheck) {
-    const seen = await ref.get();
-    countReads(deps, 1);
-    if (seen.exists) return replay<Res>(seen.data(), requestHash);
-  }
-  let release: ((settledByThisCall: boolean) => void) | void = undefined;
-  let effectCommitted = false;
-  if (precheck) {
-    try {
-      release = await precheck();
-    } catch (err) {
-      const again = await ref.get();
-      countReads(deps, 1);
-      if (again.exists) return replay<Res>(again.data(), requestHash);
-      throw err;
-    }
-  }
+  // Most retries arrive after the first call finished: answer them without a transaction.
+  const seen = await ref.get();
+  countReads(deps, 1);
+  if (seen.exists) return replay<Res>(seen.data(), requestHash);
 
-  try {
-    const answer = await runInTransaction(deps, what, async (tx) => {
-      effectCommitted = false;
-      const prior = await tx.get(ref);
-      if (prior.exists) return replay<Res>(prior.data(), requestHash);
-      const result = await effect(tx, opId);
-      const now = deps.clock.now().getTime();
-      const record: IdempotencyRecord = {
-        scope: call.scope,
-        uid: call.uid,
-        requestHash,
-        result,
-        createdAt: Timestamp.fromMillis(now),
-        expireAt: Timestamp.fromMillis(now + KEEP_RECORDS_MS),
-      };
-      tx.create(ref, record);
-      effectCommitted = true;
-      return result;
-    });
-    return answer;
-  } catch (err) {
-    effectCommitted = false;
-    throw err;
-  } finally {
-    release?.(effectCommitted);
-  }
+  return runInTransaction(deps, what, async (tx) => {
+    const prior = await tx.get(ref);
+    if (prior.exists) return replay<Res>(prior.data(), requestHash);
+    const result = await effect(tx, opId);
+    tx.create(ref, idempotencyRecord(call, requestHash, result, deps.clock.now().getTime()));
+    return result;
+  });
 }

@@ -37,7 +37,9 @@ export class StockTx {
   private readonly shards = new Map<string, ShardDoc | null>();
   private readonly dirtyDocs = new Set<string>();
   private readonly dirtyShards = new Set<string>();
-  private readonly entries: LedgerEntry[] = [];
+  /** Ledger entries by id: `${opId}-${n}`, n counting each operation's movements from 0. */
+  private readonly entries = new Map<string, LedgerEntry>();
+  private readonly movementsOf = new Map<string, number>();
 
   constructor(
     readonly tx: Tx,
@@ -47,13 +49,36 @@ export class StockTx {
 
   /** Reads the availability documents of `skus` (unknown SKUs are `not-found`). */
   async loadInventory(skus: string[]): Promise<void> {
-    const wanted = [...new Set(skus)].filter((sku) => !this.docs.has(sku));
-    const snaps = await this.tx.getAll(wanted.map((sku) => inventoryRef(this.deps.db, sku)));
-    for (const sku of wanted) {
-      const snap = snaps.get(inventoryRef(this.deps.db, sku).path);
-      if (!snap?.exists) throw notFound('sku', sku);
-      this.docs.set(sku, InventoryDoc.parse(snap.data()));
-    }
+    const missing = await this.load(skus, []);
+    if (missing.length > 0) throw notFound('sku', missing[0]!);
+  }
+
+  /**
+   * Reads availability documents and shards in one round trip (locks taken in path order); returns
+   * the SKUs that have no availability document.
+   */
+  async load(skus: string[], shards: ShardKey[]): Promise<string[]> {
+    const wantedSkus = [...new Set(skus)].filter((sku) => !this.docs.has(sku));
+    const wantedShards = shards.filter((k) => !this.shards.has(shardKey(k)));
+    const docRefs = wantedSkus.map((sku) => inventoryRef(this.deps.db, sku));
+    const shardRefs = wantedShards.map((k) => shardRef(this.deps.db, k.sku, k.locationId, k.index));
+    const snaps = await this.tx.getAll([...docRefs, ...shardRefs]);
+    const missing: string[] = [];
+    wantedSkus.forEach((sku, i) => {
+      const snap = snaps.get(docRefs[i]!.path);
+      if (snap?.exists) this.docs.set(sku, InventoryDoc.parse(snap.data()));
+      else missing.push(sku);
+    });
+    wantedShards.forEach((k, i) => {
+      const snap = snaps.get(shardRefs[i]!.path);
+      this.shards.set(shardKey(k), snap?.exists ? ShardDoc.parse(snap.data()) : null);
+    });
+    return missing;
+  }
+
+  /** Whether the availability document of `sku` was read in this transaction (and exists). */
+  hasInventory(sku: string): boolean {
+    return this.docs.has(sku);
   }
 
   inventory(sku: string): InventoryDoc {
@@ -63,13 +88,7 @@ export class StockTx {
   }
 
   async loadShards(keys: ShardKey[]): Promise<void> {
-    const wanted = keys.filter((k) => !this.shards.has(shardKey(k)));
-    const refs = wanted.map((k) => shardRef(this.deps.db, k.sku, k.locationId, k.index));
-    const snaps = await this.tx.getAll(refs);
-    wanted.forEach((k, i) => {
-      const snap = snaps.get(refs[i]!.path);
-      this.shards.set(shardKey(k), snap?.exists ? ShardDoc.parse(snap.data()) : null);
-    });
+    await this.load([], keys);
   }
 
   /** A loaded shard, or null if it does not exist. */
@@ -79,8 +98,11 @@ export class StockTx {
     return doc;
   }
 
-  /** Applies a movement to the loaded counters, enforcing the invariants, and records its ledger entry. */
-  apply(m: Movement): string {
+  /**
+   * Applies a movement to the loaded counters, enforcing the invariants, and records its ledger
+   * entry under `ctx` (one transaction may carry several operations: a batch of reservations).
+   */
+  apply(m: Movement, ctx: OpContext = this.ctx): string {
     for (const effect of effectsOf(m)) {
       const { onHand = 0, reserved = 0, inTransit = 0, damaged = 0 } = effect.delta;
       const shard = effect.onShard ? m.shard : null;
@@ -106,8 +128,10 @@ export class StockTx {
           );
       }
     }
-    const id = `${this.ctx.opId}-${this.entries.length}`;
-    this.entries.push({
+    const n = this.movementsOf.get(ctx.opId) ?? 0;
+    this.movementsOf.set(ctx.opId, n + 1);
+    const id = `${ctx.opId}-${n}`;
+    this.entries.set(id, {
       kind: m.kind,
       sku: m.sku,
       locationId: m.locationId,
@@ -115,12 +139,17 @@ export class StockTx {
       shard: m.shard,
       qty: m.qty,
       reason: m.reason,
-      actor: this.ctx.actor,
-      correlationId: this.ctx.correlationId,
-      idempotencyKey: this.ctx.idempotencyKey,
+      actor: ctx.actor,
+      correlationId: ctx.correlationId,
+      idempotencyKey: ctx.idempotencyKey,
       at: Timestamp.fromDate(this.deps.clock.now()),
     });
     return id;
+  }
+
+  /** How many documents write() would write now: changed counters and ledger entries. */
+  pendingWrites(): number {
+    return this.dirtyDocs.size + this.dirtyShards.size + this.entries.size;
   }
 
   /** Writes every changed counter and the ledger entries; call once, after all reads. Returns what it wrote. */
@@ -138,9 +167,7 @@ export class StockTx {
       this.tx.set(shardRef(this.deps.db, doc.sku, doc.locationId, doc.index), doc);
       written.shards.push(doc);
     }
-    this.entries.forEach((entry, i) =>
-      this.tx.create(ledgerCol(this.deps.db).doc(`${this.ctx.opId}-${i}`), entry),
-    );
+    for (const [id, entry] of this.entries) this.tx.create(ledgerCol(this.deps.db).doc(id), entry);
     return written;
   }
 

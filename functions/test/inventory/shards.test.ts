@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
+import { Arrivals, within } from '../../../test/support/within';
 import type { Deps } from '../../src/inventory/deps';
 import { reconcileInventory } from '../../src/inventory/reconcile';
 import { AvailabilityRefresher, refreshAvailability } from '../../src/inventory/refresh';
@@ -126,12 +127,10 @@ describe('raising shard counts live', () => {
       { sku: 'pendant', stock: { 'wh-north': 300, 'store-bath': 50 }, shards: { 'wh-north': 8 } },
     ]);
     // Buyers are served from wh-north (higher priority): store-bath's 50 units never move.
-    const seen: { version: number; bath: number }[] = [];
-    let caughtUp: (version: number) => void = () => {};
+    const seen = new Arrivals<{ version: number; bath: number }>();
     const unsubscribe = fs.adminDb.doc('inventory/pendant').onSnapshot((snap) => {
       const doc = snap.data()!;
       seen.push({ version: doc.version, bath: doc.locations['store-bath'].onHand });
-      caughtUp(doc.version);
     });
     const calls = Array.from({ length: 200 }, (_, i) =>
       reserveStock(
@@ -140,11 +139,12 @@ describe('raising shard counts live', () => {
         { idempotencyKey: key(), lines: [{ sku: 'pendant', qty: 1 }], allowSplit: false },
       ),
     );
-    // Shard while refreshes fold the sale into the document, some of them from shard snapshots
-    // taken before the sharding.
-    await new Promise<void>((resolve) => {
-      caughtUp = () => seen.length >= 8 && resolve();
-    });
+    // Shard once the sale has been folded into the document at least once, while refreshes run,
+    // some of them from shard snapshots taken before the sharding.
+    await within(Promise.race(calls), 'the first hold');
+    await refresher.idle();
+    const folded = (await fs.adminDb.doc('inventory/pendant').get()).data()!.version;
+    await seen.until((s) => s.version >= folded, 'a snapshot with the sale folded in');
     const refreshes = Array.from({ length: 10 }, () => refreshAvailability(deps, 'pendant'));
     await setShardCount(deps, SEED_STAFF, {
       idempotencyKey: key(),
@@ -152,16 +152,13 @@ describe('raising shard counts live', () => {
       locationId: 'store-bath',
       count: 4,
     });
-    await Promise.all([...calls, ...refreshes]);
+    await within(Promise.all([...calls, ...refreshes]), 'the sale and the refreshes', 60_000);
     await refresher.idle();
     const final = (await fs.adminDb.doc('inventory/pendant').get()).data()!.version;
-    await new Promise<void>((resolve) => {
-      caughtUp = (version) => version >= final && resolve();
-      caughtUp(seen.at(-1)?.version ?? -1);
-    });
+    await seen.until((s) => s.version >= final, 'the final snapshot');
     unsubscribe();
     assert.deepEqual(
-      seen.filter((s) => s.bath !== 50),
+      seen.seen.filter((s) => s.bath !== 50),
       [],
     );
     await assertInvariants(fs.adminDb, { aggregates: true });
