@@ -15,6 +15,7 @@ import {
 import { start, type RunningEmulator } from '../../src/index';
 import type { RuleIssue } from '../../src/server/access';
 import { watchRulesFile, type ReloadOutcome } from '../../src/rules/watch-file';
+import { within } from '../../../test/support/within';
 
 const rules = (readable: string) => `rules_version = '2';
 service cloud.firestore {
@@ -117,7 +118,12 @@ describe('watching a rules file', () => {
     writeFileSync(file, rules('a'));
     const loaded: string[] = [];
     const outcomes: ((o: ReloadOutcome) => void)[] = [];
-    const next = () => new Promise<ReloadOutcome>((resolve) => outcomes.push(resolve));
+    // A lost file-watch event fails here, saying so, instead of hanging the file.
+    const next = () =>
+      within(
+        new Promise<ReloadOutcome>((resolve) => outcomes.push(resolve)),
+        'the reload outcome after writing the watched rules file',
+      );
     const load = (source: string): { issues: RuleIssue[] } => {
       if (source.includes('if ;'))
         return {
