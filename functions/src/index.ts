@@ -1,99 +1,203 @@
-/** The deployed functions: wiring only. */
-import { initializeApp } from 'firebase-admin/app';
-import { getAuth } from 'firebase-admin/auth';
-import { getFirestore } from 'firebase-admin/firestore';
-import { onDocumentCreated, onDocumentWritten } from 'firebase-functions/v2/firestore';
-import { onCall } from 'firebase-functions/v2/https';
-import { onSchedule } from 'firebase-functions/v2/scheduler';
-import { customerCallables } from './customers/callables';
-import { inventoryCallables } from './inventory/callables';
-import { type Deps, systemClock } from './inventory/deps';
-import { reconcileInventory as reconcile } from './inventory/reconcile';
-import { AvailabilityRefresher, refreshAllSharded } from './inventory/refresh';
-import { expireReservations as expireDue } from './inventory/release';
-import { onCustomerEvent } from './recommendations/bought';
-import { recommendationCallables } from './recommendations/callables';
-import { refreshPopular } from './recommendations/popular';
-import { ServingState } from './recommendations/serving-state';
-import { onInventoryWritten, rebuildStockSummary } from './recommendations/stock-summary';
+/**
+ * The deployed functions: wiring only, built so that an instance loads what its own function needs
+ * and nothing else. Cloud Functions (and firebase-tools' Functions emulator) start each function's
+ * instances with FUNCTION_TARGET naming it: such an instance defines only that trigger, so it
+ * requires only that trigger's firebase-functions provider (a callable never loads the Firestore
+ * or scheduler ones), and the domain code behind it, with the Firestore SDK, loads on its first
+ * call. TF.js loads only inside the retraining job. Without FUNCTION_TARGET (the deploy's
+ * discovery, the dev stack's functions host, scripts and tests) every trigger is defined, and the
+ * params are declared at once so the discovery lists them.
+ */
+import type { CallableRequest } from 'firebase-functions/v2/https';
+import type * as Https from 'firebase-functions/v2/https';
+import type * as Firestore from 'firebase-functions/v2/firestore';
+import type * as Scheduler from 'firebase-functions/v2/scheduler';
+import type { ScheduleOptions } from 'firebase-functions/v2/scheduler';
 
-let deps: Deps | undefined;
-function inventoryDeps(): Deps {
-  if (!deps) {
-    initializeApp();
-    const base = { db: getFirestore(), clock: systemClock };
-    deps = { ...base, refresher: new AvailabilityRefresher(base) };
-  }
-  return deps;
+/* eslint-disable @typescript-eslint/no-require-imports -- each provider is required by the trigger
+   that uses it, so an instance of one trigger kind never loads the others. */
+const https = (): typeof Https => require('firebase-functions/v2/https');
+const firestore = (): typeof Firestore => require('firebase-functions/v2/firestore');
+const scheduler = (): typeof Scheduler => require('firebase-functions/v2/scheduler');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Loads once, on first use; a failed load is tried again by the next call. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () =>
+    (loading ??= load().catch((err: unknown) => {
+      loading = undefined;
+      throw err;
+    }));
 }
 
-const inventory = inventoryCallables(inventoryDeps);
-export const reserveStock = onCall(inventory.reserveStock);
-export const checkout = onCall(inventory.checkout);
-export const releaseReservation = onCall(inventory.releaseReservation);
-export const restock = onCall(inventory.restock);
-export const adjustStock = onCall(inventory.adjustStock);
-export const transferStock = onCall(inventory.transferStock);
-export const receiveTransfer = onCall(inventory.receiveTransfer);
-export const recordReturn = onCall(inventory.recordReturn);
-export const setShardCount = onCall(inventory.setShardCount);
+const instance = once(() => import('./instance.js'));
 
-export const expireReservations = onSchedule('every 1 minutes', async () => {
-  const d = inventoryDeps();
-  const { expired } = await expireDue(d);
-  await d.refresher?.idle();
-  const refreshed = await refreshAllSharded(d);
-  console.log(`expired ${expired} reservations; refreshed ${refreshed} hot SKUs' availability`);
-});
+type Handlers = Record<string, (req: CallableRequest) => unknown>;
 
-export const reconcileInventory = onSchedule('every 60 minutes', async () => {
-  const report = await reconcile(inventoryDeps());
-  const open = report.drift.filter((d) => !d.repaired);
-  (open.length > 0 ? console.error : console.log)(
-    `reconciliation ${report.runId}: ${report.drift.length} drift found, ${open.length} left for a person`,
-  );
+const inventory = once(async () => {
+  const [{ inventoryCallables }, { inventoryDeps }] = await Promise.all([
+    import('./inventory/callables.js'),
+    instance(),
+  ]);
+  return inventoryCallables(inventoryDeps) as Handlers;
 });
 
 // Customers: profiles, consent, export and erasure.
-const customers = customerCallables(() => ({ ...inventoryDeps(), auth: getAuth() }));
-export const ensureProfile = onCall(customers.ensureProfile);
-export const setConsent = onCall(customers.setConsent);
-export const exportMyData = onCall(customers.exportMyData);
-export const deleteMyData = onCall(customers.deleteMyData);
-
-// Recommendations: retrained nightly; TF.js loads only when the job runs, not on every cold start.
-export const retrainRecommender = onSchedule(
-  { schedule: 'every day 03:00', timeZone: 'Europe/London', timeoutSeconds: 540, memory: '1GiB' },
-  async () => {
-    const { retrainRecommender: retrain } = await import('./recommendations/retrain.js');
-    const { db, clock } = inventoryDeps();
-    await retrain({ db, clock });
-  },
-);
+const customers = once(async () => {
+  const [{ customerCallables }, { customerDeps }] = await Promise.all([
+    import('./customers/callables.js'),
+    instance(),
+  ]);
+  return customerCallables(customerDeps) as Handlers;
+});
 
 // Recommendations serving: two document reads a call; the store-wide documents are cached per instance.
-const servingState = new ServingState();
-const recommendations = recommendationCallables(() => ({ ...inventoryDeps(), state: servingState }));
-export const getRecommendations = onCall(recommendations.getRecommendations);
-export const similarItems = onCall(recommendations.similarItems);
-
-export const recommendationStockOnInventoryWrite = onDocumentWritten('inventory/{sku}', (event) =>
-  onInventoryWritten(inventoryDeps(), event.data?.before.data(), event.data?.after.data()),
-);
-export const recommendationBoughtOnEvent = onDocumentCreated(
-  'customers/{uid}/events/{eventId}',
-  async (event) => {
-    await onCustomerEvent(inventoryDeps().db, event.params.uid, event.data?.data());
-  },
-);
-export const refreshPopularRecommendations = onSchedule(
-  { schedule: 'every day 04:00', timeZone: 'Europe/London', timeoutSeconds: 540 },
-  async () => {
-    const popular = await refreshPopular(inventoryDeps());
-    console.log(`popular: ${popular.overall.length} products, ${Object.keys(popular.byStyle).length} styles`);
-  },
-);
-export const rebuildRecommendationStock = onSchedule('every 60 minutes', async () => {
-  const repaired = await rebuildStockSummary(inventoryDeps());
-  (repaired.length > 0 ? console.warn : console.log)(`stock summary: repaired ${repaired.length} products`);
+const recommendations = once(async () => {
+  const [{ recommendationCallables }, { ServingState }, { inventoryDeps }] = await Promise.all([
+    import('./recommendations/callables.js'),
+    import('./recommendations/serving-state.js'),
+    instance(),
+  ]);
+  const state = new ServingState();
+  return recommendationCallables(() => ({ ...inventoryDeps(), state })) as Handlers;
 });
+
+const callable = (domain: () => Promise<Handlers>, name: string) =>
+  https().onCall(async (req: CallableRequest) => (await domain())[name]!(req));
+
+const scheduled = (options: string | ScheduleOptions, job: () => Promise<void>) =>
+  scheduler().onSchedule(options as ScheduleOptions, job);
+
+const triggers = {
+  reserveStock: () => callable(inventory, 'reserveStock'),
+  checkout: () => callable(inventory, 'checkout'),
+  releaseReservation: () => callable(inventory, 'releaseReservation'),
+  restock: () => callable(inventory, 'restock'),
+  adjustStock: () => callable(inventory, 'adjustStock'),
+  transferStock: () => callable(inventory, 'transferStock'),
+  receiveTransfer: () => callable(inventory, 'receiveTransfer'),
+  recordReturn: () => callable(inventory, 'recordReturn'),
+  setShardCount: () => callable(inventory, 'setShardCount'),
+
+  expireReservations: () =>
+    scheduled('every 1 minutes', async () => {
+      const [{ expireReservations }, { refreshAllSharded }, { inventoryDeps }] = await Promise.all([
+        import('./inventory/release.js'),
+        import('./inventory/refresh.js'),
+        instance(),
+      ]);
+      const d = inventoryDeps();
+      const { expired } = await expireReservations(d);
+      await d.refresher?.idle();
+      const refreshed = await refreshAllSharded(d);
+      console.log(`expired ${expired} reservations; refreshed ${refreshed} hot SKUs' availability`);
+    }),
+  reconcileInventory: () =>
+    scheduled('every 60 minutes', async () => {
+      const [{ reconcileInventory }, { inventoryDeps }] = await Promise.all([
+        import('./inventory/reconcile.js'),
+        instance(),
+      ]);
+      const report = await reconcileInventory(inventoryDeps());
+      const open = report.drift.filter((d) => !d.repaired);
+      (open.length > 0 ? console.error : console.log)(
+        `reconciliation ${report.runId}: ${report.drift.length} drift found, ${open.length} left for a person`,
+      );
+    }),
+
+  ensureProfile: () => callable(customers, 'ensureProfile'),
+  setConsent: () => callable(customers, 'setConsent'),
+  exportMyData: () => callable(customers, 'exportMyData'),
+  deleteMyData: () => callable(customers, 'deleteMyData'),
+
+  // Recommendations: retrained nightly; TF.js loads only when the job runs.
+  retrainRecommender: () =>
+    scheduled(
+      { schedule: 'every day 03:00', timeZone: 'Europe/London', timeoutSeconds: 540, memory: '1GiB' },
+      async () => {
+        const [{ retrainRecommender }, { inventoryDeps }] = await Promise.all([
+          import('./recommendations/retrain.js'),
+          instance(),
+        ]);
+        const { db, clock } = inventoryDeps();
+        await retrainRecommender({ db, clock });
+      },
+    ),
+  getRecommendations: () => callable(recommendations, 'getRecommendations'),
+  similarItems: () => callable(recommendations, 'similarItems'),
+  recommendationStockOnInventoryWrite: () =>
+    firestore().onDocumentWritten('inventory/{sku}', async (event) => {
+      const [{ onInventoryWritten }, { inventoryDeps }] = await Promise.all([
+        import('./recommendations/stock-summary.js'),
+        instance(),
+      ]);
+      await onInventoryWritten(inventoryDeps(), event.data?.before.data(), event.data?.after.data());
+    }),
+  recommendationBoughtOnEvent: () =>
+    firestore().onDocumentCreated('customers/{uid}/events/{eventId}', async (event) => {
+      const [{ onCustomerEvent }, { inventoryDeps }] = await Promise.all([
+        import('./recommendations/bought.js'),
+        instance(),
+      ]);
+      await onCustomerEvent(inventoryDeps().db, event.params.uid, event.data?.data());
+    }),
+  refreshPopularRecommendations: () =>
+    scheduled({ schedule: 'every day 04:00', timeZone: 'Europe/London', timeoutSeconds: 540 }, async () => {
+      const [{ refreshPopular }, { inventoryDeps }] = await Promise.all([
+        import('./recommendations/popular.js'),
+        instance(),
+      ]);
+      const popular = await refreshPopular(inventoryDeps());
+      console.log(
+        `popular: ${popular.overall.length} products, ${Object.keys(popular.byStyle).length} styles`,
+      );
+    }),
+  rebuildRecommendationStock: () =>
+    scheduled('every 60 minutes', async () => {
+      const [{ rebuildStockSummary }, { inventoryDeps }] = await Promise.all([
+        import('./recommendations/stock-summary.js'),
+        instance(),
+      ]);
+      const repaired = await rebuildStockSummary(inventoryDeps());
+      (repaired.length > 0 ? console.warn : console.log)(
+        `stock summary: repaired ${repaired.length} products`,
+      );
+    }),
+};
+
+type Name = keyof typeof triggers;
+const target = process.env.FUNCTION_TARGET;
+// A target that is none of ours (never expected) defines everything rather than nothing.
+const onlyOne = target !== undefined && target in triggers;
+
+/** The trigger, when this process serves it (undefined in another function's instance). */
+function define<N extends Name>(name: N): ReturnType<(typeof triggers)[N]> | undefined {
+  return !onlyOne || target === name ? (triggers[name]() as ReturnType<(typeof triggers)[N]>) : undefined;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- declares the params for the discovery
+if (!onlyOne) require('./platform/settings');
+
+export const reserveStock = define('reserveStock');
+export const checkout = define('checkout');
+export const releaseReservation = define('releaseReservation');
+export const restock = define('restock');
+export const adjustStock = define('adjustStock');
+export const transferStock = define('transferStock');
+export const receiveTransfer = define('receiveTransfer');
+export const recordReturn = define('recordReturn');
+export const setShardCount = define('setShardCount');
+export const expireReservations = define('expireReservations');
+export const reconcileInventory = define('reconcileInventory');
+export const ensureProfile = define('ensureProfile');
+export const setConsent = define('setConsent');
+export const exportMyData = define('exportMyData');
+export const deleteMyData = define('deleteMyData');
+export const retrainRecommender = define('retrainRecommender');
+export const getRecommendations = define('getRecommendations');
+export const similarItems = define('similarItems');
+export const recommendationStockOnInventoryWrite = define('recommendationStockOnInventoryWrite');
+export const recommendationBoughtOnEvent = define('recommendationBoughtOnEvent');
+export const refreshPopularRecommendations = define('refreshPopularRecommendations');
+export const rebuildRecommendationStock = define('rebuildRecommendationStock');
