@@ -20,6 +20,7 @@ import { seed, type SeedResult } from '../seed/seed';
 import { printBanner } from './banner';
 import { hasLiveModel, importedLine, keptStoreDir, projectFirestoreArgs } from './firestore';
 import { emulatorEnv, host, ports, projectId, repoRoot, useLocalStack } from './stack';
+import { startWeb } from './web';
 
 const flags = new Set(process.argv.slice(2));
 const official = flags.has('--official');
@@ -274,6 +275,7 @@ async function main(): Promise<void> {
   runSchedules();
   startTriggerRelay();
   printBanner({ official, seeded, seconds: (Date.now() - started) / 1000 });
+  await startWeb(say); // the storefront and staff console (web/), last so their URLs are what one sees
 
   // Stay up until Ctrl-C; if a server dies on its own, the stack is broken: say so and stop.
   const died = await Promise.race(children.map((c) => c.exited.then((code) => ({ c, code }))));
