@@ -234,6 +234,23 @@ describe('watchAvailability', () => {
     stop();
   });
 
+  it('shows a hot SKU from the cache while offline when every one of its shards is cached', async () => {
+    await fs.adminDb.doc('inventory/OFF4').set(inventory('OFF4', { wh: 40, store: 5 }, { wh: 4 }));
+    await putShards(fs.adminDb, 'OFF4', 'wh', [10, 10, 10, 9]);
+    const db = fs.webDb();
+    const { reports, stop } = watchReports(db, 'OFF4');
+    await reports.next((r) => 'change' in r && !r.change.fromCache && r.change.available === 44);
+    // Offline, the document and all four shards are in the cache: the sum is whole, so it shows
+    // (from the cache) instead of being refused as a partial one.
+    await disableNetwork(db);
+    const cached = await reports.next((r) => 'change' in r && r.change.fromCache);
+    assert.ok('change' in cached);
+    assert.equal(cached.change.available, 44);
+    assert.ok(!reports.seen.some((r) => 'error' in r), JSON.stringify(reports.seen));
+    await enableNetwork(db);
+    stop();
+  });
+
   it('reports a hot SKU whose shards are not cached as unavailable, never as a partial sum', async () => {
     await fs.adminDb.doc('inventory/OFF3').set(inventory('OFF3', { wh: 40, store: 5 }, { wh: 4 }));
     await putShards(fs.adminDb, 'OFF3', 'wh', [10, 10, 10, 10]);

@@ -1,0 +1,38 @@
+/**
+ * The modules mutation testing covers: where a silent bug costs most. Each names the code Stryker
+ * mutates (a whole file, or only some of its functions, found by name so the range follows edits)
+ * and the test files that must kill the mutants. Only fast, in-process test files are listed: the
+ * tap runner runs a mutant's covering files once per mutant, with concurrency 1 on a shared
+ * machine, so a file that starts the emulator and waits for listeners would cost minutes per
+ * hundred mutants; the end-to-end suites cover the same code in `npm test`.
+ */
+export interface MutatedCode {
+  file: string;
+  /** Only these top-level functions of the file (by name); the whole file when omitted. */
+  functions?: string[];
+}
+
+export interface MutationModule {
+  /** Key in bench/results/mutation.json and the filter `npm run mutation -- <substring>` matches. */
+  name: string;
+  what: string;
+  mutate: MutatedCode[];
+  tests: string[];
+}
+
+export const MODULES: MutationModule[] = [
+  {
+    name: 'client/availability-sum',
+    what: "the client's availability sum: a SKU's figures from its document and the shards of its hot locations",
+    mutate: [{ file: 'client/src/availability.ts', functions: ['availabilityOf', 'shardsPresent'] }],
+    // The sum's own unit test first; shardsPresent (the cache-gap check) is only reachable through
+    // the watch, against the emulator.
+    tests: ['client/test/availability-sum.test.ts', 'client/test/availability.test.ts'],
+  },
+  {
+    name: 'emulator/rules-evaluator',
+    what: 'the security rules evaluator: expressions, operators, functions, let bindings, errors',
+    mutate: [{ file: 'emulator/src/rules/evaluate.ts' }],
+    tests: ['emulator/test/rules/evaluate.test.ts', 'emulator/test/rules/policy.test.ts'],
+  },
+];
