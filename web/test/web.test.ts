@@ -130,3 +130,80 @@ describe('the storefront', () => {
     await assertInvariants(stack.db);
   });
 });
+
+describe('the staff console', () => {
+  const cell = (sku: string, location: string, figure: string) =>
+    `tr[data-sku="${sku}"][data-location="${location}"] td[data-figure="${figure}"]`;
+  let sku: Page;
+
+  it('shows the board change live as staff restock from another screen, and the restock in the ledger', async () => {
+    const board = await open('#/console');
+    await signIn(board, USERS.staff.email, DEMO_PASSWORD);
+    const onHand = board.locator(cell('SOFA-GREEN', 'wh-north', 'onHand'));
+    await board.locator(cell('SOFA-GREEN', 'wh-north', 'onHand'), { hasText: /^12$/ }).waitFor();
+    await screenshot(board, 'console-board');
+    assert.deepEqual(await axeViolations(board), [], 'stock board');
+
+    sku = await open('#/console/sku/SOFA-GREEN');
+    await signIn(sku, USERS.staff.email, DEMO_PASSWORD);
+    const form = sku.getByRole('form', { name: 'Restock' });
+    await form.getByLabel('Location').selectOption('wh-north');
+    await form.getByLabel('Units received').fill('5');
+    await form.getByRole('button', { name: 'Restock' }).click();
+    await form.getByText('Done: +5 at wh-north').waitFor();
+
+    await board.locator(cell('SOFA-GREEN', 'wh-north', 'onHand'), { hasText: /^17$/ }).waitFor();
+    assert.equal(await board.locator(cell('SOFA-GREEN', 'wh-north', 'available')).innerText(), '17');
+    assert.equal(await onHand.innerText(), '17');
+    await sku.locator('.timeline li[data-kind="restock"]', { hasText: 'by demo-sam (staff)' }).waitFor();
+    await screenshot(sku, 'console-sku');
+    assert.deepEqual(await axeViolations(sku), [], 'SKU page');
+  });
+
+  it('shows an adjustment with bad input on the field it names, from the schema and from the function', async () => {
+    const form = sku.getByRole('form', { name: 'Adjust' });
+    const delta = form.getByLabel('Change (+ found, − lost or damaged)');
+    const submit = form.getByRole('button', { name: 'Adjust' });
+    const deltaError = async () => {
+      await form.locator('.field-error').first().waitFor();
+      assert.equal(await delta.getAttribute('aria-invalid'), 'true');
+      const describedBy = await delta.getAttribute('aria-describedby');
+      return form.locator(`[id="${describedBy}"]`).innerText();
+    };
+    await form.getByLabel('Location').selectOption('wh-north');
+    await delta.fill('two');
+    await submit.click();
+    assert.equal(await deltaError(), 'must be a number');
+    await delta.fill('0');
+    await submit.click();
+    await form.getByText('must not be zero').waitFor();
+    // More than there is: only the function knows, and says how many there are.
+    await delta.fill('-500');
+    await submit.click();
+    await form.getByText('Only 17 available here; 500 asked for').waitFor();
+    assert.equal(await deltaError(), 'Only 17 available here; 500 asked for');
+    const adjusts = await stack.db.collection('ledger').where('kind', '==', 'adjust').count().get();
+    assert.equal(adjusts.data().count, 0, 'no bad adjustment reached the ledger');
+  });
+
+  it('follows a flash sale: exact availability from the shards and the holds, as buyers reserve', async () => {
+    const flash = await open('#/console/flash/MUG-HEART');
+    await signIn(flash, USERS.staff.email, DEMO_PASSWORD);
+    const available = flash.getByTestId('flash-available');
+    await available.getByText('40 available').waitFor();
+    const app = initializeApp({ projectId: stack.config.projectId, apiKey: 'demo-key' }, 'flash-buyer');
+    try {
+      const client = hearthClient(app, { emulators: stack.config.emulators! });
+      await signInWithEmailAndPassword(client.auth, USERS.buyer.email, DEMO_PASSWORD);
+      const holds = [];
+      for (let i = 0; i < 3; i++) holds.push(unwrap(await reserve(client, [{ sku: 'MUG-HEART', qty: 2 }])));
+      await available.getByText('34 available').waitFor();
+      for (const h of holds) await flash.getByRole('link', { name: h.reservationId }).waitFor();
+    } finally {
+      await deleteApp(app);
+    }
+    await screenshot(flash, 'console-flash');
+    assert.deepEqual(await axeViolations(flash), [], 'flash-sale monitor');
+    await assertInvariants(stack.db);
+  });
+});

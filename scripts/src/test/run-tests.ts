@@ -14,7 +14,15 @@ import { join, relative } from 'node:path';
 import { writeRulesCoverageReport } from './rules-coverage';
 
 const root = join(__dirname, '..', '..', '..');
-const roots = ['contracts/test', 'emulator/test', 'functions/test', 'client/test', 'scripts/test', 'test'];
+const roots = [
+  'contracts/test',
+  'emulator/test',
+  'functions/test',
+  'client/test',
+  'scripts/test',
+  'web/test',
+  'test',
+];
 
 function collect(dir: string, out: string[]): void {
   let entries: string[];
