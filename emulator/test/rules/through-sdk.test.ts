@@ -53,8 +53,17 @@ service cloud.firestore {
     match /tenOthers/{id} {
       allow write: if ${reads(10, ' && ', 10)};
     }
+    match /oneMore/{id} {
+      allow write: if ${reads(1, ' && ', 20)};
+    }
     match /own/{id} {
       allow read: if resource.data.owner == request.auth.uid;
+    }
+    match /deleting/{id} {
+      allow update: if !('gone' in request.resource.data) && request.resource.data.keep == 'kept';
+    }
+    match /counted/{id} {
+      allow update: if request.resource.data.n == resource.data.n + 1;
     }
   }
 }`;
@@ -71,7 +80,7 @@ describe('rules through the web SDK', () => {
     assert.equal(loaded.status, 200, await loaded.text());
     alice = fs.webDb({ uid: 'alice' });
     const batch = fs.adminDb.batch();
-    for (let i = 0; i < 20; i++) batch.set(fs.adminDb.doc(`x/d${i}`), {});
+    for (let i = 0; i < 21; i++) batch.set(fs.adminDb.doc(`x/d${i}`), {});
     batch.set(fs.adminDb.doc('ten/t'), {});
     batch.set(fs.adminDb.doc('eleven/e'), {});
     batch.set(fs.adminDb.doc('own/a'), { owner: 'alice' });
@@ -120,8 +129,22 @@ describe('rules through the web SDK', () => {
     it('a dotted update keeps the sibling fields of the map', () =>
       allowed(() => updateDoc(ref(), { 'm.x': 2 })));
     it('replacing the map drops its other fields', () => denied(() => updateDoc(ref(), { m: { x: 3 } })));
-    it('a deleted field is absent', () => allowed(() => updateDoc(ref(), { gone: deleteField() })));
-    it('a transform result is part of it', () => allowed(() => updateDoc(ref(), { a: increment(1) })));
+    // These two each have a rule that only one outcome passes: the field must be gone, the count
+    // must be the stored one plus one; each is checked with a write the rule refuses as well.
+    it('a deleted field is absent', async () => {
+      await fs.adminDb.doc('deleting/1').set({ keep: 'kept', gone: 1 });
+      await denied(() => updateDoc(doc(alice, 'deleting/1'), { other: 1 })); // gone is still there
+      await allowed(() => updateDoc(doc(alice, 'deleting/1'), { gone: deleteField() }));
+      assert.deepEqual((await fs.adminDb.doc('deleting/1').get()).data(), { keep: 'kept' });
+    });
+    it('a transform result is part of it', async () => {
+      await fs.adminDb.doc('counted/1').set({ n: 5 });
+      await denied(() => updateDoc(doc(alice, 'counted/1'), { n: increment(2) }));
+      await denied(() => updateDoc(doc(alice, 'counted/1'), { n: increment(0) }));
+      await allowed(() => updateDoc(doc(alice, 'counted/1'), { n: increment(1) }));
+      await allowed(() => updateDoc(doc(alice, 'counted/1'), { n: increment(1) }));
+      assert.equal((await fs.adminDb.doc('counted/1').get()).get('n'), 7);
+    });
     it('set with merge keeps the other fields', () =>
       allowed(() => setDoc(ref(), { a: 5 }, { merge: true })));
     it('set without merge replaces the document', () => denied(() => setDoc(ref(), { a: 5 })));
@@ -233,6 +256,14 @@ describe('rules through the web SDK', () => {
       batch.set(doc(alice, 'ten/b1'), {});
       batch.set(doc(alice, 'tenOthers/b2'), {});
       return allowed(() => batch.commit());
+    });
+    it('a batch may not read 21 documents in all, even with at most 10 for each', async () => {
+      await allowed(() => setDoc(doc(alice, 'oneMore/alone'), {})); // its one read is fine alone
+      const batch = writeBatch(alice);
+      batch.set(doc(alice, 'ten/b5'), {});
+      batch.set(doc(alice, 'tenOthers/b6'), {});
+      batch.set(doc(alice, 'oneMore/b7'), {});
+      await denied(() => batch.commit());
     });
     it('a batch may not read 11 for one of its documents', () => {
       const batch = writeBatch(alice);
