@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RulesSyntaxError } from '../../src/rules/errors';
+import type { Expr } from '../../src/rules/ast';
 import { parseExpression, parseRules } from '../../src/rules/parser';
 
 const wrap = (body: string) => `rules_version = '2';
@@ -18,6 +19,34 @@ function syntaxError(source: string): RulesSyntaxError {
     return err;
   }
   assert.fail('expected a syntax error');
+}
+
+/** An expression as a fully parenthesised string: its tree, for precedence and associativity. */
+function shape(e: Expr): string {
+  switch (e.kind) {
+    case 'literal':
+      return 'v' in e.value ? String(e.value.v) : e.value.t;
+    case 'ident':
+      return e.name;
+    case 'unary':
+      return `(${e.op}${shape(e.operand)})`;
+    case 'binary':
+      return `(${shape(e.left)} ${e.op} ${shape(e.right)})`;
+    case 'is':
+      return `(${shape(e.operand)} is ${e.type})`;
+    case 'ternary':
+      return `(${shape(e.cond)} ? ${shape(e.then)} : ${shape(e.otherwise)})`;
+    case 'member':
+      return `${shape(e.object)}.${e.name}`;
+    case 'index':
+      return `${shape(e.object)}[${shape(e.index)}]`;
+    case 'call':
+      return `${shape(e.callee)}(${e.args.map(shape).join(', ')})`;
+    case 'list':
+      return `[${e.items.map(shape).join(', ')}]`;
+    default:
+      return e.kind;
+  }
 }
 
 describe('rules parser', () => {
@@ -59,15 +88,30 @@ describe('rules parser', () => {
   });
 
   it('gives operators their precedence', () => {
-    const e = parseExpression('a || b && c == d + e * f');
-    assert.equal(e.kind, 'binary');
-    assert.equal(e.kind === 'binary' && e.op, '||');
-    const t = parseExpression('x ? y : z || w');
-    assert.equal(t.kind, 'ternary');
-    const n = parseExpression('!a.b[1].c(2)');
-    assert.equal(n.kind, 'unary');
-    const is = parseExpression('request.resource.data.name is string && 1 in [1]');
-    assert.equal(is.kind === 'binary' && is.left.kind, 'is');
+    // The whole tree, fully parenthesised: a root-kind check alone passes with any two levels
+    // below the root swapped, or with left and right associativity confused.
+    const cases: [string, string][] = [
+      ['a || b && c == d + e * f', '(a || (b && (c == (d + (e * f)))))'],
+      ['a * b + c == d && e || f', '(((((a * b) + c) == d) && e) || f)'],
+      ['a && b || c', '((a && b) || c)'],
+      ['a || b || c', '((a || b) || c)'],
+      ['a - b - c', '((a - b) - c)'],
+      ['a / b % c', '((a / b) % c)'],
+      ['a + b < c * d', '((a + b) < (c * d))'],
+      ['-a * b', '((-a) * b)'],
+      ['!a && b', '((!a) && b)'],
+      ['!(a && b)', '(!(a && b))'],
+      ['!a.b[1].c(2)', '(!a.b[1].c(2))'],
+      ['x ? y : z || w', '(x ? y : (z || w))'],
+      ['a ? b : c ? d : e', '(a ? b : (c ? d : e))'],
+      ['a || b ? c : d', '((a || b) ? c : d)'],
+      [
+        'request.resource.data.name is string && 1 in [1]',
+        '((request.resource.data.name is string) && (1 in [1]))',
+      ],
+      ['a + 1 in b', '((a + 1) in b)'],
+    ];
+    for (const [source, tree] of cases) assert.equal(shape(parseExpression(source)), tree, source);
   });
 
   it('parses literals: numbers, strings with escapes, raw strings, bytes, lists and maps', () => {
