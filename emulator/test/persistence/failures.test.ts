@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { start } from '../../src/index';
 import { adminFor, closeClients, exportOverHttp, freshProject, readTree, tempDir } from './support';
+import { within } from '../../../test/support/within';
 
 const cli = join(__dirname, '..', '..', 'src', 'cli.ts');
 
@@ -337,7 +338,10 @@ describe('an import that cannot be read', { timeout: 60_000 }, () => {
     let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const code = await within(
+      new Promise<number | null>((resolve) => child.once('exit', resolve)),
+      'the CLI exiting on a missing import',
+    );
     assert.equal(code, 1);
     assert.match(err, /No export at .*no: the directory does not exist\./);
     assert.doesNotMatch(out, /ready/);

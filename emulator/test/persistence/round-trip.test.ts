@@ -37,6 +37,7 @@ import {
   tempDir,
   webFor,
 } from './support';
+import { within } from '../../../test/support/within';
 
 /** A value as plain data, so values read through two SDK instances compare with deepStrictEqual. */
 function plain(value: unknown): unknown {
@@ -243,16 +244,19 @@ describe('export, then import into a fresh emulator', { timeout: 60_000 }, () =>
       assert.equal(raw.fields.offset.timestampValue, '2024-03-01T00:00:00.000Z');
 
       // The imported store is live: listeners see it, writes carry on after the imported times.
-      const seen = await new Promise<unknown>((resolve, reject) => {
-        const unsubscribe = onSnapshot(
-          doc(web2, 'types/web'),
-          (snap) => {
-            unsubscribe();
-            resolve(plain(snap.data()));
-          },
-          reject,
-        );
-      });
+      const seen = await within(
+        new Promise<unknown>((resolve, reject) => {
+          const unsubscribe = onSnapshot(
+            doc(web2, 'types/web'),
+            (snap) => {
+              unsubscribe();
+              resolve(plain(snap.data()));
+            },
+            reject,
+          );
+        }),
+        'a snapshot of the imported types/web',
+      );
       assert.deepStrictEqual(seen, webBefore['types/web']);
       const before = (await admin2.doc('types/admin').get()).updateTime!;
       const write = await admin2.doc('types/admin').update({ int: 43 });

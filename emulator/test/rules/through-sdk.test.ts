@@ -31,6 +31,7 @@ import {
 } from 'firebase/firestore';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 import { databaseName, rawClient } from '../conformance/raw-client';
+import { within } from '../../../test/support/within';
 
 const reads = (n: number, joiner: string, from = 0) =>
   Array.from({ length: n }, (_, i) => `exists(/databases/$(db)/documents/x/d${from + i})`).join(joiner);
@@ -205,24 +206,27 @@ describe('rules through the web SDK', () => {
 
   describe('a document listener is judged again when its document changes', () => {
     const nextEvent = (path: string, change: () => Promise<unknown>) =>
-      new Promise<string>((resolve) => {
-        let first = true;
-        const unsubscribe = onSnapshot(
-          doc(alice, path),
-          { includeMetadataChanges: true },
-          (s) => {
-            if (s.metadata.fromCache) return;
-            if (first) {
-              first = false;
-              void change();
-              return;
-            }
-            unsubscribe();
-            resolve(`snapshot ${JSON.stringify(s.data())}`);
-          },
-          (e: { code?: string }) => resolve(`error ${e.code}`),
-        );
-      });
+      within(
+        new Promise<string>((resolve) => {
+          let first = true;
+          const unsubscribe = onSnapshot(
+            doc(alice, path),
+            { includeMetadataChanges: true },
+            (s) => {
+              if (s.metadata.fromCache) return;
+              if (first) {
+                first = false;
+                void change();
+                return;
+              }
+              unsubscribe();
+              resolve(`snapshot ${JSON.stringify(s.data())}`);
+            },
+            (e: { code?: string }) => resolve(`error ${e.code}`),
+          );
+        }),
+        `the snapshot or error after a change of ${path}`,
+      );
 
     it('it keeps seeing changes it may read', async () => {
       await fs.adminDb.doc('own/kept').set({ owner: 'alice', v: 1 });
@@ -276,18 +280,21 @@ describe('rules through the web SDK', () => {
   describe('list queries that try to widen access are refused as a whole', () => {
     const own = () => collection(alice, 'own');
     const listen = (q: Query) =>
-      new Promise((resolve, reject) => {
-        const unsubscribe = onSnapshot(
-          q,
-          { includeMetadataChanges: true },
-          (s) => {
-            if (s.metadata.fromCache) return;
-            unsubscribe();
-            resolve(s);
-          },
-          reject,
-        );
-      });
+      within(
+        new Promise((resolve, reject) => {
+          const unsubscribe = onSnapshot(
+            q,
+            { includeMetadataChanges: true },
+            (s) => {
+              if (s.metadata.fromCache) return;
+              unsubscribe();
+              resolve(s);
+            },
+            reject,
+          );
+        }),
+        'a server snapshot or an error of the listened query',
+      );
 
     it('pinned to the caller: allowed', () =>
       allowed(() => getDocs(query(own(), where('owner', '==', 'alice')))));

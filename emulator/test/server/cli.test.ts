@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { start } from '../../src/index';
+import { within } from '../../../test/support/within';
 
 describe('entry points', () => {
   it('start() accepts connections in well under a second and stops cleanly', async () => {
@@ -27,19 +28,22 @@ describe('entry points', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--project', 'demo'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const address = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /ready on (\S+:\d+)/.exec(out);
-        if (match) resolve(match[1]!);
-      });
-      child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
-    });
+    const address = await within(
+      new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /ready on (\S+:\d+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+      }),
+      "the CLI's ready line",
+    );
     assert.equal(await (await fetch(`http://${address}/`)).text(), 'Ok');
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    assert.equal(await within(exited, 'the CLI exiting after SIGTERM'), 0);
   });
 
   it('the CLI refuses a bad port with a message and a non-zero exit', async () => {
@@ -49,7 +53,10 @@ describe('entry points', () => {
     });
     let err = '';
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const code = await within(
+      new Promise<number | null>((resolve) => child.once('exit', resolve)),
+      'the CLI exiting on a bad port',
+    );
     assert.notEqual(code, 0);
     assert.match(err, /--port must be a port number/);
   });
