@@ -130,6 +130,27 @@ export async function getDocuments(
   return check();
 }
 
+/** The names a filter allows at most, when it pins `__name__` to values (== or in, alone or in an AND). */
+function namesPinnedBy(where: any): string[] | null {
+  const f = where?.fieldFilter;
+  if (f?.field?.fieldPath === '__name__') {
+    if (f.op === 'EQUAL' && typeof f.value?.referenceValue === 'string') return [f.value.referenceValue];
+    if (f.op === 'IN') {
+      const values: any[] = f.value?.arrayValue?.values ?? [];
+      if (values.every((v) => typeof v?.referenceValue === 'string'))
+        return values.map((v) => v.referenceValue);
+    }
+    return null;
+  }
+  const c = where?.compositeFilter;
+  if (c?.op !== 'AND') return null;
+  for (const filter of c.filters ?? []) {
+    const names = namesPinnedBy(filter);
+    if (names) return names;
+  }
+  return null;
+}
+
 /** The documents a query may return, before filtering: its collection or collection group. */
 export function* queryCandidates(
   store: VersionedStore,
@@ -140,7 +161,19 @@ export function* queryCandidates(
   const from = query.from?.[0] ?? {};
   const collectionId: string = from.collectionId ?? '';
   if (!from.allDescendants) {
-    yield* store.collection(`${parent}/${collectionId}`, at);
+    const collection = `${parent}/${collectionId}`;
+    const pinned = namesPinnedBy(query.where);
+    if (!pinned) {
+      yield* store.collection(collection, at);
+      return;
+    }
+    // A filter on the document name (== or in) names its candidates: look them up instead of
+    // scanning the collection. The query's filters still run on them.
+    for (const name of new Set(pinned)) {
+      if (name.slice(0, name.lastIndexOf('/')) !== collection) continue;
+      const doc = store.get(name, at);
+      if (doc) yield doc;
+    }
     return;
   }
   const collections = collectionId

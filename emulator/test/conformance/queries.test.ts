@@ -206,6 +206,27 @@ describe('queries', () => {
     );
   });
 
+  it('a filter on the document name (== or in) finds exactly those documents of the collection', async () => {
+    const db = fs.adminDb;
+    const col = db.collection('named');
+    await Promise.all(['a', 'b', 'c'].map((id, i) => col.doc(id).set({ i })));
+    // Same ids in another collection and in a subcollection: never part of the answer.
+    await db.doc('other/a').set({ i: 9 });
+    await col.doc('a').collection('named').doc('b').set({ i: 8 });
+    const names = async (q: FirebaseFirestore.Query) => (await q.get()).docs.map((d) => d.ref.path).sort();
+    const id = FieldPath.documentId();
+    assert.deepEqual(await names(col.where(id, 'in', [col.doc('a'), col.doc('c'), col.doc('zz')])), [
+      'named/a',
+      'named/c',
+    ]);
+    assert.deepEqual(await names(col.where(id, 'in', [col.doc('b'), col.doc('b')])), ['named/b']);
+    assert.deepEqual(await names(col.where(id, '==', col.doc('c'))), ['named/c']);
+    assert.deepEqual(await names(col.where('i', '>', 0).where(id, 'in', [col.doc('a'), col.doc('b')])), [
+      'named/b',
+    ]);
+    assert.deepEqual(await names(col.where(id, 'not-in', [col.doc('a')])), ['named/b', 'named/c']);
+  });
+
   it('inequalities on several fields order by those fields (by path), then by name, after any orderBy', async () => {
     const db = fs.adminDb;
     const rows: Array<[string, number, string]> = [
