@@ -35,4 +35,11 @@ export const MODULES: MutationModule[] = [
     mutate: [{ file: 'emulator/src/rules/evaluate.ts' }],
     tests: ['emulator/test/rules/evaluate.test.ts', 'emulator/test/rules/policy.test.ts'],
   },
+  {
+    name: 'functions/inventory-idempotency',
+    what: 'exactly-once callables: operation ids, request hashes, replay of the first answer, the record',
+    mutate: [{ file: 'functions/src/inventory/idempotency.ts' }],
+    // Against the emulator (about 15 s a run): the only suite of this module.
+    tests: ['functions/test/inventory/idempotency.test.ts'],
+  },
 ];

@@ -6,9 +6,12 @@
  * survived, score, and each surviving mutant with the reason it is equivalent, when it is listed
  * in equivalent.ts) and bench/results/mutation.md, the same as a readable report; Stryker's own
  * HTML report of each module is left in .cache/mutation/<module>/report.html.
+ *
+ * Runs are incremental (Stryker's own: unchanged mutants under unchanged tests keep their result;
+ * `-- --full` re-tests everything); `-- --report-only` rewrites mutation.md from the last reports.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { EQUIVALENT, type EquivalentMutant } from './equivalent';
 import { MODULES, type MutatedCode, type MutationModule } from './modules';
@@ -101,31 +104,36 @@ export interface ModuleResult {
   measuredAt: string;
 }
 
+/**
+ * The checker typechecks only the mutated files, the tests and what they import: a fraction of the
+ * whole repo's typecheck, and untouched by unfinished work elsewhere in the tree.
+ */
+function writeTsconfig(module: MutationModule): string {
+  const tsconfig = join(cache, `${slug(module.name)}.tsconfig.json`);
+  const files = [...module.mutate.map((c) => c.file), ...module.tests];
+  const config = {
+    extends: relative(cache, join(root, 'tsconfig.json')),
+    files: files.map((f) => relative(cache, join(root, f))),
+    include: [],
+  };
+  writeFileSync(tsconfig, JSON.stringify(config, null, 2));
+  return tsconfig;
+}
+
 function writeConfig(module: MutationModule): { config: string; report: string; html: string } {
   const dir = join(cache, slug(module.name));
   mkdirSync(dir, { recursive: true });
   const mutate = module.mutate.flatMap((code) =>
     mutateRanges(code, readFileSync(join(root, code.file), 'utf8')),
   );
-  // The checker typechecks only the mutated files, the tests and what they import: a fraction of
-  // the whole repo's typecheck, and untouched by unfinished work elsewhere in the tree.
-  const tsconfig = join(cache, `${slug(module.name)}.tsconfig.json`);
-  writeFileSync(
-    tsconfig,
-    JSON.stringify(
-      {
-        extends: relative(cache, join(root, 'tsconfig.json')),
-        files: [...module.mutate.map((c) => c.file), ...module.tests].map((f) =>
-          relative(cache, join(root, f)),
-        ),
-        include: [],
-      },
-      null,
-      2,
-    ),
-  );
+  const tsconfig = writeTsconfig(module);
   const report = join(dir, 'report.json');
   const html = join(dir, 'report.html');
+  // Incremental: a mutant whose code and covering tests are unchanged since the last run keeps its
+  // result, so a run after adding a test re-tests only what that test covers. The first run after
+  // a full one starts from that run's report (the same format).
+  const incremental = join(dir, 'incremental.json');
+  if (!existsSync(incremental) && existsSync(report)) copyFileSync(report, incremental);
   const config = join(cache, `${slug(module.name)}.stryker.json`);
   writeFileSync(
     config,
@@ -146,6 +154,8 @@ function writeConfig(module: MutationModule): { config: string; report: string; 
         typescriptChecker: { prioritizePerformanceOverAccuracy: true },
         mutate,
         coverageAnalysis: 'perTest',
+        incremental: !process.argv.includes('--full'),
+        incrementalFile: relative(root, incremental),
         concurrency: 1,
         timeoutMS: 10_000,
         reporters: ['json', 'html', 'clear-text', 'progress'],
@@ -155,7 +165,18 @@ function writeConfig(module: MutationModule): { config: string; report: string; 
         tempDirName: relative(root, join(dir, 'sandbox')),
         cleanTempDir: true,
         // What no mutated module's tests read: kept out of each sandbox copy.
-        ignorePatterns: ['/data', '/web', '/bench', '/.cache/dev', '/functions/lib', '**/dist', '*.log'],
+        // (.cache/mutation's own files, the configs, are needed there; its module folders are not.)
+        ignorePatterns: [
+          '/data',
+          '/web',
+          '/bench',
+          '/functions/lib',
+          '**/dist',
+          '*.log',
+          '/.cache/*',
+          '!/.cache/mutation',
+          '/.cache/mutation/*/',
+        ],
         thresholds: { high: 90, low: GOAL, break: null },
       },
       null,
@@ -270,7 +291,7 @@ function resummarise(results: Record<string, ModuleResult>): void {
 function main(): void {
   // --report-only rewrites mutation.md from mutation.json (after equivalent.ts changed, say).
   const reportOnly = process.argv.includes('--report-only');
-  const filters = process.argv.slice(2).filter((a) => a !== '--report-only');
+  const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const selected = MODULES.filter(
     (m) => !reportOnly && (filters.length === 0 || filters.some((f) => m.name.includes(f))),
   );
