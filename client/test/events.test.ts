@@ -1,7 +1,12 @@
-/** trackEvents against the emulator and firestore.rules: batched writes, validation, other people's data. */
+/**
+ * trackEvents against the emulator and firestore.rules: batched writes under the event quota,
+ * validation, other people's data.
+ */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Timestamp } from 'firebase-admin/firestore';
+import { MAX_APP_EVENTS_PER_HOUR } from '@hearth/contracts';
 import { useEmulator, type TestFirestore } from '../../test/support/emulator';
 import { Arrivals } from '../../test/support/within';
 import { trackEvents, type HearthError } from '../src';
@@ -26,6 +31,54 @@ describe('trackEvents', () => {
     assert.equal(cart.sku, '85123A');
     assert.equal(cart.quantity, 2);
     assert.ok(Math.abs(cart.at.toMillis() - Date.now()) < 60_000);
+    // Under slots of a first quota window of 3.
+    assert.deepEqual(events.docs.map((d) => d.id).sort(), ['1-1', '1-2', '1-3']);
+    const quota = (await fs.adminDb.doc('customers/ada/quota/events').get()).data()!;
+    assert.deepEqual({ window: quota.window, used: quota.used }, { window: 1, used: 3 });
+  });
+
+  it('writes what the quota has left, reports what it drops, and opens a new window after the hour', async () => {
+    const quota = fs.adminDb.doc('customers/dora/quota/events');
+    await quota.set({ window: 4, used: MAX_APP_EVENTS_PER_HOUR - 1, startedAt: Timestamp.now() });
+    const errors: HearthError[] = [];
+    const tracker = trackEvents({ db: fs.webDb({ uid: 'dora' }) }, 'dora', {
+      flushEveryMs: 60_000,
+      onError: (e) => errors.push(e),
+    });
+    for (const productId of ['p1', 'p2', 'p3']) tracker.track({ kind: 'view', productId });
+    assert.deepEqual(await tracker.flush(), { ok: true, value: 1 });
+    assert.deepEqual(
+      errors.map((e) => [e.code, e.code === 'failed-precondition' && e.reason]),
+      [['failed-precondition', 'event-quota']],
+    );
+    const ids = async () =>
+      (await fs.adminDb.collection('customers/dora/events').get()).docs.map((d) => d.id);
+    assert.deepEqual(await ids(), [`4-${MAX_APP_EVENTS_PER_HOUR}`]);
+
+    await quota.update({ startedAt: Timestamp.fromMillis(Date.now() - 3_600_001) });
+    tracker.track({ kind: 'wishlist', productId: 'p4' });
+    assert.deepEqual(await tracker.stop(), { ok: true, value: 1 });
+    assert.ok((await ids()).includes('5-1'));
+    assert.equal((await quota.get()).get('window'), 5);
+  });
+
+  it('keeps to the current window when this device thinks the hour is up and the server does not', async () => {
+    const quota = fs.adminDb.doc('customers/eve/quota/events');
+    await quota.set({ window: 1, used: 1, startedAt: Timestamp.now() });
+    const tracker = trackEvents({ db: fs.webDb({ uid: 'eve' }) }, 'eve', { flushEveryMs: 60_000 });
+    tracker.track({ kind: 'view', productId: 'p1' });
+    const realNow = Date.now;
+    // A device clock two hours ahead: the tracker's guess of a new window is refused, then it retries.
+    Date.now = () => realNow() + 2 * 3_600_000;
+    let result;
+    try {
+      result = await tracker.stop();
+    } finally {
+      Date.now = realNow;
+    }
+    assert.deepEqual(result, { ok: true, value: 1 });
+    const ids = (await fs.adminDb.collection('customers/eve/events').get()).docs.map((d) => d.id);
+    assert.deepEqual(ids, ['1-2']);
   });
 
   it('flushes by itself when the queue is full', async () => {

@@ -7,7 +7,8 @@
  *   `addresses`, `region` and `preferences` (each validated as below); `consent`,
  *   `consentHistory`, `uid`, `createdAt` change only through the callables.
  * - `customers/{uid}/events/{eventId}`: the customer creates them (kind in `AppEventKind`, at most
- *   `MAX_APP_EVENT_UNITS`, an auto id, `at` equal to the request time); nobody updates them.
+ *   `MAX_APP_EVENT_UNITS`, `at` equal to the request time, in a slot of `EventQuota`); nobody
+ *   updates them.
  *   Purchases, returns and cancellations are written by the store only (checkout, returns, the
  *   seed), under ids that say so (`SERVER_EVENT_ID`); jobs that read events skip what fails
  *   `isTrustedEvent` and count at most `MAX_APP_EVENTS_PER_HOUR` app events per customer and hour.
@@ -115,12 +116,32 @@ export type AppEventKind = z.infer<typeof AppEventKind>;
 
 /** Units an app event may carry (a cart add of a few pieces); store events go to MAX_UNITS. */
 export const MAX_APP_EVENT_UNITS = 20;
-/** App events per customer and clock hour that jobs count; the rest are skipped as noise or abuse. */
+/**
+ * App events a customer may write per quota window (the rules), and that jobs count per customer
+ * and clock hour (the rest are skipped as noise or abuse).
+ */
 export const MAX_APP_EVENTS_PER_HOUR = 500;
+/** How long a quota window lasts before the next may start. */
+export const APP_EVENT_WINDOW_MS = 3_600_000;
 /** Ids of events the store writes: `order-{orderId}-{line}`, `return-{ledgerId}`, `seed-...`. */
 export const SERVER_EVENT_ID = /^(order|return|seed)-/;
-/** Ids the SDKs give a new document (`add()`, `doc()`): what an app's events are created under. */
-export const APP_EVENT_ID = /^[A-Za-z0-9]{20}$/;
+/**
+ * Ids of an app's events: `{window}-{slot}` of the quota (EventQuota); auto ids (20 letters and
+ * digits) are what app events had before the quota, kept as history.
+ */
+export const APP_EVENT_ID = /^(?:[1-9][0-9]{0,8}-[1-9][0-9]{0,2}|[A-Za-z0-9]{20})$/;
+
+/**
+ * customers/{uid}/quota/events: the customer's event quota. A batch of app events raises `used`
+ * by its size in the same commit and names its events `{window}-{slot}` for the slots it opened;
+ * a new window (used from 1 again) may start an APP_EVENT_WINDOW_MS after the last one started.
+ */
+export const EventQuota = z.object({
+  window: z.number().int().min(1),
+  startedAt: FirestoreTime,
+  used: z.number().int().min(1).max(MAX_APP_EVENTS_PER_HOUR),
+});
+export type EventQuota = z.infer<typeof EventQuota>;
 
 /** customers/{uid}/events/{eventId} */
 export const CustomerEvent = z.object({

@@ -3,7 +3,7 @@
  * as JSON Schema; firestore.rules decides who may read and write which.
  */
 import { ProductDoc, VariantDoc, LocationDoc } from './catalog';
-import { CustomerEvent, CustomerProfile } from './customers';
+import { CustomerEvent, CustomerProfile, EventQuota } from './customers';
 import {
   IdempotencyRecord,
   InventoryDoc,
@@ -36,6 +36,7 @@ export const documents = {
   'reconciliations/{runId}': ReconciliationReport,
   'customers/{uid}': CustomerProfile,
   'customers/{uid}/events/{eventId}': CustomerEvent,
+  'customers/{uid}/quota/events': EventQuota,
   'recommendations/{uid}': RecommendationsDoc,
   'models/{version}': ModelDoc,
   'models/current': CurrentModelDoc,

@@ -96,10 +96,13 @@ const COLLECTIONS: Collection[] = [
     name: 'customers/{uid}/events',
     doc: 'customers/alice/events/e1',
     list: (db) => db.collection('customers/alice/events').limit(10).get(),
-    create: (db) =>
-      db
-        .collection('customers/alice/events')
-        .add({ kind: 'view', productId: 'p1', quantity: 1, at: serverTime() }),
+    // As an app writes events: in a slot of alice's event quota, raised in the same batch.
+    create: async (db) =>
+      (
+        await eventWriter!.eventBatch(db, 'alice', [
+          { kind: 'view', productId: 'p1', quantity: 1, at: serverTime() },
+        ])
+      ).batch.commit(),
     update: anyUpdate('customers/alice/events/e1'),
     allowed: { get: ['alice'], list: ['alice'], create: ['alice'] },
   },
@@ -108,10 +111,14 @@ const COLLECTIONS: Collection[] = [
 // Idempotency records are for functions alone: not even staff read them.
 COLLECTIONS[COLLECTIONS.length - 1]!.allowed = {};
 
+/** The environment's event-batch helper, for the events row above (set once it starts). */
+let eventWriter: HearthRules | undefined;
+
 describe('firestore.rules: collection x method x caller', () => {
   let h: HearthRules;
   before(async () => {
     h = await startHearthRules();
+    eventWriter = h;
   });
   after(() => h.stop());
 

@@ -29,8 +29,9 @@ const event = (extra: Record<string, unknown> = {}) => ({
   at: serverTime(),
   ...extra,
 });
-const addEvent = (db: Db, data: Record<string, unknown>, uid = 'alice') =>
-  db.collection(`customers/${uid}/events`).add(data);
+/** An event written as an app writes it: in a slot of the event quota, raised in the same batch. */
+const addEvent = async (db: Db, data: Record<string, unknown>, uid = 'alice') =>
+  (await h.eventBatch(db, uid, [data])).batch.commit();
 const updateProfile = (db: Db, data: Record<string, unknown>, uid = 'alice') =>
   db.doc(`customers/${uid}`).update({ updatedAt: serverTime(), ...data });
 
@@ -82,13 +83,7 @@ rows('valid writes by the owner (the baseline the attacks vary)', () => [
   [
     'batch of two valid events',
     true,
-    () => {
-      const db = alice();
-      const batch = db.batch();
-      batch.set(db.collection('customers/alice/events').doc(), event());
-      batch.set(db.collection('customers/alice/events').doc(), event({ kind: 'wishlist' }));
-      return batch.commit();
-    },
+    async () => (await h.eventBatch(alice(), 'alice', [event(), event({ kind: 'wishlist' })])).batch.commit(),
   ],
   ['listen to own reservation', true, () => listenOnce(alice().doc('reservations/r-alice'))],
   [
@@ -233,8 +228,8 @@ rows('type confusion', () => [
     () => alice().doc('customers/alice/events/my-event-1').set(event()),
   ],
   [
-    'event under an id shaped like an auto id',
-    true,
+    'event under an auto id (no quota slot)',
+    false,
     () => alice().doc('customers/alice/events/AAAAAAAAAAbbbbbbbbbb').set(event()),
   ],
   ['event kind with different case', false, () => addEvent(alice(), event({ kind: 'VIEW' }))],
@@ -462,12 +457,13 @@ describe('batched writes that mix permitted and forbidden writes', () => {
   for (const [name, forbidden] of cases) {
     it(`${name}: denied, and nothing is written`, async () => {
       const db = alice();
-      const batch = db.batch();
-      const permitted = db.collection('customers/alice/events').doc();
-      batch.set(permitted, event());
+      const {
+        batch,
+        refs: [permitted],
+      } = await h.eventBatch(db, 'alice', [event()]);
       forbidden(db, batch);
       await expectAccess(false, () => batch.commit());
-      assert.equal(await h.adminGet(permitted.path), undefined);
+      assert.equal(await h.adminGet(permitted!.path), undefined);
     });
   }
 
@@ -476,8 +472,12 @@ describe('batched writes that mix permitted and forbidden writes', () => {
       alice().runTransaction(async (tx) => {
         const db = alice();
         await tx.get(db.doc('customers/alice'));
+        const quota = (await tx.get(db.doc('customers/alice/quota/events'))).data();
+        const slot = `${quota?.window ?? 1}-${(quota?.used ?? 0) + 1}`;
         tx.update(db.doc('customers/alice'), { displayName: 'Alice T', updatedAt: serverTime() });
-        tx.set(db.collection('customers/alice/events').doc(), event());
+        if (quota) tx.update(db.doc('customers/alice/quota/events'), { used: quota.used + 1 });
+        else tx.set(db.doc('customers/alice/quota/events'), { window: 1, used: 1, startedAt: serverTime() });
+        tx.set(db.doc(`customers/alice/events/${slot}`), event());
       }),
     ));
 });
@@ -508,3 +508,56 @@ function listenOnce(target: Listenable): Promise<unknown> {
     );
   });
 }
+
+// The event quota (issue 13): at most 500 app events per window, a window an hour at least.
+describe('the event quota: rate per customer', () => {
+  const carol = () => h.dbWith('carol', {});
+  const quota = 'customers/carol/quota/events';
+  /** A batch as the rules expect: the quota change, then events under the given slots. */
+  const batchOf = (db: Db, change: Record<string, unknown> | 'create' | null, slots: string[]) => {
+    const b = db.batch();
+    if (change === 'create') b.set(db.doc(quota), { window: 1, used: slots.length, startedAt: serverTime() });
+    else if (change) b.update(db.doc(quota), change);
+    for (const s of slots) b.set(db.doc(`customers/carol/events/${s}`), event());
+    return b.commit();
+  };
+  const setQuota = (data: Record<string, unknown>) =>
+    h.env.withSecurityRulesDisabled((ctx) => ctx.firestore().doc(quota).set(data));
+  const step = (name: string, allowed: boolean, request: () => Promise<unknown>) =>
+    it(`${name}: ${allowed ? 'allowed' : 'denied'}`, () => expectAccess(allowed, request));
+
+  step('an event with no quota document', false, () => batchOf(carol(), null, ['1-1']));
+  step('the first window, opened for 2 events', true, () => batchOf(carol(), 'create', ['1-1', '1-2']));
+  step('a slot the raise did not open', false, () => batchOf(carol(), { used: 3 }, ['1-4']));
+  step('a slot already taken', false, () => batchOf(carol(), { used: 3 }, ['1-2']));
+  step('two events for a raise of one', false, () => batchOf(carol(), { used: 3 }, ['1-3', '1-4']));
+  step('events without raising the quota', false, () => batchOf(carol(), null, ['1-3']));
+  step('a raise of one for one event', true, () => batchOf(carol(), { used: 3 }, ['1-3']));
+  step('used lowered', false, () => batchOf(carol(), { used: 1 }, []));
+  step('startedAt moved', false, () =>
+    batchOf(carol(), { used: 4, startedAt: Timestamp.fromMillis(0) }, ['1-4']),
+  );
+  step('a new window before the hour is up', false, () =>
+    batchOf(carol(), { window: 2, used: 1, startedAt: serverTime() }, ['2-1']),
+  );
+  step('the 500th event of a window', true, async () => {
+    await setQuota({ window: 1, used: 499, startedAt: Timestamp.now() });
+    return batchOf(carol(), { used: 500 }, ['1-500']);
+  });
+  step('the 501st', false, () => batchOf(carol(), { used: 501 }, ['1-501']));
+  step('a new window at a time of its choosing', false, async () => {
+    await setQuota({ window: 1, used: 500, startedAt: Timestamp.fromMillis(Date.now() - 2 * 3_600_000) });
+    return batchOf(carol(), { window: 2, used: 1, startedAt: Timestamp.now() }, ['2-1']);
+  });
+  step('a window skipped', false, () =>
+    batchOf(carol(), { window: 3, used: 1, startedAt: serverTime() }, ['3-1']),
+  );
+  step('a new window once the last began an hour ago', true, () =>
+    batchOf(carol(), { window: 2, used: 1, startedAt: serverTime() }, ['2-1']),
+  );
+  step('a slot of the old window', false, () => batchOf(carol(), { used: 2 }, ['1-2000']));
+  step("raising another customer's quota", false, () => h.db('alice').doc(quota).update({ used: 2 }));
+  step('deleting the quota', false, () => carol().doc(quota).delete());
+  step('reading own quota', true, () => carol().doc(quota).get());
+  step("reading another customer's quota", false, () => h.db('bob').doc(quota).get());
+});

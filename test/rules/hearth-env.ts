@@ -13,6 +13,7 @@ import {
 } from '@firebase/rules-unit-testing';
 import firebase from 'firebase/compat/app';
 import 'firebase/compat/firestore';
+import { claimSlots } from '../../client/src/event-quota';
 import { useEmulator, type TestFirestore } from '../support/emulator';
 
 export type Db = firebase.firestore.Firestore;
@@ -29,6 +30,16 @@ export interface HearthRules {
   dbWith(uid: string, claims: Record<string, unknown>): Db;
   /** Reads with rules off, to check what a denied write left behind. */
   adminGet(path: string): Promise<Record<string, unknown> | undefined>;
+  /**
+   * A batch that writes events as an app does under firestore.rules' event quota: it raises
+   * `uid`'s quota by their number and names them by the slots it opened. `also` adds more writes to
+   * the same batch; the batch is returned uncommitted, with the event references.
+   */
+  eventBatch(
+    db: Db,
+    uid: string,
+    events: Record<string, unknown>[],
+  ): Promise<{ batch: firebase.firestore.WriteBatch; refs: firebase.firestore.DocumentReference[] }>;
   stop(): Promise<void>;
 }
 
@@ -107,6 +118,29 @@ export async function startHearthRules(): Promise<HearthRules> {
         data = (await ctx.firestore().doc(path).get()).data();
       });
       return data;
+    },
+    async eventBatch(db, uid, events) {
+      let stored: Record<string, unknown> | undefined;
+      await env.withSecurityRulesDisabled(async (ctx) => {
+        stored = (await ctx.firestore().doc(`customers/${uid}/quota/events`).get()).data();
+      });
+      const current = stored && {
+        window: stored.window as number,
+        used: stored.used as number,
+        startedAtMs: (stored.startedAt as firebase.firestore.Timestamp).toMillis(),
+      };
+      const claim = claimSlots(current, events.length, Date.now());
+      const batch = db.batch();
+      const quota = db.doc(`customers/${uid}/quota/events`);
+      if (claim.newWindow)
+        batch.set(quota, { window: claim.window, used: claim.to, startedAt: serverTime() });
+      else batch.update(quota, { used: claim.to });
+      const refs = events.map((e, i) => {
+        const ref = db.doc(`customers/${uid}/events/${claim.window}-${claim.from + i + 1}`);
+        batch.set(ref, e);
+        return ref;
+      });
+      return { batch, refs };
     },
     async stop() {
       await env.cleanup();

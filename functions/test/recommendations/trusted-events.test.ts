@@ -88,6 +88,7 @@ describe('events the jobs trust', () => {
       ['ann', 'return-l-7', event('return', 'sold', 1)],
       ['ann', 'seed-85123A-cancel', event('cancel', 'sold', 1)],
       ['ann', autoId(1), event('view', 'viewed')],
+      ['ann', '3-17', event('wishlist', 'viewed')], // a slot of the event quota
       ['ann', autoId(2), event('cartAdd', 'viewed', 20)],
       ['ann', autoId(3), event('cartAdd', 'viewed', 21)], // past MAX_APP_EVENT_UNITS
       ['ann', 'order-o3-0x', event('view', 'viewed')], // an app kind under a store id
@@ -100,6 +101,7 @@ describe('events the jobs trust', () => {
       'purchase:sold',
       'return:sold',
       'view:viewed',
+      'wishlist:viewed',
     ]);
     assert.equal(untrusted, 3);
   });
