@@ -77,8 +77,10 @@ async function otherBuyerBuys(sku: string, qty: number): Promise<string> {
 }
 
 describe('the storefront', () => {
+  let page: Page;
+
   it('browses, shows live availability as another buyer buys, holds all or nothing, checks out, lists the order', async () => {
-    const page = await open();
+    page = await open();
     await signIn(page, USERS.shopper.email, DEMO_PASSWORD);
     await page.getByRole('link', { name: 'Brass Reading Lamp' }).waitFor();
     await screenshot(page, 'storefront-catalog');
@@ -128,6 +130,30 @@ describe('the storefront', () => {
     await page.goto(`${stack.url}#/p/p-lamp`);
     await page.getByTestId('availability-LAMP-BRASS').getByText('Only 1 left').waitFor();
     await assertInvariants(stack.db);
+  });
+
+  it('records a consent change in the history, and hands the shopper a copy of their data with the order', async () => {
+    await page.getByRole('link', { name: 'Privacy' }).click();
+    const marketing = page.getByRole('checkbox', { name: 'Send me offers and news' });
+    await marketing.waitFor();
+    const before = await marketing.isChecked();
+    await marketing.click();
+    // The box follows the profile as setConsent rewrote it, not the click.
+    await page.getByText(`marketing ${before ? 'withdrawn' : 'given'} (`).waitFor({ state: 'attached' });
+    assert.equal(await marketing.isChecked(), !before);
+    const profile = (await stack.db.doc(`customers/${USERS.shopper.uid}`).get()).data()!;
+    assert.equal(profile.consent.marketing, !before);
+
+    await page.getByRole('button', { name: 'Prepare a copy of my data' }).click();
+    const link = page.getByRole('link', { name: 'Download my data (JSON)' });
+    await link.waitFor();
+    const copy = await page.evaluate(
+      async (url) => (await fetch(url)).json(),
+      (await link.getAttribute('href'))!,
+    );
+    assert.equal(copy.uid, USERS.shopper.uid);
+    assert.equal(copy.orders.length, 1, 'the order placed above is in the copy');
+    assert.deepEqual(await axeViolations(page), [], 'privacy page');
   });
 });
 
