@@ -90,7 +90,7 @@ const COLLECTIONS: Collection[] = [
     list: (db) => db.collection('customers').where('uid', '==', 'alice').get(),
     create: (db) => db.collection('customers').doc(newId()).set({ uid: 'x' }),
     update: (db) => db.doc('customers/alice').update({ displayName: 'Alice B', updatedAt: serverTime() }),
-    allowed: { get: ['alice'], update: ['alice'] },
+    allowed: { get: ['alice', ...staff], list: staff, update: ['alice'] },
   },
   {
     name: 'customers/{uid}/events',

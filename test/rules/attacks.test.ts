@@ -396,6 +396,38 @@ rows('list queries that try to widen access', () => [
   ],
 ]);
 
+// The console looks customers up by email for their consent history: staff only, and read-only.
+rows('staff look customers up; nobody else lists profiles, and staff change none', () => [
+  [
+    'staff find a customer by email',
+    true,
+    () => h.db('staff').collection('customers').where('email', '==', 'alice@example.com').get(),
+  ],
+  [
+    'a customer finds another by email',
+    false,
+    () => alice().collection('customers').where('email', '==', 'bob@example.com').get(),
+  ],
+  [
+    'a forged staff claim (string) lists profiles',
+    false,
+    () => h.dbWith('mallory', { staff: 'yes' }).collection('customers').get(),
+  ],
+  ['anonymous lists profiles', false, () => h.db('anonymous').collection('customers').limit(1).get()],
+  [
+    "staff grant a customer's consent",
+    false,
+    () => h.db('staff').doc('customers/alice').update({ 'consent.marketing': true }),
+  ],
+  [
+    "staff change a customer's name",
+    false,
+    () => h.db('staff').doc('customers/alice').update({ displayName: 'Mallory', updatedAt: serverTime() }),
+  ],
+  ['staff delete a profile', false, () => h.db('staff').doc('customers/alice').delete()],
+  ["staff read a customer's events", false, () => h.db('staff').collection('customers/alice/events').get()],
+]);
+
 // The console lists every customer's holds and orders: staff may, anyone who only claims to be may not.
 rows("staff read every customer's holds and orders; nobody else does", () => [
   [
