@@ -9,6 +9,8 @@
  * idempotency key returns. Runs on free ports, beside a running `npm start`.
  */
 import assert from 'node:assert/strict';
+import { utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   deleteApp as deleteAdminApp,
@@ -21,7 +23,8 @@ import { connectAuthEmulator, createUserWithEmailAndPassword, getAuth } from 'fi
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
 import { buildFunctions } from '../../scripts/src/build/functions-bundle';
 import { burst, cpuHog, type BurstReport } from '../../scripts/src/dev/burst';
-import { host, projectId } from '../../scripts/src/dev/stack';
+import { waitFor } from '../../scripts/src/dev/ready';
+import { host, projectId, repoRoot } from '../../scripts/src/dev/stack';
 import { systemClock } from '../../functions/src/inventory/deps';
 import { assertInvariants } from '../../functions/test/inventory/support/invariants';
 import { key, seedStore } from '../../functions/test/inventory/support/store';
@@ -167,5 +170,32 @@ describe('a burst against the local stack', () => {
     } finally {
       await deleteApp(app);
     }
+  });
+
+  test('a runtime that dies is replaced, and a rebuild of lib/index.js is picked up', async () => {
+    const { port, child } = await stack.startFunctionsHost(['--runtimes', '1']);
+    const target = { host, authPort: stack.authPort, functionsPort: port };
+    const pid = Number(/runtime (\d+) loaded/.exec(child.tail())![1]);
+    process.kill(pid, 'SIGKILL');
+    await waitFor(
+      'a replacement runtime',
+      child,
+      async () => child.printed(/exited \(SIGKILL\); starting another/),
+      10_000,
+    );
+    await waitFor(
+      'the replacement to load',
+      child,
+      async () => (child.tail().match(/runtime \d+ loaded/g) ?? []).length >= 2,
+      30_000,
+    );
+    const afterCrash = await burst(target, { requests: 3, users: 1, sku: 'burst-lamp' });
+    assertAllAnswered(afterCrash, 3);
+
+    const now = new Date();
+    utimesSync(join(repoRoot, 'functions', 'lib', 'index.js'), now, now);
+    await waitFor('fresh runtimes', child, async () => child.printed(/fresh runtimes serving/), 30_000);
+    const afterRebuild = await burst(target, { requests: 3, users: 1, sku: 'burst-lamp' });
+    assertAllAnswered(afterRebuild, 3);
   });
 });

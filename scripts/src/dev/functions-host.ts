@@ -62,73 +62,105 @@ async function runtime(): Promise<void> {
   process.on('disconnect', () => server.close(() => process.exit(0)));
 }
 
-function primary(): void {
-  const count = Math.max(1, Number(args.runtimes));
-  const env = runtimeEnv(args.functions!, args.project!);
-  let stopping = false;
-  let generation = 0;
-  const current = new Set<Worker>();
+/** The runtimes: started together, replaced when one crashes, retired together on a rebuild. */
+class RuntimePool {
+  private readonly serving = new Set<Worker>();
+  /** Workers we asked to go (a rebuild, or stopping): not replaced when they exit. */
+  private readonly retired = new WeakSet<Worker>();
+  stopping = false;
 
-  const fork = (gen: number): Promise<Worker> =>
-    new Promise((resolve, reject) => {
-      const worker = cluster.fork(env);
-      worker.once('message', (m: { loaded: string[]; loadMs: number }) => {
-        if (gen === 1 && current.size === 0) {
-          log(`runtime ${worker.process.pid} loaded ${m.loaded.length} callables in ${m.loadMs} ms`);
-        }
+  constructor(
+    private readonly count: number,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  private fork(): Promise<Worker> {
+    return new Promise((resolve, reject) => {
+      const worker = cluster.fork(this.env);
+      let listening = false;
+      worker.once('message', (m: { loaded: string[]; loadMs: number }) =>
+        log(`runtime ${worker.process.pid} loaded ${m.loaded.length} callables in ${m.loadMs} ms`),
+      );
+      worker.once('listening', () => {
+        listening = true;
+        resolve(worker);
       });
-      worker.once('listening', () => resolve(worker));
       worker.once('exit', (code, signal) => {
-        current.delete(worker);
-        reject(new Error(`runtime exited (${code ?? signal}) before listening`));
-        if (stopping || gen !== generation) return;
+        this.serving.delete(worker);
+        if (!listening) return reject(new Error(`a runtime exited (${code ?? signal}) before it listened`));
+        if (this.stopping || this.retired.has(worker)) return;
+        // Only a runtime that had been serving is replaced: one that cannot start would loop.
         log(`runtime ${worker.process.pid} exited (${code ?? signal}); starting another`);
-        void fork(gen).then(
-          (w) => current.add(w),
+        this.fork().then(
+          (w) => this.serving.add(w),
           (err: Error) => log(err.message),
         );
       });
     });
+  }
 
-  const startAll = async (): Promise<void> => {
-    const gen = ++generation;
-    const previous = [...current];
-    const workers = await Promise.all(Array.from({ length: count }, () => fork(gen)));
-    workers.forEach((w) => current.add(w));
-    for (const old of previous) {
-      current.delete(old);
-      old.disconnect();
+  /** Starts a full set of runtimes; once all listen, the previous set finishes and goes. */
+  async refresh(): Promise<void> {
+    const previous = [...this.serving];
+    const fresh = await Promise.allSettled(Array.from({ length: this.count }, () => this.fork()));
+    const started = fresh.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = fresh.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      started.forEach((w) => this.retire(w));
+      throw failed.reason as Error;
     }
-  };
+    started.forEach((w) => this.serving.add(w));
+    previous.forEach((w) => this.retire(w));
+  }
 
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    unwatchFile(join(args.functions!, 'lib', 'index.js'));
+  private retire(worker: Worker): void {
+    this.retired.add(worker);
+    this.serving.delete(worker);
+    worker.disconnect();
+  }
+
+  /** Every runtime finishes what it holds (5 s at most), then the host exits. */
+  stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
     const killTimer = setTimeout(() => {
       workers.forEach((w) => w.process.kill('SIGKILL'));
       process.exit(0);
     }, 5000);
     let left = workers.length;
-    if (left === 0) process.exit(0);
+    const exitWhenDone = () => {
+      if (left > 0) return;
+      clearTimeout(killTimer);
+      process.exit(0);
+    };
     for (const w of workers) {
       w.once('exit', () => {
-        if (--left === 0) {
-          clearTimeout(killTimer);
-          process.exit(0);
-        }
+        left--;
+        exitWhenDone();
       });
-      w.disconnect();
+      this.retire(w);
     }
+    exitWhenDone();
+  }
+}
+
+function primary(): void {
+  const pool = new RuntimePool(
+    Math.max(1, Number(args.runtimes)),
+    runtimeEnv(args.functions!, args.project!),
+  );
+  const entry = join(args.functions!, 'lib', 'index.js');
+  const stop = () => {
+    unwatchFile(entry);
+    pool.stop();
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-
-  startAll().then(
+  pool.refresh().then(
     () =>
       log(
-        `ready on ${args.host}:${args.port}: ${count} long-lived runtimes, ` +
+        `ready on ${args.host}:${args.port}: ${args.runtimes} long-lived runtimes, ` +
           `callables at http://${args.host}:${args.port}/${args.project}/<region>/<name>`,
       ),
     (err: Error) => {
@@ -136,10 +168,10 @@ function primary(): void {
       process.exit(1);
     },
   );
-  watchBuild(args.functions!, () => {
-    if (stopping) return;
-    log('functions/lib changed: starting fresh runtimes');
-    startAll().then(
+  watchBuild(entry, () => {
+    if (pool.stopping) return;
+    log('functions/lib/index.js changed: starting fresh runtimes');
+    pool.refresh().then(
       () => log('fresh runtimes serving'),
       (err: Error) => log(`the rebuilt functions did not start (${err.message}); the previous runtimes stay`),
     );
@@ -150,9 +182,9 @@ function primary(): void {
  * Calls `onChange` once a rebuild of lib/index.js has settled. Polled: the build deletes and
  * recreates lib/, which an fs.watch on it would not survive.
  */
-function watchBuild(functionsDir: string, onChange: () => void): void {
+function watchBuild(entry: string, onChange: () => void): void {
   let timer: NodeJS.Timeout | undefined;
-  watchFile(join(functionsDir, 'lib', 'index.js'), { interval: 1000 }, (now, before) => {
+  watchFile(entry, { interval: 1000 }, (now, before) => {
     if (now.mtimeMs === before.mtimeMs || now.mtimeMs === 0) return;
     clearTimeout(timer);
     timer = setTimeout(onChange, 500);
