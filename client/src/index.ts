@@ -28,6 +28,7 @@ export {
   watchRecentOrders,
   watchReconciliations,
   watchModels,
+  watchCustomer,
   type StockFilter,
   type WithId,
 } from './staff-watch';

@@ -6,6 +6,7 @@
  */
 import {
   collection,
+  doc,
   limit,
   onSnapshot,
   orderBy,
@@ -16,6 +17,7 @@ import {
 } from 'firebase/firestore';
 import type {
   CurrentModelDoc,
+  CustomerProfile,
   InventoryDoc,
   LedgerEntry,
   ModelDoc,
@@ -159,3 +161,31 @@ export const watchModels = (
     },
     onError,
   );
+
+/**
+ * One customer's profile (with its consent history), found by uid or, for a value with an '@', by
+ * email; null when there is none (staff only).
+ */
+export function watchCustomer(
+  client: Db,
+  uidOrEmail: string,
+  onChange: (profile: WithId<CustomerProfile> | null) => void,
+  onError: OnError = logError,
+): Unsubscribe {
+  const wanted = uidOrEmail.trim();
+  const fail = (err: unknown) => onError(toHearthError(err));
+  if (!wanted.includes('@')) {
+    return onSnapshot(
+      doc(client.db, 'customers', wanted),
+      (s) => onChange(s.exists() ? { ...(s.data() as CustomerProfile), id: s.id } : null),
+      fail,
+    );
+  }
+  return watchQuery<CustomerProfile>(
+    client,
+    'customers',
+    [where('email', '==', wanted.toLowerCase()), limit(1)],
+    (rows) => onChange(rows[0] ?? null),
+    onError,
+  );
+}

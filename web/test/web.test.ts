@@ -234,4 +234,23 @@ describe('the staff console', () => {
     assert.deepEqual(await axeViolations(flash), [], 'flash-sale monitor');
     await assertInvariants(stack.db);
   });
+  it('looks a customer up by email: consent history and orders, live', async () => {
+    await sku.goto(`${stack.url}#/console/customers`);
+    await sku.getByLabel('Email or uid').fill(USERS.shopper.email);
+    await sku.getByRole('button', { name: 'Look up' }).click();
+    const found = sku.getByRole('article', { name: new RegExp(USERS.shopper.email.replace(/\./g, '\\.')) });
+    await found.waitFor();
+    await found.getByText(`uid ${USERS.shopper.uid}`, { exact: false }).waitFor();
+    // The storefront test above changed marketing once: the history shows it with its source.
+    const history = found.getByRole('table', { name: 'Consent history' });
+    await history
+      .getByRole('row', { name: /marketing/ })
+      .first()
+      .waitFor();
+    const profile = (await stack.db.doc(`customers/${USERS.shopper.uid}`).get()).data()!;
+    assert.equal(await history.locator('tbody tr').count(), profile.consentHistory.length);
+    assert.equal(await found.getByRole('listitem').filter({ hasText: 'placed' }).count(), 1, 'the order');
+    await screenshot(sku, 'console-customer');
+    assert.deepEqual(await axeViolations(sku), [], 'customer lookup');
+  });
 });

@@ -7,6 +7,7 @@ import { FlashMonitor } from './flash';
 import { HoldsAndOrders, ReservationPage } from './holds';
 import { ModelsPage } from './models';
 import { Reconciliations } from './reconciliations';
+import { Customers } from './customers';
 
 function ConsoleNav({ at }: { at: string }) {
   const here = (name: string) => (at === name ? { 'aria-current': 'page' as const } : {});
@@ -17,6 +18,9 @@ function ConsoleNav({ at }: { at: string }) {
       </a>
       <a href={href('console', 'holds')} {...here('holds')}>
         Holds and orders
+      </a>
+      <a href={href('console', 'customers')} {...here('customers')}>
+        Customers
       </a>
       <a href={href('console', 'reconciliation')} {...here('reconciliation')}>
         Reconciliation
@@ -54,6 +58,8 @@ export function ConsolePage({ route }: { route: Route }) {
         return <ModelsPage />;
       case 'reconciliation':
         return <Reconciliations />;
+      case 'customers':
+        return <Customers route={route} />;
       default:
         return <Board route={route} />;
     }
