@@ -14,12 +14,14 @@ export const systemClock: Clock = { now: () => new Date() };
 /** Counted by the transaction helper and the reads around it; the benchmark reports them. */
 export interface Metrics {
   attempts: number;
+  /** Transactions that committed. */
+  commits: number;
   retries: number;
   reads: number;
   writes: number;
 }
 
-export const newMetrics = (): Metrics => ({ attempts: 0, retries: 0, reads: 0, writes: 0 });
+export const newMetrics = (): Metrics => ({ attempts: 0, commits: 0, retries: 0, reads: 0, writes: 0 });
 
 export interface Deps {
   db: Firestore;

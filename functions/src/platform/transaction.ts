@@ -70,7 +70,9 @@ export async function runInTransaction<T>(deps: Deps, what: string, fn: (tx: Tx)
   for (let attempt = 1; ; attempt++) {
     if (deps.metrics) deps.metrics.attempts++;
     try {
-      return await deps.db.runTransaction((raw) => fn(new Tx(raw, deps)), { maxAttempts: 1 });
+      const result = await deps.db.runTransaction((raw) => fn(new Tx(raw, deps)), { maxAttempts: 1 });
+      if (deps.metrics) deps.metrics.commits++;
+      return result;
     } catch (err) {
       if (!(err instanceof Retry) && !isContention(err)) throw err;
       if (attempt >= transactionMaxAttempts || Date.now() - started > transactionBudgetMs) {

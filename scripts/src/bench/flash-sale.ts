@@ -1,48 +1,81 @@
 /**
  * Flash sale: BUYERS shoppers arrive at once for UNITS units of one SKU, each reserving one unit
- * through the reserveStock handler, against the project's emulator in this process. Runs once on a
- * single availability document and once per shard count, and writes bench/results/flash-sale.json:
- * reservations per second, latency percentiles, transaction retries, Firestore document reads and
- * writes per successful reservation, and units oversold (must be 0), checked from Firestore.
+ * through the reserveStock handler, spread over INSTANCES function instances (own Firestore
+ * clients, so their own group-commit queues), against the project's emulator in this process.
  *
- * The buyers are spread over FLASH_INSTANCES function instances (own Firestore clients, so their
- * own caches and local admission), as a deployed function scaled out would serve them.
+ * One run of this file measures, in order:
+ * - `emulatorHotDocTxnPerSecond`: what the emulator commits on one document with 64 clients each
+ *   running read-increment-write transactions back to back (latency 0), the ceiling the
+ *   single-document reservation path is compared with;
+ * - every combination of the latency model (0 and 10 ms per round trip, emulator/src/server/latency.ts),
+ *   single document vs 4, 16 and 64 shards, and group commit on and off: reservations per second,
+ *   p50/p99 of all calls and of successes, commits, reads and writes per success, units oversold
+ *   (from what Firestore holds);
+ * - the HTTP path: 200 buyers for 50 units through the firebase-tools Functions and Auth emulators
+ *   (the built functions, web SDK callables), p50/p99;
+ * and writes bench/results/flash-sale.json with the goals as ratios of numbers from this one run.
  *
  * Overrides for quick runs: FLASH_BUYERS, FLASH_UNITS, FLASH_SHARDS (comma list, 0 = one document),
- * FLASH_INSTANCES.
+ * FLASH_LATENCIES (comma list of ms), FLASH_INSTANCES, FLASH_HTTP=0 (skip the HTTP path).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
-import { deleteApp, initializeApp } from 'firebase-admin/app';
-import { getFirestore } from 'firebase-admin/firestore';
-import { start } from '@hearth/firestore-emulator';
+import { type App, deleteApp, initializeApp } from 'firebase-admin/app';
+import { type Firestore, getFirestore } from 'firebase-admin/firestore';
+import { type RunningEmulator, start } from '@hearth/firestore-emulator';
 import { inventoryCallables } from '../../../functions/src/inventory/callables';
 import { type Deps, newMetrics, systemClock } from '../../../functions/src/inventory/deps';
-import { restock } from '../../../functions/src/inventory/stock-changes';
+import { AvailabilityRefresher } from '../../../functions/src/inventory/refresh';
 import { defineSku, upsertLocation } from '../../../functions/src/inventory/setup';
 import { setShardCount } from '../../../functions/src/inventory/shards';
-import { AvailabilityRefresher } from '../../../functions/src/inventory/refresh';
+import { restock } from '../../../functions/src/inventory/stock-changes';
+import { httpFlashSale } from './_flash-http';
+import { percentile, round, runBenchmark, writeResult } from './_support';
 
 const BUYERS = Number(process.env.FLASH_BUYERS ?? 5000);
 const UNITS = Number(process.env.FLASH_UNITS ?? 1000);
 const SHARDS = (process.env.FLASH_SHARDS ?? '0,4,16,64').split(',').map(Number);
+const LATENCIES = (process.env.FLASH_LATENCIES ?? '0,10').split(',').map(Number);
 const INSTANCES = Number(process.env.FLASH_INSTANCES ?? 4);
+const HOT_DOC_CLIENTS = 64;
+const HOT_DOC_SECONDS = 3;
 const SKU = 'flash-armchair';
 const LOCATION = 'wh-flash';
 const admin = { uid: 'bench', role: 'admin' as const };
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-const round = (n: number, digits = 1) => Number(n.toFixed(digits));
-
-async function run(host: string, shards: number) {
-  const projectId = `flash-${shards}-${Date.now()}`;
-  const app = initializeApp({ projectId }, `flash-${shards}`);
+let apps = 0;
+function client(host: string, projectId: string): { app: App; db: Firestore } {
+  const app = initializeApp({ projectId }, `flash-${++apps}`);
   const db = getFirestore(app);
   db.settings({ host, ssl: false });
+  return { app, db };
+}
+
+/** The emulator's own ceiling on one document: 64 clients incrementing it in transactions. */
+async function hotDocTransactions(host: string) {
+  const { app, db } = client(host, `flash-hot-${Date.now()}`);
+  const ref = db.doc('hot/counter');
+  await ref.set({ n: 0 });
+  let committed = 0;
+  const deadline = performance.now() + HOT_DOC_SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: HOT_DOC_CLIENTS }, async () => {
+      while (performance.now() < deadline) {
+        await db.runTransaction(async (tx) => {
+          const n = (await tx.get(ref)).get('n') as number;
+          tx.update(ref, { n: n + 1 });
+        });
+        committed++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const counter = (await ref.get()).get('n') as number;
+  await deleteApp(app);
+  return { perSecond: round(committed / seconds), committed, counterMatches: counter === committed };
+}
+
+async function seed(db: Firestore, shards: number) {
   const base = { db, clock: systemClock };
   await upsertLocation(base, {
     id: LOCATION,
@@ -71,16 +104,39 @@ async function run(host: string, shards: number) {
       locationId: LOCATION,
       count: shards,
     });
+}
 
+/** Oversold, from what Firestore holds: units held by reservations against units there were. */
+async function check(db: Firestore) {
+  const held = await db.collection('reservations').where('status', '==', 'held').get();
+  const unitsHeld = held.docs.reduce((sum, d) => sum + d.data().lines[0].qty, 0);
+  const ledger = await db.collection('ledger').where('kind', '==', 'reserve').get();
+  const inventory = (await db.doc(`inventory/${SKU}`).get()).data()!;
+  return {
+    oversold: Math.max(0, unitsHeld - UNITS),
+    check: {
+      unitsHeld,
+      reserveLedgerEntries: ledger.size,
+      availabilityDoc: {
+        onHand: inventory.onHand,
+        reserved: inventory.reserved,
+        available: inventory.available,
+      },
+    },
+  };
+}
+
+async function run(host: string, modelLatencyMs: number, shards: number, groupCommit: boolean) {
+  const projectId = `flash-${modelLatencyMs}-${shards}-${groupCommit}-${Date.now()}`;
+  const setup = client(host, projectId);
+  await seed(setup.db, shards);
   // Several function instances serve the buyers; they share only Firestore (and the metrics).
   const metrics = newMetrics();
-  const instances = Array.from({ length: INSTANCES }, (_, i) => {
-    const app = initializeApp({ projectId }, `flash-${shards}-instance-${i}`);
-    const instanceDb = getFirestore(app);
-    instanceDb.settings({ host, ssl: false });
-    const d = { db: instanceDb, clock: systemClock, metrics };
-    const refresher = new AvailabilityRefresher(d);
-    const deps: Deps = { ...d, refresher };
+  const instances = Array.from({ length: INSTANCES }, () => {
+    const { app, db } = client(host, projectId);
+    const base = { db, clock: systemClock, metrics };
+    const refresher = new AvailabilityRefresher(base);
+    const deps: Deps = { ...base, refresher, groupCommit };
     return { app, refresher, api: inventoryCallables(() => deps) };
   });
   const latencies: number[] = [];
@@ -107,18 +163,16 @@ async function run(host: string, shards: number) {
   );
   const seconds = (performance.now() - started) / 1000;
   await Promise.all(instances.map((x) => x.refresher.idle()));
-
-  // Oversold, from what Firestore holds: units held by reservations against units there were.
-  const held = await db.collection('reservations').where('status', '==', 'held').get();
-  const unitsHeld = held.docs.reduce((sum, d) => sum + d.data().lines[0].qty, 0);
-  const ledger = await db.collection('ledger').where('kind', '==', 'reserve').get();
-  const inventory = (await db.doc(`inventory/${SKU}`).get()).data()!;
+  const checked = await check(setup.db);
   latencies.sort((a, b) => a - b);
   okLatencies.sort((a, b) => a - b);
   const ok = outcomes.ok ?? 0;
+  const perSuccess = (n: number) => round(n / Math.max(1, ok), 2);
   const result = {
     mode: shards === 0 ? 'single document' : `${shards} shards`,
     shards,
+    modelLatencyMs,
+    groupCommit,
     buyers: BUYERS,
     units: UNITS,
     instances: INSTANCES,
@@ -132,59 +186,102 @@ async function run(host: string, shards: number) {
       successP50: round(percentile(okLatencies, 50)),
       successP99: round(percentile(okLatencies, 99)),
     },
+    // Every buyer's transactions, reads and writes (and the aggregate refreshes), per unit sold.
+    commitsPerSuccess: perSuccess(metrics.commits),
+    readsPerSuccess: perSuccess(metrics.reads),
+    writesPerSuccess: perSuccess(metrics.writes),
     transactionAttempts: metrics.attempts,
     retries: metrics.retries,
-    // Every buyer's reads and writes (and the aggregate refreshes), divided by the units sold.
-    readsPerSuccess: round(metrics.reads / Math.max(1, ok), 2),
-    writesPerSuccess: round(metrics.writes / Math.max(1, ok), 2),
-    readsPerCall: round(metrics.reads / BUYERS, 2),
-    oversold: Math.max(0, unitsHeld - UNITS),
-    check: {
-      unitsHeld,
-      reserveLedgerEntries: ledger.size,
-      availabilityDoc: {
-        onHand: inventory.onHand,
-        reserved: inventory.reserved,
-        available: inventory.available,
-      },
-    },
+    ...checked,
   };
   console.log(JSON.stringify(result));
-  await Promise.all([app, ...instances.map((x) => x.app)].map((a) => deleteApp(a)));
+  await Promise.all([setup.app, ...instances.map((x) => x.app)].map((a) => deleteApp(a)));
   return result;
 }
 
+type Run = Awaited<ReturnType<typeof run>>;
+
+function goals(hotDoc: number, runs: Run[]) {
+  const find = (latency: number, shards: number, groupCommit: boolean) =>
+    runs.find((r) => r.modelLatencyMs === latency && r.shards === shards && r.groupCommit === groupCommit);
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined || b === 0 ? null : round(a / b, 2);
+  const singleAt0 = find(0, 0, true);
+  const sharded16At10 = find(10, 16, true);
+  const singleOffAt10 = find(10, 0, false);
+  const at0 = runs.filter((r) => r.modelLatencyMs === 0);
+  const grouped = runs.filter((r) => r.groupCommit);
+  const worst = (rs: Run[], pick: (r: Run) => number) => (rs.length ? Math.max(...rs.map(pick)) : null);
+  const singleVsHotDoc = ratio(singleAt0?.reservationsPerSecond, hotDoc);
+  const shardedVsSingle = ratio(sharded16At10?.reservationsPerSecond, singleOffAt10?.reservationsPerSecond);
+  const p99At0 = worst(
+    at0.filter((r) => r.groupCommit),
+    (r) => r.latencyMs.p99,
+  );
+  const reads = worst(grouped, (r) => r.readsPerSuccess);
+  const oversold = runs.reduce((sum, r) => sum + r.oversold, 0);
+  return {
+    singleDocumentVsEmulatorHotDoc: {
+      ratio: singleVsHotDoc,
+      goal: '>= 0.8',
+      met: singleVsHotDoc !== null && singleVsHotDoc >= 0.8,
+    },
+    shards16GroupCommitVsSingleDocumentWithoutAt10ms: {
+      ratio: shardedVsSingle,
+      goal: '>= 10',
+      met: shardedVsSingle !== null && shardedVsSingle >= 10,
+    },
+    worstP99AllCallsAtLatency0GroupCommitMs: {
+      value: p99At0,
+      goal: '< 2000',
+      met: p99At0 !== null && p99At0 < 2000,
+    },
+    worstP99AllCallsAtLatency0AnyModeMs: worst(at0, (r) => r.latencyMs.p99),
+    worstReadsPerSuccessGroupCommit: { value: reads, goal: '<= 3', met: reads !== null && reads <= 3 },
+    worstReadsPerSuccessAnyMode: worst(runs, (r) => r.readsPerSuccess),
+    oversoldAllModes: { value: oversold, goal: '0', met: oversold === 0 },
+  };
+}
+
 async function main() {
-  const emulator = await start({ port: 0 });
-  const host = `${emulator.host}:${emulator.port}`;
-  // Tells the SDK it talks to an emulator: no credentials or metadata-server lookups.
-  process.env.FIRESTORE_EMULATOR_HOST = host;
-  const runs = [];
+  const emulators = new Map<number, RunningEmulator>();
+  const runs: Run[] = [];
+  let hotDoc: Awaited<ReturnType<typeof hotDocTransactions>>;
+  let http: unknown = null;
   try {
-    for (const shards of SHARDS) runs.push(await run(host, shards));
+    for (const latencyMs of LATENCIES) emulators.set(latencyMs, await start({ port: 0, latencyMs }));
+    const at0 = emulators.get(0) ?? (await start({ port: 0 }));
+    if (!emulators.has(0)) emulators.set(-1, at0);
+    // Tells the SDK it talks to an emulator: no credentials or metadata-server lookups.
+    process.env.FIRESTORE_EMULATOR_HOST = `${at0.host}:${at0.port}`;
+    hotDoc = await hotDocTransactions(`${at0.host}:${at0.port}`);
+    console.log(`emulator hot-document transactions: ${hotDoc.perSecond}/s`);
+    for (const [latencyMs, emulator] of emulators) {
+      if (latencyMs < 0) continue;
+      for (const shards of SHARDS)
+        for (const groupCommit of process.env.FLASH_ONLY_GC === '1' ? [true] : [true, false])
+          runs.push(await run(`${emulator.host}:${emulator.port}`, latencyMs, shards, groupCommit));
+    }
+    if (process.env.FLASH_HTTP !== '0') http = await httpFlashSale(at0);
   } finally {
-    await emulator.stop();
+    for (const emulator of emulators.values()) await emulator.stop();
   }
-  const out = join(__dirname, '..', '..', '..', 'bench', 'results');
-  mkdirSync(out, { recursive: true });
   const report = {
     bench: 'flash-sale',
     at: new Date().toISOString(),
     node: process.version,
-    note: 'One process: the project emulator (exclusive locks, FIFO queues) and the clients share its CPU.',
+    command: 'npm run bench -- flash',
+    note: 'One process: the project emulator (exclusive locks, FIFO queues) and the function instances share its CPU. modelLatencyMs is the latency model: that many ms added to every RPC round trip, half each way, so transactions hold their locks across round trips.',
     machine: { cpus: cpus().length, loadAverage: loadavg().map((n) => round(n, 2)) },
+    emulatorHotDocTxnPerSecond: hotDoc.perSecond,
+    emulatorHotDoc: { clients: HOT_DOC_CLIENTS, seconds: HOT_DOC_SECONDS, ...hotDoc },
+    goals: goals(hotDoc.perSecond, runs),
     runs,
+    http,
   };
-  writeFileSync(join(out, 'flash-sale.json'), JSON.stringify(report, null, 2) + '\n');
-  const bad = runs.filter((r) => r.oversold > 0 || r.succeeded !== Math.min(r.units, r.buyers));
-  if (bad.length > 0) {
-    console.error(
-      'FAILED: oversold or units left unsold',
-      bad.map((r) => r.mode),
-    );
-    process.exit(1);
-  }
-  process.exit(0);
+  writeResult('flash-sale', report);
+  const oversold = runs.filter((r) => r.oversold > 0);
+  if (oversold.length > 0) throw new Error(`oversold in ${oversold.map((r) => r.mode).join(', ')}`);
 }
 
-void main();
+runBenchmark(main);
