@@ -113,6 +113,22 @@ const fromRepo = Object.keys(require.cache).filter((k) => !k.startsWith(here));
 process.stdout.write(JSON.stringify({ triggers: out, tfLoaded, fromRepo }));
 `;
 
+/** Runs in the deployed folder as one function's instance (FUNCTION_TARGET set): what it defines and loads. */
+const INSTANCE = String.raw`
+const exported = require('./lib/index.js');
+const defined = Object.keys(exported).filter((name) => exported[name] && exported[name].__endpoint);
+const loaded = Object.keys(require.cache);
+const has = (part) => loaded.some((k) => k.includes(part));
+process.stdout.write(JSON.stringify({
+  defined,
+  endpoint: defined.length === 1 ? JSON.parse(JSON.stringify(exported[defined[0]].__endpoint)) : null,
+  firestoreProvider: has('/firebase-functions/lib/v2/providers/firestore'),
+  schedulerProvider: has('/firebase-functions/lib/v2/providers/scheduler'),
+  firestoreSdk: has('/@google-cloud/firestore/'),
+  tensorflow: has('@tensorflow'),
+}));
+`;
+
 describe('functions/ as firebase deploy uploads and installs it', { timeout: 150_000 }, () => {
   let work = '';
   let deployed = '';
@@ -160,8 +176,9 @@ describe('functions/ as firebase deploy uploads and installs it', { timeout: 150
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  test('the upload is package.json and lib/ only, naming registry packages only', () => {
-    assert.deepEqual(uploaded, ['lib/index.js', 'lib/index.js.map', 'package.json']);
+  test("the upload is package.json, lib/ and the params' .env only, naming registry packages only", () => {
+    // .env gives every param its default (README, Tunables); the deploy reads it from the upload.
+    assert.deepEqual(uploaded, ['.env', 'lib/index.js', 'lib/index.js.map', 'package.json']);
     const pkg = JSON.parse(readFileSync(join(deployed, 'package.json'), 'utf8')) as {
       main: string;
       dependencies: Record<string, string>;
@@ -205,5 +222,48 @@ describe('functions/ as firebase deploy uploads and installs it', { timeout: 150
       false,
       'TF.js loads only when the retraining job runs, not on a cold start',
     );
+  });
+
+  test("a function's instance (FUNCTION_TARGET) defines only its trigger, as deployed, and loads only its provider", () => {
+    const probe = (target: string) => {
+      const { stdout } = run(`node lib/index.js as ${target}`, process.execPath, ['-e', INSTANCE], {
+        cwd: deployed,
+        timeout: 30_000,
+        env: { ...npmEnv(), GCLOUD_PROJECT: 'demo-hearth', FUNCTION_TARGET: target },
+      });
+      return JSON.parse(stdout) as {
+        defined: string[];
+        endpoint: Record<string, unknown> | null;
+        firestoreProvider: boolean;
+        schedulerProvider: boolean;
+        firestoreSdk: boolean;
+        tensorflow: boolean;
+      };
+    };
+    const full = JSON.parse(
+      run('node lib/index.js', process.execPath, ['-e', DESCRIBE], {
+        cwd: deployed,
+        timeout: 30_000,
+        env: { ...npmEnv(), GCLOUD_PROJECT: 'demo-hearth' },
+      }).stdout,
+    ) as { triggers: Record<string, Trigger> };
+    for (const name of ['reserveStock', 'checkout', 'getRecommendations']) {
+      const instance = probe(name);
+      assert.deepEqual(instance.defined, [name]);
+      assert.ok(instance.endpoint?.callableTrigger, `${name} is a callable there`);
+      assert.deepEqual(
+        [instance.firestoreProvider, instance.schedulerProvider, instance.firestoreSdk, instance.tensorflow],
+        [false, false, false, false],
+        `${name}'s module load leaves out the Firestore and scheduler providers, the Firestore SDK and TF.js`,
+      );
+    }
+    const retrain = probe('retrainRecommender');
+    assert.deepEqual(retrain.defined, ['retrainRecommender']);
+    assert.equal(retrain.tensorflow, false, 'TF.js loads when the job runs');
+    const bought = probe('recommendationBoughtOnEvent');
+    assert.deepEqual(bought.defined, ['recommendationBoughtOnEvent']);
+    assert.equal(bought.firestoreProvider, true);
+    // A name that is none of ours (never expected) still defines everything, never nothing.
+    assert.equal(probe('noSuchFunction').defined.length, Object.keys(full.triggers).length);
   });
 });
