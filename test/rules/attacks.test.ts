@@ -590,6 +590,23 @@ describe('the event quota: rate per customer', () => {
   step('a slot of the old window', false, () => batchOf(carol(), { used: 2 }, ['1-2000']));
   step("raising another customer's quota", false, () => h.db('alice').doc(quota).update({ used: 2 }));
   step('deleting the quota', false, () => carol().doc(quota).delete());
+  // The quota's own shape, for a customer without one yet and for carol's.
+  const dave = () => h.dbWith('dave', {});
+  const first = (data: Record<string, unknown>) => () =>
+    dave()
+      .doc('customers/dave/quota/events')
+      .set({ window: 1, used: 1, startedAt: serverTime(), ...data });
+  step('a first window numbered 2', false, first({ window: 2 }));
+  step('a first window with an extra key', false, first({ bonus: 1000 }));
+  step('a first window of 0 used', false, first({ used: 0 }));
+  step('a first window of 501', false, first({ used: 501 }));
+  step('used as a string', false, first({ used: '1' }));
+  step('window as a float', false, first({ window: 1.5 }));
+  step('a first window started at a time of its choosing', false, first({ startedAt: Timestamp.now() }));
+  step('a first window without startedAt', false, () =>
+    dave().doc('customers/dave/quota/events').set({ window: 1, used: 1 }),
+  );
+  step('an extra key added to a quota', false, () => batchOf(carol(), { used: 2, bonus: 1 }, ['2-2']));
   step('reading own quota', true, () => carol().doc(quota).get());
   step("reading another customer's quota", false, () => h.db('bob').doc(quota).get());
 });
