@@ -3,9 +3,9 @@
  * emulator's port from a fixed pool of long-lived runtimes (node:cluster workers sharing the port),
  * each of which loaded `functions/lib/index.js` once. It replaces the firebase-tools Functions
  * emulator for callables, which starts a new runtime process, loading the whole codebase, for
- * every request that finds no idle runtime of its function: a burst becomes hundreds of processes
- * on two cores, none ready in time, and the requests it gave up on are never answered (README,
- * "Why the stack serves the callables itself").
+ * every request that finds no idle runtime of its function: a burst becomes tens of processes
+ * starting at once on two cores, none ready in time, and a request whose runtime failed to start is
+ * never answered (README, "Why the stack serves the callables itself").
  *
  *   functions-host.ts [--host 127.0.0.1] [--port 5001] [--project demo-hearth] [--runtimes 2]
  *                     [--max-in-flight 32] [--queue-wait-ms 10000] [--answer-within-ms 25000]
