@@ -5,7 +5,8 @@
  * CPU it took, the modules loaded and whether TensorFlow.js was among them; and, for reserveStock,
  * its first call (which loads what the module load left for it) and a warm second call, against
  * the project's emulator. Also the whole codebase at once (no FUNCTION_TARGET: firebase-tools'
- * discovery, the dev stack's runtimes). Writes bench/results/cold-start.json.
+ * discovery, the dev stack's runtimes), and firebase-functions' HTTPS provider alone, the floor under
+ * any callable. Writes bench/results/cold-start.json.
  *
  * Target: the inventory callables' module load below 150 ms (p50 of COLD_RUNS, default 10).
  */
@@ -68,7 +69,7 @@ const call = async (i) => {
 function runProbe(env: Record<string, string>): Promise<Probe> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', probe], {
-      env: { ...process.env, ...env, ENTRY: entry, SKU },
+      env: { ...process.env, ENTRY: entry, ...env, SKU },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -158,6 +159,8 @@ async function main(): Promise<void> {
       await measure('retrainRecommender', env),
       await measure(undefined, env),
     ];
+    // The floor under any callable's module load: firebase-functions' HTTPS provider alone.
+    const floor = await measure(undefined, { ...env, ENTRY: require.resolve('firebase-functions/v2/https') });
     const inventory = results.slice(0, 2).map((r) => r.moduleLoadMs.p50);
     writeResult('cold-start', {
       setup: {
@@ -168,6 +171,11 @@ async function main(): Promise<void> {
       },
       target: { inventoryModuleLoadMsBelow: TARGET_MS, met: inventory.every((ms) => ms < TARGET_MS) },
       results,
+      httpsProviderAlone: {
+        moduleLoadMs: floor.moduleLoadMs,
+        moduleLoadCpuMs: floor.moduleLoadCpuMs,
+        modulesLoaded: floor.modulesLoaded,
+      },
     });
   } finally {
     emulator.child.kill('SIGINT');
