@@ -10,11 +10,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Timestamp } from 'firebase-admin/firestore';
 import { deleteApp, initializeApp } from 'firebase/app';
 import { signInWithEmailAndPassword } from 'firebase/auth';
 import type { Page } from 'playwright-core';
 import { checkout, hearthClient, reserve, unwrap } from '@hearth/client';
 import { DEMO_PASSWORD } from '../../scripts/src/seed/customers';
+import { systemClock } from '../../functions/src/inventory/deps';
+import { reconcileInventory } from '../../functions/src/inventory/reconcile';
 import { assertInvariants } from '../../functions/test/inventory/support/invariants';
 import { launchAppBrowser, signIn, type AppBrowser, type AppPage } from './support/browser';
 import { startTestStack, type TestStack } from './support/stack';
@@ -252,5 +255,46 @@ describe('the staff console', () => {
     assert.equal(await found.getByRole('listitem').filter({ hasText: 'placed' }).count(), 1, 'the order');
     await screenshot(sku, 'console-customer');
     assert.deepEqual(await axeViolations(sku), [], 'customer lookup');
+  });
+  it("shows a reconciliation run and the recommender's versions with their recall plotted", async () => {
+    // A real run of the hourly job over this store, and model records as the training job writes them.
+    const run = await reconcileInventory({ db: stack.db, clock: systemClock });
+    assert.equal(run.drift.length, 0);
+    const t = (iso: string) => Timestamp.fromDate(new Date(iso));
+    const model = (version: string, slot: 'a' | 'b', recall10: number, day: string) => ({
+      version,
+      slot,
+      status: 'complete',
+      backend: 'wasm',
+      params: { factors: 32 },
+      window: { from: t('2026-01-01'), to: t(day), holdoutFrom: t(day) },
+      counts: { events: 5000, customers: 80, products: 300, excludedCustomers: 2 },
+      metrics: { recall10, ndcg10: recall10 / 2, coverage10: 0.3, holdoutUsers: 40 },
+      trainSeconds: 12.5,
+      createdAt: t(day),
+      completedAt: t(day),
+    });
+    await stack.db.doc('models/v1').set(model('v1', 'a', 0.21, '2026-11-19T03:00:00Z'));
+    await stack.db.doc('models/v2').set(model('v2', 'b', 0.24, '2026-11-20T03:00:00Z'));
+    await stack.db.doc('models/current').set({
+      version: 'v2',
+      slot: 'b',
+      metrics: model('v2', 'b', 0.24, '2026-11-20T03:00:00Z').metrics,
+      switchedAt: t('2026-11-20T03:05:00Z'),
+    });
+
+    await sku.getByRole('link', { name: 'Reconciliation' }).click();
+    await sku.getByText(`${run.ledgerEntries} ledger entries over ${run.skus} SKUs, no drift`).waitFor();
+    await sku.getByRole('link', { name: 'Recommender' }).click();
+    await sku.getByText('v2 (slot b, recall@10 0.240').waitFor();
+    const runs = sku.getByRole('table', { name: 'Training runs' });
+    assert.equal(await runs.locator('tbody tr').count(), 2);
+    assert.equal(await runs.locator('tr.live th').innerText(), 'v2');
+    // uPlot drew the recall series on its canvas.
+    await sku
+      .getByRole('img', { name: 'Held-out recall@10 of each model version' })
+      .locator('canvas')
+      .waitFor();
+    assert.deepEqual(await axeViolations(sku), [], 'recommender');
   });
 });
