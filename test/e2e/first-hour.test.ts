@@ -76,6 +76,21 @@ describe('the first hour', () => {
     assert.match(output, /Functions\s+127\.0\.0\.1:5001/);
   });
 
+  it('serves the web app at the URL it prints, pointed at the stack', async () => {
+    await printed(/staff console\s+http:\/\/127\.0\.0\.1:5000\/#\/console/, 60_000);
+    const url = /storefront\s+(http:\/\/\S+)/.exec(output)![1]!;
+    const page = await fetch(url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<script type="module" src="\/app\.js">/);
+    const config = await (await fetch(new URL('/config.json', url))).json();
+    assert.deepEqual(config.emulators, {
+      host,
+      firestorePort: ports.firestore,
+      authPort: ports.auth,
+      functionsPort: ports.functions,
+    });
+  });
+
   it('lets a demo user reserve a hot SKU through the callables', () => {
     const hot = /Hot SKUs \(sharded stock, for flash sales\): (\w+)/.exec(output)![1]!;
     const res = tsx(
