@@ -128,6 +128,20 @@ function Hold({ hold, lines }: { hold: ReservationState; lines: CartLine[] }) {
     if (!res.ok) return setError(explain(res.error, lines));
     setCart(() => ({ lines: [], reservationId: null, lastOrderId: res.value.orderId }));
   };
+  if (hold.status === 'checked_out') {
+    // Checked out elsewhere (another tab or device): the cart is done.
+    return (
+      <Alert kind="ok">
+        This hold was checked out as order {hold.orderId}.{' '}
+        <button
+          type="button"
+          onClick={() => setCart(() => ({ lines: [], reservationId: null, lastOrderId: hold.orderId }))}
+        >
+          Clear the cart
+        </button>
+      </Alert>
+    );
+  }
   if (hold.status === 'expired' || hold.status === 'released') {
     return (
       <Alert kind="info">
@@ -141,7 +155,14 @@ function Hold({ hold, lines }: { hold: ReservationState; lines: CartLine[] }) {
   return (
     <div class="hold">
       <p role="timer" aria-live="off" data-testid="hold-countdown">
-        Held for you for <strong>{countdown(hold.expiresAt.getTime(), now)}</strong>
+        {hold.expiresAt.getTime() > now ? (
+          <>
+            Held for you for <strong>{countdown(hold.expiresAt.getTime(), now)}</strong>
+          </>
+        ) : (
+          // The expiry job releases it within a minute; checkout already refuses it.
+          'Your hold has run out; it is being released.'
+        )}
       </p>
       <button type="button" class="primary" disabled={busy} onClick={() => act('checkout')}>
         Check out
