@@ -3,7 +3,7 @@
  * and variants as documents, stock only through the functions' own restock (so the ledger explains
  * it), a hot SKU sharded by setShardCount; and the demo users with their claims in the Auth emulator.
  */
-import type { Firestore } from 'firebase-admin/firestore';
+import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { Auth } from 'firebase-admin/auth';
 import type { ProductDoc, VariantDoc } from '@hearth/contracts';
 import { systemClock, type Deps } from '../../../functions/src/inventory/deps';
@@ -106,6 +106,14 @@ export async function seedTestStore(db: Firestore, auth: Auth): Promise<void> {
         await setShardCount(deps, SEEDER, { idempotencyKey: key(), sku: v.sku, locationId, count });
     }
   }
+  // What the nightly job's refreshPopular leaves for serving: the picks of a shopper without a model.
+  await db.doc('serving/popular').set({
+    generatedAt: Timestamp.now(),
+    windowDays: 30,
+    overall: ['p-sofa', 'p-mug', 'p-lamp'],
+    byStyle: {},
+    byRoom: {},
+  });
   await upsertUsers(
     auth,
     Object.values(USERS).map((u) => ({
