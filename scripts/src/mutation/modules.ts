@@ -33,7 +33,11 @@ export const MODULES: MutationModule[] = [
     name: 'emulator/rules-evaluator',
     what: 'the security rules evaluator: expressions, operators, functions, let bindings, errors',
     mutate: [{ file: 'emulator/src/rules/evaluate.ts' }],
-    tests: ['emulator/test/rules/evaluate.test.ts', 'emulator/test/rules/policy.test.ts'],
+    tests: [
+      'emulator/test/rules/evaluate.test.ts',
+      'emulator/test/rules/policy.test.ts',
+      'emulator/test/rules/evaluator-mutants.test.ts',
+    ],
   },
   {
     name: 'functions/inventory-idempotency',
