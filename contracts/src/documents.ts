@@ -3,6 +3,7 @@
  * as JSON Schema; firestore.rules decides who may read and write which.
  */
 import { ProductDoc, VariantDoc, LocationDoc } from './catalog';
+import { ForecastDoc } from './forecasting';
 import { CustomerEvent, CustomerProfile, EventQuota } from './customers';
 import {
   IdempotencyRecord,
@@ -42,6 +43,7 @@ export const documents = {
   'models/current': CurrentModelDoc,
   'serving/popular': PopularDoc,
   'serving/stock': StockSummaryDoc,
+  'forecasts/{sku}': ForecastDoc,
 };
 
 export type DocumentPath = keyof typeof documents;

@@ -9,6 +9,7 @@ export * from './inventory';
 export * from './inventory-callables';
 export * from './customers';
 export * from './recommendations';
+export * from './forecasting';
 export * from './errors';
 export * from './stock-status';
 export * from './callables';

@@ -84,6 +84,7 @@ const COLLECTIONS: Collection[] = [
   staffCollection('models', 'models/current'),
   staffCollection('transfers', 'transfers/t1'),
   staffCollection('reconciliations', 'reconciliations/run1'),
+  staffCollection('forecasts', 'forecasts/s1'),
   {
     name: 'customers',
     doc: 'customers/alice',

@@ -151,6 +151,19 @@ rows('self-granted roles and claims', () => [
     false,
     () => h.db('admin').doc('inventory/s1').update({ available: 1000 }),
   ],
+  [
+    'a staff member cannot inflate a reorder suggestion',
+    false,
+    () => h.db('staff').doc('forecasts/s1').update({ 'replenishment.suggestedQty': 5000 }),
+  ],
+  [
+    'an admin cannot plant a forecast',
+    false,
+    () => h.db('admin').doc('forecasts/new-sku').set({ sku: 'new-sku', weeks: [] }),
+  ],
+  ['an admin cannot delete a forecast', false, () => h.db('admin').doc('forecasts/s1').delete()],
+  ['a customer cannot read forecasts', false, () => alice().doc('forecasts/s1').get()],
+  ['a customer cannot list forecasts', false, () => alice().collection('forecasts').limit(5).get()],
 ]);
 
 const long = (n: number) => 'x'.repeat(n);

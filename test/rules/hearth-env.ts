@@ -85,6 +85,7 @@ async function seed(db: Db): Promise<void> {
   set('models/current', { version: 'v1' });
   set('transfers/t1', { sku: 's1', qty: 1, status: 'in_transit' });
   set('reconciliations/run1', { drift: [] });
+  set('forecasts/s1', { sku: 's1', weeks: [], replenishment: { reorder: true, suggestedQty: 12 } });
   set('idempotency/reserve:alice:key12345', { uid: 'alice' });
   await batch.commit();
 }
