@@ -6,6 +6,7 @@
 export class Accuracy {
   private absError = 0;
   private actual = 0;
+  private forecast = 0;
   private scaledSum = 0;
   private scaledCount = 0;
   forecasts = 0;
@@ -15,6 +16,7 @@ export class Accuracy {
     let err = 0;
     actual.forEach((y, h) => {
       err += Math.abs(y - forecast[h]!);
+      this.forecast += forecast[h]!;
       this.actual += y;
     });
     this.absError += err;
@@ -28,6 +30,11 @@ export class Accuracy {
 
   wape(): number {
     return this.actual > 0 ? this.absError / this.actual : 0;
+  }
+
+  /** Units forecast per unit sold: below 1, the method under-forecasts. */
+  bias(): number {
+    return this.actual > 0 ? this.forecast / this.actual : 0;
   }
 
   mase(): number {

@@ -53,6 +53,7 @@ const baselines: Record<string, Method> = {
 interface Scored {
   wape: number;
   mase: number;
+  bias: number;
   forecasts: number;
   byHorizon: { h: number; wape: number; mase: number }[];
 }
@@ -75,6 +76,7 @@ function backtest(series: number[][], method: Method, from: number, stop: number
   return {
     wape: round(all.wape()),
     mase: round(all.mase()),
+    bias: round(all.bias()),
     forecasts: all.forecasts,
     byHorizon: byH.map((a, h) => ({ h: h + 1, wape: round(a.wape()), mase: round(a.mase()) })),
   };
