@@ -3,7 +3,7 @@
  * staff read them (the console), nobody writes them from an app.
  */
 import { z } from 'zod';
-import { Count, FirestoreTime, Sku } from './common';
+import { Count, FirestoreTime, LocationId, Sku } from './common';
 
 /** Units forecast for one week (Monday 00:00 UTC to the next). Fractional: it is an expectation. */
 export const ForecastWeek = z.object({
@@ -42,6 +42,12 @@ export const ForecastDoc = z.object({
   historyFrom: FirestoreTime,
   history: z.array(Count),
   weeks: z.array(ForecastWeek),
+  /**
+   * Per location the SKU sold from in at least 8 of the history weeks: that location's own weekly
+   * history and forecast units (the same weeks as `weeks`). Locations with less history count in
+   * the SKU's total only.
+   */
+  locations: z.record(LocationId, z.object({ history: z.array(Count), units: z.array(z.number().min(0)) })),
   /** Standard deviation of the one-week-ahead forecast error over the history (units). */
   errorSd: z.number().min(0),
   replenishment: Replenishment,

@@ -11,13 +11,15 @@ import { inventoryRef } from '../platform/paths';
 import { chosenMethod, chosenMethodName } from './chosen';
 import { oneWeekErrorSd } from './forecast-error';
 import { defaultPolicy, replenishment, type ReplenishmentPolicy } from './replenishment';
-import { weeklySales } from './sales-history';
+import { ofLocationKey, weeklySales, type SalesHistory } from './sales-history';
 import { mondayOf, weekMs } from './weeks';
 
 export interface ForecastOptions {
   historyWeeks: number;
   horizonWeeks: number;
   policy: ReplenishmentPolicy;
+  /** A location gets its own forecast once the SKU sold from it in this many history weeks. */
+  minLocationWeeks: number;
   pageSize: number;
 }
 
@@ -25,6 +27,7 @@ export const defaultForecastOptions: ForecastOptions = {
   historyWeeks: 52,
   horizonWeeks: 8,
   policy: defaultPolicy,
+  minLocationWeeks: 8,
   pageSize: 1000,
 };
 
@@ -46,12 +49,13 @@ export async function refreshForecasts(
   // Whole weeks only: the week under way is forecast, not learned from half of it.
   const thisWeek = mondayOf(now);
   const sales = await weeklySales(db, thisWeek, o.historyWeeks, o.pageSize);
-  const skus = sales.skus();
+  const skus = sales.bySku.skus();
+  const locations = locationForecasts(sales, o);
   const positions = await inventoryPositions(db, skus);
   const writer = db.bulkWriter();
   let toReorder = 0;
   for (const sku of skus) {
-    const history = sales.series(sku);
+    const history = sales.bySku.series(sku);
     const units = chosenMethod(history, o.horizonWeeks);
     const errorSd = oneWeekErrorSd(chosenMethod, history);
     const plan = replenishment(units, errorSd, positions.get(sku) ?? 0, o.policy);
@@ -66,6 +70,7 @@ export async function refreshForecasts(
         weekStart: Timestamp.fromMillis(thisWeek.getTime() + i * weekMs),
         units: Math.round(u * 100) / 100,
       })),
+      locations: locations.get(sku) ?? {},
       errorSd: Math.round(errorSd * 100) / 100,
       replenishment: plan,
     };
@@ -76,6 +81,21 @@ export async function refreshForecasts(
   for (const d of stale) void writer.delete(d.ref);
   await writer.close();
   return { skus: skus.length, toReorder, removed: stale.length };
+}
+
+type LocationForecasts = ForecastDoc['locations'];
+
+/** Each SKU's locations with enough history, forecast by the same method as the SKU. */
+function locationForecasts(sales: SalesHistory, o: ForecastOptions): Map<string, LocationForecasts> {
+  const out = new Map<string, LocationForecasts>();
+  for (const key of sales.byLocation.skus()) {
+    const history = sales.byLocation.series(key);
+    if (history.filter((u) => u > 0).length < o.minLocationWeeks) continue;
+    const [sku, locationId] = ofLocationKey(key);
+    const units = chosenMethod(history, o.horizonWeeks).map((u) => Math.round(u * 100) / 100);
+    out.set(sku, { ...out.get(sku), [locationId]: { history, units } });
+  }
+  return out;
 }
 
 /**

@@ -7,27 +7,42 @@ import type { Firestore, QueryDocumentSnapshot, Timestamp } from 'firebase-admin
 import { ledgerCol } from '../platform/paths';
 import { WeeklySeries } from './weeks';
 
+export interface SalesHistory {
+  bySku: WeeklySeries;
+  /** Keyed by `atLocation(sku, locationId)`: the location the sold units left from. */
+  byLocation: WeeklySeries;
+}
+
+export const atLocation = (sku: string, locationId: string) => `${sku}\u0000${locationId}`;
+export const ofLocationKey = (key: string) => key.split('\u0000') as [sku: string, locationId: string];
+
 /** Reads the sales of the `weeks` weeks before `end` a page at a time (the `kind, at` index serves it). */
 export async function weeklySales(
   db: Firestore,
   end: Date,
   weeks: number,
   pageSize = 1000,
-): Promise<WeeklySeries> {
-  const series = new WeeklySeries(end, weeks);
+): Promise<SalesHistory> {
+  const bySku = new WeeklySeries(end, weeks);
+  const byLocation = new WeeklySeries(end, weeks);
   const query = ledgerCol(db)
     .where('kind', '==', 'sale')
     .where('at', '>=', new Date(end.getTime() - weeks * 7 * 86_400_000))
     .where('at', '<', end)
     .orderBy('at')
-    .select('sku', 'qty', 'at')
+    .select('sku', 'locationId', 'qty', 'at')
     .limit(pageSize);
   let last: QueryDocumentSnapshot | undefined;
   for (;;) {
     const page = await (last ? query.startAfter(last) : query).get();
-    for (const d of page.docs)
-      series.add(d.get('sku') as string, (d.get('at') as Timestamp).toMillis(), d.get('qty') as number);
-    if (page.size < pageSize) return series;
+    for (const d of page.docs) {
+      const sku = d.get('sku') as string;
+      const at = (d.get('at') as Timestamp).toMillis();
+      const qty = d.get('qty') as number;
+      bySku.add(sku, at, qty);
+      byLocation.add(atLocation(sku, d.get('locationId') as string), at, qty);
+    }
+    if (page.size < pageSize) return { bySku, byLocation };
     last = page.docs.at(-1);
   }
 }

@@ -79,7 +79,8 @@ describe('forecasting job', () => {
     });
     clock = new FakeClock(firstMonday + 6 * week + 2 * 86_400_000); // the Wednesday of week 6
     // A small page size: the history must come from every page of the ledger (16 sales here).
-    const run = await refreshForecasts({ db: fs.adminDb, clock }, { pageSize: 5 });
+    // A location gets its own forecast from 5 selling weeks: the sideboard's one has 6, the lamp's 4.
+    const run = await refreshForecasts({ db: fs.adminDb, clock }, { pageSize: 5, minLocationWeeks: 5 });
     assert.deepEqual(run, { skus: 2, toReorder: 1, removed: 0 });
 
     const sideboard = await forecastOf('sideboard');
@@ -96,6 +97,9 @@ describe('forecasting job', () => {
     // SES from a zero level: 3 x (1 - 0.7^6) after six weeks of 3.
     assert.equal(sideboard.weeks[0]!.units, 2.65);
     assert.ok(sideboard.weeks.every((w) => w.units === 2.65));
+    assert.deepEqual(Object.keys(sideboard.locations), ['wh-north']);
+    assert.deepEqual(sideboard.locations['wh-north']!.history.slice(-7), [0, 3, 3, 3, 3, 3, 3]);
+    assert.deepEqual(sideboard.locations['wh-north']!.units, new Array(8).fill(2.65));
     // 100 - 18 sold - 5 held.
     assert.equal(sideboard.replenishment.inventoryPosition, 77);
     assert.equal(sideboard.replenishment.reorder, false);
@@ -103,6 +107,7 @@ describe('forecasting job', () => {
 
     const lamp = await forecastOf('lamp');
     assert.deepEqual(lamp.history.slice(-5), [0, 2, 2, 2, 2]);
+    assert.deepEqual(lamp.locations, {}, 'four selling weeks are too few for a location forecast');
     const plan = lamp.replenishment;
     // 10 - 8 sold = 2 available, with the one in transit: 1 + 1.
     assert.equal(plan.inventoryPosition, 2);
