@@ -136,11 +136,7 @@ function answerRepeats(
   return firsts;
 }
 
-/**
- * Sources of a line: each location of the SKU with what `available` says it holds. A location the
- * caller cannot read exactly (`exact` false: a sharded one in the transaction) makes the answer
- * "incomplete", so a shortfall there is not a refusal.
- */
+/** Sources of a line: each known location of the SKU, holding what `available` says. */
 function sourcesOf(picture: Picture, doc: InventoryDoc, available: (locationId: string) => number): Source[] {
   const sources: Source[] = [];
   for (const locationId of Object.keys(doc.locations)) {

@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
-import { getFirestore } from 'firebase-admin/firestore';
+import { type Firestore, getFirestore } from 'firebase-admin/firestore';
 import type { RunningEmulator } from '@hearth/firestore-emulator';
 import { systemClock } from '../../../functions/src/inventory/deps';
 import { defineSku, upsertLocation } from '../../../functions/src/inventory/setup';
@@ -73,13 +73,7 @@ async function signUp(i: number): Promise<string> {
   return ((await response.json()) as { idToken: string }).idToken;
 }
 
-export async function httpFlashSale(firestore: RunningEmulator) {
-  const host = `${firestore.host}:${firestore.port}`;
-  const built = spawnSync('npm', ['--prefix', join(root, 'functions'), 'run', 'build'], { encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`functions build failed:\n${built.stdout}${built.stderr}`);
-  const app = initializeApp({ projectId: PROJECT }, 'flash-http');
-  const db = getFirestore(app);
-  db.settings({ host, ssl: false });
+async function seed(db: Firestore): Promise<void> {
   const base = { db, clock: systemClock };
   const staff = { uid: 'bench', role: 'admin' as const };
   await upsertLocation(base, {
@@ -99,6 +93,16 @@ export async function httpFlashSale(firestore: RunningEmulator) {
     qty: HTTP_UNITS,
     reason: 'bench',
   });
+}
+
+export async function httpFlashSale(firestore: RunningEmulator) {
+  const host = `${firestore.host}:${firestore.port}`;
+  const built = spawnSync('npm', ['--prefix', join(root, 'functions'), 'run', 'build'], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`functions build failed:\n${built.stdout}${built.stderr}`);
+  const app = initializeApp({ projectId: PROJECT }, 'flash-http');
+  const db = getFirestore(app);
+  db.settings({ host, ssl: false });
+  await seed(db);
   const tools = await startFirebaseTools(host);
   try {
     const tokens = await Promise.all(Array.from({ length: HTTP_BUYERS }, (_, i) => signUp(i)));
@@ -146,13 +150,19 @@ export async function httpFlashSale(firestore: RunningEmulator) {
   }
 }
 
-/** A callable over HTTP as the web SDK sends it; the outcome is 'ok' or the error's status. */
+/** A callable over HTTP as the web SDK sends it; the outcome is 'ok', the error's status, or no answer. */
 async function call(idToken: string, data: unknown): Promise<string> {
-  const response = await fetch(`${FUNCTIONS}/${PROJECT}/us-central1/reserveStock`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${idToken}` },
-    body: JSON.stringify({ data }),
-  });
+  let response: Response;
+  try {
+    response = await fetch(`${FUNCTIONS}/${PROJECT}/us-central1/reserveStock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${idToken}` },
+      body: JSON.stringify({ data }),
+    });
+  } catch (error) {
+    // No answer at all (fetch gives up after 300 s without response headers): counted, not fatal.
+    return `no answer (${(error as { cause?: { code?: string } }).cause?.code ?? String(error)})`;
+  }
   const body = (await response.json()) as { result?: unknown; error?: { status?: string } };
   return body.error ? String(body.error.status ?? response.status) : 'ok';
 }
