@@ -19,7 +19,16 @@ export {
 export { recommendations, similarItems } from './recommendations';
 export { trackEvents, type EventTracker, type TrackerOptions } from './events';
 export { ensureProfile, setConsent, updateProfile, exportMyData, deleteMyData } from './privacy';
-export { restock, adjustStock, transferStock, receiveTransfer, recordReturn, setShardCount } from './staff';
+export {
+  restock,
+  adjustStock,
+  transferStock,
+  receiveTransfer,
+  recordReturn,
+  setShardCount,
+  exportCustomerData,
+  eraseCustomer,
+} from './staff';
 export {
   watchStock,
   watchShards,

@@ -7,6 +7,10 @@
 import type { z } from 'zod';
 import {
   AdjustStockRequest,
+  DeleteMyDataResponse,
+  EraseCustomerRequest,
+  ExportCustomerDataRequest,
+  ExportMyDataResponse,
   ReceiveTransferRequest,
   RecordReturnRequest,
   RestockRequest,
@@ -65,3 +69,14 @@ export const setShardCount = (
   req: Keyed<typeof SetShardCountRequest>,
 ): Promise<Result<SetShardCountResponse>> =>
   call(client, 'setShardCount', SetShardCountRequest, SetShardCountResponse, keyed(req));
+
+/** A copy of one customer's data, as exportMyData gives them, for a request by phone or mail (staff). */
+export const exportCustomerData = (client: Client, uid: string): Promise<Result<ExportMyDataResponse>> =>
+  call(client, 'exportCustomerData', ExportCustomerDataRequest, ExportMyDataResponse, { uid });
+
+/** Erases one customer, as deleteMyData does, on their request (admins only; `confirm` must be "DELETE"). */
+export const eraseCustomer = (
+  client: Client,
+  req: z.input<typeof EraseCustomerRequest>,
+): Promise<Result<DeleteMyDataResponse>> =>
+  call(client, 'eraseCustomer', EraseCustomerRequest, DeleteMyDataResponse, req);

@@ -8,6 +8,8 @@ import {
   DeleteMyDataRequest,
   DeleteMyDataResponse,
   EnsureProfileRequest,
+  EraseCustomerRequest,
+  ExportCustomerDataRequest,
   EnsureProfileResponse,
   ExportMyDataRequest,
   ExportMyDataResponse,
@@ -60,6 +62,8 @@ export const callables = {
   setConsent: callable('customer', SetConsentRequest, SetConsentResponse),
   exportMyData: callable('customer', ExportMyDataRequest, ExportMyDataResponse),
   deleteMyData: callable('customer', DeleteMyDataRequest, DeleteMyDataResponse),
+  exportCustomerData: callable('staff', ExportCustomerDataRequest, ExportMyDataResponse),
+  eraseCustomer: callable('admin', EraseCustomerRequest, DeleteMyDataResponse),
   getRecommendations: callable('customer', GetRecommendationsRequest, GetRecommendationsResponse),
   similarItems: callable('customer', SimilarItemsRequest, SimilarItemsResponse),
 };

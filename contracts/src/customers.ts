@@ -227,6 +227,22 @@ export type ExportMyDataRequest = z.infer<typeof ExportMyDataRequest>;
 export const DeleteMyDataRequest = z.object({ confirm: z.literal('DELETE', 'confirm must be "DELETE"') });
 export type DeleteMyDataRequest = z.infer<typeof DeleteMyDataRequest>;
 
+/**
+ * Staff acting on a customer's request made by phone or mail: a copy of their data (staff), or
+ * their erasure (admins only, confirmed as the customer's own is). The answers are those of
+ * exportMyData and deleteMyData.
+ */
+export const ExportCustomerDataRequest = z.object({
+  uid: z.string().min(1, 'uid must name the customer').max(128),
+});
+export type ExportCustomerDataRequest = z.infer<typeof ExportCustomerDataRequest>;
+
+export const EraseCustomerRequest = z.object({
+  uid: z.string().min(1, 'uid must name the customer').max(128),
+  confirm: z.literal('DELETE', 'confirm must be "DELETE"'),
+});
+export type EraseCustomerRequest = z.infer<typeof EraseCustomerRequest>;
+
 export const DeleteMyDataResponse = z.object({
   deleted: z.object({
     profile: z.boolean(),

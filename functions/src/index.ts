@@ -110,6 +110,8 @@ const triggers = {
   setConsent: () => callable(customers, 'setConsent'),
   exportMyData: () => callable(customers, 'exportMyData'),
   deleteMyData: () => callable(customers, 'deleteMyData'),
+  exportCustomerData: () => callable(customers, 'exportCustomerData'),
+  eraseCustomer: () => callable(customers, 'eraseCustomer'),
 
   // Recommendations: retrained nightly; TF.js loads only when the job runs.
   retrainRecommender: () =>
@@ -194,6 +196,8 @@ export const ensureProfile = define('ensureProfile');
 export const setConsent = define('setConsent');
 export const exportMyData = define('exportMyData');
 export const deleteMyData = define('deleteMyData');
+export const exportCustomerData = define('exportCustomerData');
+export const eraseCustomer = define('eraseCustomer');
 export const retrainRecommender = define('retrainRecommender');
 export const getRecommendations = define('getRecommendations');
 export const similarItems = define('similarItems');

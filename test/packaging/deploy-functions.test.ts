@@ -67,6 +67,8 @@ const expected: Record<string, Trigger> = {
   setConsent: callable(),
   exportMyData: callable(),
   deleteMyData: callable(),
+  exportCustomerData: callable(),
+  eraseCustomer: callable(),
   getRecommendations: callable(),
   similarItems: callable(),
   expireReservations: every('every 1 minutes'),

@@ -5,7 +5,13 @@
  */
 import { z } from 'zod';
 import { callableHandler } from '../platform/callable';
-import { DeleteMyDataRequest, EnsureProfileRequest, SetConsentRequest } from '@hearth/contracts';
+import {
+  DeleteMyDataRequest,
+  EnsureProfileRequest,
+  EraseCustomerRequest,
+  ExportCustomerDataRequest,
+  SetConsentRequest,
+} from '@hearth/contracts';
 import { setConsent } from './consent';
 import type { CustomerDeps } from './deps';
 import { ensureProfile } from './ensure-profile';
@@ -21,5 +27,8 @@ export function customerCallables(deps: () => CustomerDeps) {
     setConsent: handler('customer', SetConsentRequest, (d, who, r) => setConsent(d, who.uid, r)),
     exportMyData: handler('customer', NoInput, (d, who) => exportMyData(d, who.uid)),
     deleteMyData: handler('customer', DeleteMyDataRequest, (d, who) => deleteMyData(d, who.uid)),
+    // A customer's request taken by phone or mail: the same export and erasure, for the uid named.
+    exportCustomerData: handler('staff', ExportCustomerDataRequest, (d, _who, r) => exportMyData(d, r.uid)),
+    eraseCustomer: handler('admin', EraseCustomerRequest, (d, _who, r) => deleteMyData(d, r.uid)),
   };
 }

@@ -221,3 +221,39 @@ describe('exportMyData and deleteMyData', () => {
     assert.equal(left.orders.length + left.events.length + left.reservations.length, 0);
   });
 });
+
+describe("staff acting on a customer's request: exportCustomerData and eraseCustomer", () => {
+  const withClaims = (uid: string, claims: Record<string, boolean>, data: unknown) => ({
+    data,
+    auth: { uid, token: { email: `${uid}@x.test`, ...claims } } as never,
+  });
+
+  it('gives staff the same copy the customer would get, and refuses it to a customer', async () => {
+    await customerWithHistory('ada');
+    const byStaff = await api.exportCustomerData(withClaims('sam', { staff: true }, { uid: 'ada' }));
+    const own = await api.exportMyData(as('ada'));
+    assert.deepEqual({ ...byStaff, exportedAt: '' }, { ...own, exportedAt: '' });
+    assert.equal(await codeOf(api.exportCustomerData(as('ben', { uid: 'ada' }))), 'permission-denied');
+    assert.equal(
+      await codeOf(api.exportCustomerData(withClaims('sam', { staff: true }, {}))),
+      'invalid-argument',
+    );
+  });
+
+  it('erases only for an admin who confirms, as deleteMyData does', async () => {
+    await customerWithHistory('ada');
+    await customerWithHistory('ben');
+    const staff = withClaims('sam', { staff: true }, { uid: 'ada', confirm: 'DELETE' });
+    assert.equal(await codeOf(api.eraseCustomer(staff)), 'permission-denied');
+    const unconfirmed = withClaims('alex', { admin: true }, { uid: 'ada', confirm: 'yes' });
+    assert.equal(await codeOf(api.eraseCustomer(unconfirmed)), 'invalid-argument');
+    assert.equal((await fs.adminDb.doc('customers/ada').get()).exists, true, 'nothing erased yet');
+    const result = await api.eraseCustomer(
+      withClaims('alex', { admin: true }, { uid: 'ada', confirm: 'DELETE' }),
+    );
+    assert.equal(result.deleted.profile, true);
+    assert.equal(result.deleted.account, true);
+    assert.equal((await fs.adminDb.doc('customers/ada').get()).exists, false);
+    assert.equal((await api.exportMyData(as('ben'))).orders.length, 1, "the neighbour's data is untouched");
+  });
+});
