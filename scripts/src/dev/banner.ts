@@ -31,8 +31,8 @@ export function printBanner(o: { official: boolean; seeded: SeedResult | undefin
     `  npm run -s call -- ben@demo.hearth deleteMyData '{"confirm":"DELETE"}'`,
     '  npm run seed                                           # seed again: idempotent, keeps live stock',
     '',
-    'Apps: connectFirestoreEmulator(db, "127.0.0.1", 8080), connectAuthEmulator(auth, "http://127.0.0.1:9099"),',
-    '      connectFunctionsEmulator(functions, "127.0.0.1", 5001) with projectId "demo-hearth"; see client/.',
+    `Apps: connectFirestoreEmulator(db, "${host}", ${ports.firestore}), connectAuthEmulator(auth, "http://${host}:${ports.auth}"),`,
+    `      connectFunctionsEmulator(functions, "${host}", ${ports.functions}) with projectId "${projectId}"; see client/.`,
     '',
     'Logs of each server: .cache/dev/. Ctrl-C stops everything.',
   );

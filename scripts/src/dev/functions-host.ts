@@ -22,12 +22,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { callableApp, httpsFunctions, listen } from './callable-server';
 import { runtimeEnv } from './runtime-env';
-import { projectId as defaultProject, repoRoot } from './stack';
+import { projectId as defaultProject, ports, repoRoot } from './stack';
 
 const { values: args } = parseArgs({
   options: {
     host: { type: 'string', default: '127.0.0.1' },
-    port: { type: 'string', default: '5001' },
+    port: { type: 'string', default: String(ports.functions) },
     project: { type: 'string', default: defaultProject },
     runtimes: { type: 'string', default: String(Math.min(2, availableParallelism())) },
     'max-in-flight': { type: 'string' },

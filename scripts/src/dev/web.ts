@@ -1,5 +1,5 @@
 /**
- * The web app in the dev stack: builds web/ (about a second) and serves it on 127.0.0.1:5000 with a
+ * The web app in the dev stack: builds web/ (about a second) and serves it on firebase.json's hosting emulator port (5000) with a
  * /config.json naming this stack's emulators. In the stack's own process, so Ctrl-C ends it with the
  * rest. A busy port or a failed build is said and skipped: the stack itself still runs.
  */
@@ -7,7 +7,7 @@ import { buildWeb } from '../../../web/build/build';
 import { serveWeb, type WebServer } from '../../../web/build/serve';
 import { host, ports, projectId } from './stack';
 
-export const webPort = 5000;
+export const webPort = ports.hosting;
 
 export async function startWeb(say: (line: string) => void): Promise<WebServer | undefined> {
   try {

@@ -18,7 +18,7 @@ import {
   variantRef,
 } from '../../../functions/src/inventory/paths';
 import { readRetailProducts, readRetailTransactions } from '../data/online-retail';
-import { projectId, useLocalStack } from '../dev/stack';
+import { host, ports, projectId, useLocalStack } from '../dev/stack';
 import { buildCatalog } from './catalog';
 import { planCustomers, type DemoUser } from './customers';
 import { locations, planStock } from './stock';
@@ -122,7 +122,7 @@ if (require.main === module) {
     (err: Error) => {
       console.error(`seed failed: ${err.message}`);
       console.error(
-        'Is the stack running (npm start)? The seed talks to the emulators on 127.0.0.1:8080 and :9099.',
+        `Is the stack running (npm start)? The seed talks to the emulators on ${host}:${ports.firestore} and :${ports.auth}.`,
       );
       process.exit(1);
     },
