@@ -10,11 +10,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { getAuth as getAdminAuth } from 'firebase-admin/auth';
 import { Timestamp } from 'firebase-admin/firestore';
 import { deleteApp, initializeApp } from 'firebase/app';
 import { signInWithEmailAndPassword } from 'firebase/auth';
 import type { Page } from 'playwright-core';
-import { checkout, hearthClient, reserve, unwrap } from '@hearth/client';
+import { checkout, ensureProfile, hearthClient, reserve, unwrap } from '@hearth/client';
 import { DEMO_PASSWORD } from '../../scripts/src/seed/customers';
 import { systemClock } from '../../functions/src/inventory/deps';
 import { reconcileInventory } from '../../functions/src/inventory/reconcile';
@@ -72,6 +73,7 @@ async function otherBuyerBuys(sku: string, qty: number): Promise<string> {
   try {
     const client = hearthClient(app, { emulators: stack.config.emulators! });
     await signInWithEmailAndPassword(client.auth, USERS.buyer.email, DEMO_PASSWORD);
+    unwrap(await ensureProfile(client)); // as an app does after every sign-in
     const held = unwrap(await reserve(client, [{ sku, qty }]));
     return unwrap(await checkout(client, held.reservationId)).orderId;
   } finally {
@@ -226,6 +228,7 @@ describe('the staff console', () => {
     try {
       const client = hearthClient(app, { emulators: stack.config.emulators! });
       await signInWithEmailAndPassword(client.auth, USERS.buyer.email, DEMO_PASSWORD);
+      unwrap(await ensureProfile(client)); // as an app does after every sign-in
       // Six carts at once, as in a flash sale: the monitor must land on the exact sum of the shards.
       const holds = (
         await Promise.all(Array.from({ length: 6 }, () => reserve(client, [{ sku: 'MUG-HEART', qty: 2 }])))
@@ -255,6 +258,21 @@ describe('the staff console', () => {
     const profile = (await stack.db.doc(`customers/${USERS.shopper.uid}`).get()).data()!;
     assert.equal(await history.locator('tbody tr').count(), profile.consentHistory.length);
     assert.equal(await found.getByRole('listitem').filter({ hasText: 'placed' }).count(), 1, 'the order');
+    // Their request for a copy, taken by staff: the same export the shopper downloads.
+    await found.getByRole('button', { name: 'Prepare a copy of their data' }).click();
+    const link = found.getByRole('link', { name: 'Download their data (JSON)' });
+    await link.waitFor();
+    const copy = await sku.evaluate(
+      async (url) => (await fetch(url)).json(),
+      (await link.getAttribute('href'))!,
+    );
+    assert.equal(copy.uid, USERS.shopper.uid);
+    assert.equal(copy.orders.length, 1);
+    assert.equal(
+      await found.getByRole('form', { name: 'Erase this customer' }).count(),
+      0,
+      'staff do not erase',
+    );
     await screenshot(sku, 'console-customer');
     assert.deepEqual(await axeViolations(sku), [], 'customer lookup');
   });
@@ -298,5 +316,25 @@ describe('the staff console', () => {
       .locator('canvas')
       .waitFor();
     assert.deepEqual(await axeViolations(sku), [], 'recommender');
+  });
+  it('lets an admin erase a customer on their request, confirmed, and the account is gone', async () => {
+    const adminPage = await open(`#/console/customers?q=${USERS.buyer.email}`);
+    await signIn(adminPage, USERS.admin.email, DEMO_PASSWORD);
+    const erase = adminPage.getByRole('form', { name: 'Erase this customer' });
+    const confirm = erase.getByLabel("Type DELETE to erase this customer's account and data");
+    await confirm.fill('delete');
+    await erase.getByRole('button', { name: 'Erase this customer' }).click();
+    await erase.getByText('Type DELETE to confirm').waitFor();
+    assert.equal(
+      (await stack.db.doc(`customers/${USERS.buyer.uid}`).get()).exists,
+      true,
+      'not without DELETE',
+    );
+    await confirm.fill('DELETE');
+    await erase.getByRole('button', { name: 'Erase this customer' }).click();
+    await adminPage.getByText(new RegExp(`^Erased ${USERS.buyer.uid}: profile deleted`)).waitFor();
+    await adminPage.getByText(`No customer ${USERS.buyer.email}.`).waitFor(); // the live lookup saw it go
+    await assert.rejects(getAdminAuth(stack.admin).getUser(USERS.buyer.uid), { code: 'auth/user-not-found' });
+    await assertInvariants(stack.db);
   });
 });

@@ -1,17 +1,84 @@
 /**
- * Customers: look one up by email or uid, and see their consent (with its history), their orders
- * and open holds, live. Export and erasure stay the customer's own actions (the privacy page); no
- * staff callable does them on a customer's behalf yet.
+ * Customers: look one up by email or uid, and see their consent (with its history) and their
+ * orders, live; act on their request made by phone or mail: a copy of their data (staff), their
+ * erasure (admins, confirmed by typing DELETE).
  */
+import { useState } from 'preact/hooks';
 import type { CustomerProfile, OrderDoc } from '@hearth/contracts';
-import { watchCustomer, watchMyOrders, type WithId } from '@hearth/client';
+import { eraseCustomer, exportCustomerData, watchCustomer, watchMyOrders, type WithId } from '@hearth/client';
 import { dateTime, money } from '../format';
 import { href, type Route } from '../router';
-import { useClient } from '../session';
-import { Alert } from '../ui/field';
+import { useClient, useSession } from '../session';
+import { Alert, Field } from '../ui/field';
 import { useLive } from '../ui/hooks';
 
-function Profile({ profile }: { profile: WithId<CustomerProfile> }) {
+function Requests({ uid, onErased }: { uid: string; onErased: (what: string) => void }) {
+  const client = useClient();
+  const { admin } = useSession();
+  const [link, setLink] = useState<string | null>(null);
+  const [typed, setTyped] = useState('');
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [confirmError, setConfirmError] = useState<string | undefined>();
+  return (
+    <div class="requests">
+      <button
+        type="button"
+        onClick={async () => {
+          setMessage(null);
+          const res = await exportCustomerData(client, uid);
+          if (!res.ok) return setMessage({ kind: 'error', text: res.error.message });
+          const blob = new Blob([JSON.stringify(res.value, null, 2)], { type: 'application/json' });
+          setLink(URL.createObjectURL(blob));
+        }}
+      >
+        Prepare a copy of their data
+      </button>{' '}
+      {link && (
+        <a href={link} download={`hearth-customer-${uid}.json`}>
+          Download their data (JSON)
+        </a>
+      )}
+      {admin ? (
+        <form
+          aria-label="Erase this customer"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            setConfirmError(undefined);
+            const res = await eraseCustomer(client, { uid, confirm: typed as 'DELETE' });
+            if (!res.ok) {
+              if (res.error.code === 'invalid-argument' && res.error.field === 'confirm')
+                return setConfirmError('Type DELETE to confirm');
+              return setMessage({ kind: 'error', text: res.error.message });
+            }
+            const d = res.value;
+            // The profile is gone, and this view with it: the lookup shows what happened.
+            onErased(
+              `Erased ${uid}: profile ${d.deleted.profile ? 'deleted' : 'already gone'}, ${d.deleted.events} events, account ${d.deleted.account ? 'deleted' : 'already gone'}; ${d.anonymised.orders} orders kept under a pseudonym.`,
+            );
+          }}
+        >
+          <Field label="Type DELETE to erase this customer's account and data" error={confirmError}>
+            {(attrs) => <input {...attrs} value={typed} onInput={(e) => setTyped(e.currentTarget.value)} />}
+          </Field>
+          <button type="submit" class="danger">
+            Erase this customer
+          </button>
+        </form>
+      ) : (
+        <p class="muted">Erasure on request is for admins (claim admin).</p>
+      )}
+      {message && <Alert kind={message.kind}>{message.text}</Alert>}
+    </div>
+  );
+}
+
+function Profile({
+  profile,
+  onErased,
+}: {
+  profile: WithId<CustomerProfile>;
+  onErased: (what: string) => void;
+}) {
   const client = useClient();
   const orders = useLive<Array<OrderDoc & { id: string }>>(
     (set, fail) => watchMyOrders(client, profile.id, set, { onError: fail }),
@@ -62,10 +129,8 @@ function Profile({ profile }: { profile: WithId<CustomerProfile> }) {
           </li>
         ))}
       </ul>
-      <p class="muted">
-        A request to export or erase their data is done by the customer on the storefront's privacy page
-        (exportMyData, deleteMyData); the console has no staff action for it yet.
-      </p>
+      <h3>Their requests</h3>
+      <Requests uid={profile.id} onErased={onErased} />
     </article>
   );
 }
@@ -73,6 +138,7 @@ function Profile({ profile }: { profile: WithId<CustomerProfile> }) {
 export function Customers({ route }: { route: Route }) {
   const client = useClient();
   const wanted = route.query.get('q') ?? '';
+  const [erased, setErased] = useState<string | null>(null);
   const found = useLive<WithId<CustomerProfile> | null>(
     (set, fail) => (wanted ? watchCustomer(client, wanted, set, fail) : () => undefined),
     [wanted],
@@ -85,6 +151,7 @@ export function Customers({ route }: { route: Route }) {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
+          setErased(null);
           const q = String(new FormData(e.currentTarget).get('q') ?? '').trim();
           location.hash = `#/console/customers?${new URLSearchParams({ q })}`;
         }}
@@ -94,9 +161,10 @@ export function Customers({ route }: { route: Route }) {
         </label>
         <button type="submit">Look up</button>
       </form>
+      {erased && <Alert kind="ok">{erased}</Alert>}
       {found.error && <Alert>{found.error.message}</Alert>}
       {wanted && found.value === null && <p>No customer {wanted}.</p>}
-      {found.value && <Profile profile={found.value} />}
+      {found.value && <Profile profile={found.value} onErased={setErased} />}
     </section>
   );
 }

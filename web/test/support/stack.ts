@@ -22,6 +22,8 @@ export interface TestStack {
   url: string;
   config: WebConfig;
   db: Firestore;
+  /** The admin app (its Auth reaches the Auth emulator). */
+  admin: App;
   stop(): Promise<void>;
 }
 
@@ -57,7 +59,7 @@ export async function startTestStack(): Promise<TestStack> {
       },
     };
     web = await serveWeb({ dir: outDir, config });
-    return { url: web.url, config, db, stop };
+    return { url: web.url, config, db, admin, stop };
   } catch (err) {
     await stop();
     throw err;

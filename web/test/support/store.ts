@@ -75,6 +75,7 @@ function product(
 
 export const USERS = {
   staff: { uid: 'demo-sam', email: 'sam@demo.hearth', claims: { staff: true } },
+  admin: { uid: 'demo-alex', email: 'alex@demo.hearth', claims: { admin: true } },
   shopper: { uid: 'demo-dev', email: 'dev@demo.hearth', claims: {} },
   buyer: { uid: 'demo-ada', email: 'ada@demo.hearth', claims: {} },
 } as const;
