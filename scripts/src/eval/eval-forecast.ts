@@ -93,6 +93,23 @@ function selectOnValidation(scores: Record<string, Scored>): string {
 
 const round = (v: number) => Math.round(v * 10000) / 10000;
 
+/** The chosen method and the two baselines on the test origins: the issue's `methods`. */
+function headline(series: number[][], testFrom: number) {
+  const model = backtest(series, chosenMethod, testFrom, dataWeeks);
+  return {
+    model: { name: chosenMethodName, ...model },
+    seasonalNaive: {
+      ...backtest(series, baselines.seasonalNaive!, testFrom, dataWeeks),
+      note: 'lag 52; with one year of data only the last test week has a year-ago week, elsewhere it is the last week (naive)',
+      yearAgoShare: round(
+        sum(range(testFrom, dataWeeks).map((t) => seasonalCoverage(t, Math.min(horizon, dataWeeks - t)))) /
+          sum(range(testFrom, dataWeeks).map((t) => Math.min(horizon, dataWeeks - t))),
+      ),
+    },
+    movingAverage: { window: 4, ...backtest(series, baselines.movingAverage!, testFrom, dataWeeks) },
+  };
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const demand = await loadWeeklyDemand();
@@ -112,19 +129,7 @@ async function main(): Promise<void> {
     console.warn(
       `the validation origins now select ${selected}, but the job uses ${chosenMethodName} (functions/src/forecasting/chosen.ts)`,
     );
-  const model = backtest(series, chosenMethod, testFrom, dataWeeks);
-  const methods = {
-    model: { name: chosenMethodName, ...model },
-    seasonalNaive: {
-      ...backtest(series, baselines.seasonalNaive!, testFrom, dataWeeks),
-      note: 'lag 52; with one year of data only the last test week has a year-ago week, elsewhere it is the last week (naive)',
-      yearAgoShare: round(
-        sum(range(testFrom, dataWeeks).map((t) => seasonalCoverage(t, Math.min(horizon, dataWeeks - t)))) /
-          sum(range(testFrom, dataWeeks).map((t) => Math.min(horizon, dataWeeks - t))),
-      ),
-    },
-    movingAverage: { window: 4, ...backtest(series, baselines.movingAverage!, testFrom, dataWeeks) },
-  };
+  const methods = headline(series, testFrom);
   const storeWeekly = range(0, dataWeeks).map((w) => sum(series.map((y) => y[w]!)));
   const report = {
     data: 'UCI Online Retail, 2010-12-04 to 2011-12-09, 53 weeks (Saturday to Friday)',
@@ -155,13 +160,21 @@ async function main(): Promise<void> {
       methods,
     }),
   );
+  printTable(methods, validation, test);
+  console.log(`wrote bench/results/forecast.json and .svg in ${report.totalSeconds} s`);
+}
+
+function printTable(
+  methods: Record<string, Scored>,
+  validation: Record<string, Scored>,
+  test: Record<string, Scored>,
+): void {
   const line = (n: string, s: Scored) =>
     `${n.padEnd(24)} ${String(s.wape).padStart(8)} ${String(s.mase).padStart(8)}`;
   console.log(`${'method'.padEnd(24)}     WAPE     MASE   (test; validation in the JSON)`);
   for (const [n, s] of Object.entries(methods)) console.log(line(n, s));
   console.log('candidates, validation then test:');
   for (const n of Object.keys(candidates)) console.log(`${line(n, validation[n]!)}   ${line('', test[n]!)}`);
-  console.log(`wrote bench/results/forecast.json and .svg in ${report.totalSeconds} s`);
 }
 
 /** Store-wide totals of each method's 1-4 week forecasts from every test origin, for the plot. */
