@@ -166,6 +166,17 @@ const triggers = {
         `stock summary: repaired ${repaired.length} products`,
       );
     }),
+
+  // Forecasts and reorder suggestions per SKU, nightly from the ledger's sales.
+  refreshForecasts: () =>
+    scheduled({ schedule: 'every day 05:00', timeZone: 'Europe/London', timeoutSeconds: 540 }, async () => {
+      const [forecasting, { inventoryDeps }] = await Promise.all([
+        import('./forecasting/refresh-forecasts.js'),
+        instance(),
+      ]);
+      const run = await forecasting.refreshForecasts(inventoryDeps());
+      console.log(`forecasts: ${run.skus} SKUs, ${run.toReorder} to reorder, ${run.removed} removed`);
+    }),
 };
 
 type Name = keyof typeof triggers;
@@ -205,3 +216,4 @@ export const recommendationStockOnInventoryWrite = define('recommendationStockOn
 export const recommendationBoughtOnEvent = define('recommendationBoughtOnEvent');
 export const refreshPopularRecommendations = define('refreshPopularRecommendations');
 export const rebuildRecommendationStock = define('rebuildRecommendationStock');
+export const refreshForecasts = define('refreshForecasts');
