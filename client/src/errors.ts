@@ -9,6 +9,7 @@ import {
   type NotFoundDetails,
   type OutOfStockDetails,
   type PreconditionDetails,
+  type UnavailableDetails,
 } from '@hearth/contracts';
 import { FirebaseError } from 'firebase/app';
 import type { z } from 'zod';
@@ -20,8 +21,11 @@ export type HearthError =
   | ({ code: 'failed-precondition'; message: string } & PreconditionDetails)
   | { code: 'unauthenticated'; message: string }
   | { code: 'permission-denied'; message: string }
-  /** Busy or unreachable; nothing changed, the same call (same idempotency key) may be retried. */
-  | { code: 'unavailable'; message: string; retryable: true }
+  /**
+   * Busy or unreachable; the same call (same idempotency key) may be retried, and has at most one
+   * effect however often it is. `retryAfterSeconds` is the server's hint, when it gave one.
+   */
+  | ({ code: 'unavailable'; message: string; retryable: true } & UnavailableDetails)
   | { code: 'internal'; message: string };
 
 export type HearthErrorCode = HearthError['code'];
@@ -75,7 +79,7 @@ export function toHearthError(err: unknown): HearthError {
     case 'unavailable':
     case 'deadline-exceeded':
     case 'aborted':
-      return { code: 'unavailable', message, retryable: true };
+      return { code: 'unavailable', message, retryable: true, ...detailsOf('unavailable', details, {}) };
     default:
       return { code: 'internal', message };
   }

@@ -44,6 +44,21 @@ describe('toHearthError', () => {
       retryable: true,
     });
     assert.equal(toHearthError(functionsError('deadline-exceeded', 'slow')).code, 'unavailable');
+    assert.deepEqual(
+      toHearthError(functionsError('unavailable', 'busy', { retryAfterSeconds: 2, attempts: 7 })),
+      {
+        code: 'unavailable',
+        message: 'busy',
+        retryable: true,
+        retryAfterSeconds: 2,
+        attempts: 7,
+      },
+    );
+    assert.deepEqual(toHearthError(functionsError('unavailable', 'busy', { retryAfterSeconds: 'soon' })), {
+      code: 'unavailable',
+      message: 'busy',
+      retryable: true,
+    });
     assert.equal(toHearthError(new Error('boom')).code, 'internal');
     assert.equal(toHearthError(new FirebaseError('permission-denied', 'no')).code, 'permission-denied');
   });

@@ -40,12 +40,24 @@ export const PreconditionDetails = z.object({
 });
 export type PreconditionDetails = z.infer<typeof PreconditionDetails>;
 
+/**
+ * unavailable: busy, nothing lost; the same call with the same idempotency key may be retried. How
+ * long to wait, when the server says (the dev stack's functions host does, with Retry-After), and
+ * how many attempts a contended transaction made before giving up.
+ */
+export const UnavailableDetails = z.object({
+  retryAfterSeconds: z.number().min(0).optional(),
+  attempts: Count.optional(),
+});
+export type UnavailableDetails = z.infer<typeof UnavailableDetails>;
+
 /** Details of each error code, for apps that switch on them (HttpsError.details). */
 export const ErrorDetails = {
   'invalid-argument': InvalidArgumentDetails,
   'resource-exhausted': OutOfStockDetails,
   'not-found': NotFoundDetails,
   'failed-precondition': PreconditionDetails,
+  unavailable: UnavailableDetails,
 } as const;
 export type ErrorDetailsCode = keyof typeof ErrorDetails;
 export type ErrorDetailsOf<C extends ErrorDetailsCode> = z.infer<(typeof ErrorDetails)[C]>;

@@ -9,6 +9,7 @@
  * waiting entry out when its deadline passes or its caller goes away, which is the point here.
  */
 import type { Request, Response } from 'express';
+import type { UnavailableDetails } from '@hearth/contracts';
 
 export interface GateOptions {
   /** Requests running at once in one runtime (Firestore contention grows past a few dozen). */
@@ -61,7 +62,9 @@ function refuse(req: Request, res: Response, message: string, retryAfterSeconds:
   res
     .status(503)
     .set('Retry-After', String(retryAfterSeconds))
-    .json({ error: { status: 'UNAVAILABLE', message, details: { retryAfterSeconds } } });
+    .json({
+      error: { status: 'UNAVAILABLE', message, details: { retryAfterSeconds } satisfies UnavailableDetails },
+    });
 }
 
 export class CallableGate {
