@@ -38,6 +38,8 @@ export {
   watchReconciliations,
   watchModels,
   watchCustomer,
+  watchReorderSuggestions,
+  watchForecast,
   type StockFilter,
   type WithId,
 } from './staff-watch';

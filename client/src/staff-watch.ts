@@ -1,6 +1,6 @@
 /**
  * What the staff console listens to: the stock board, a SKU's ledger and shards, open holds, orders,
- * reconciliation runs and models. All of it is read through firestore.rules, which let only staff
+ * reconciliation runs, models and forecasts. All of it is read through firestore.rules, which let only staff
  * (custom claim `staff` or `admin`) read the ledger, other customers' holds and orders, the runs and
  * the models; a shopper's listener gets `permission-denied`.
  */
@@ -18,6 +18,7 @@ import {
 import type {
   CurrentModelDoc,
   CustomerProfile,
+  ForecastDoc,
   InventoryDoc,
   LedgerEntry,
   ModelDoc,
@@ -161,6 +162,41 @@ export const watchModels = (
     },
     onError,
   );
+
+/**
+ * The SKUs the nightly forecast says to reorder now, the largest suggested quantity first (staff
+ * only; the index on `replenishment.reorder, replenishment.suggestedQty` serves it).
+ */
+export const watchReorderSuggestions = (
+  client: Db,
+  onChange: (rows: WithId<ForecastDoc>[]) => void,
+  opts: { limit?: number; onError?: OnError } = {},
+): Unsubscribe =>
+  watchQuery(
+    client,
+    'forecasts',
+    [
+      where('replenishment.reorder', '==', true),
+      orderBy('replenishment.suggestedQty', 'desc'),
+      limit(opts.limit ?? 100),
+    ],
+    onChange,
+    opts.onError ?? logError,
+  );
+
+/** One SKU's forecast (history, the next weeks, its replenishment), or null before the job has made one (staff only). */
+export function watchForecast(
+  client: Db,
+  sku: string,
+  onChange: (forecast: WithId<ForecastDoc> | null) => void,
+  onError: OnError = logError,
+): Unsubscribe {
+  return onSnapshot(
+    doc(client.db, 'forecasts', sku),
+    (snap) => onChange(snap.exists() ? { ...(snap.data() as ForecastDoc), id: snap.id } : null),
+    (err) => onError(toHearthError(err)),
+  );
+}
 
 /**
  * One customer's profile (with its consent history), found by uid or, for a value with an '@', by

@@ -12,7 +12,9 @@ import { emptyLocationStock, newInventoryDoc, withTotals } from '../../functions
 import {
   watchHeldReservations,
   watchLedger,
+  watchForecast,
   watchModels,
+  watchReorderSuggestions,
   watchStock,
   type HearthError,
   type WithId,
@@ -134,6 +136,37 @@ describe('staff listeners', () => {
     assert.deepEqual(
       out.map((r) => r.sku),
       ['A2'],
+    );
+  });
+
+  it("lists what to reorder, the largest suggestion first, and one SKU's forecast; a shopper gets neither", async () => {
+    const forecast = (sku: string, reorder: boolean, suggestedQty: number) => ({
+      sku,
+      method: 'ses-0.3',
+      replenishment: { reorder, suggestedQty, reorderPoint: 10, inventoryPosition: 3 },
+    });
+    await fs.adminDb.doc('forecasts/F1').set(forecast('F1', true, 5));
+    await fs.adminDb.doc('forecasts/F2').set(forecast('F2', true, 12));
+    await fs.adminDb.doc('forecasts/F3').set(forecast('F3', false, 0));
+    const toReorder = await first<WithId<{ sku: string }>[]>((ok, fail) =>
+      watchReorderSuggestions({ db: staff() }, ok, { onError: fail }),
+    );
+    assert.deepEqual(
+      toReorder.map((r) => r.sku),
+      ['F2', 'F1'],
+    );
+    const f3 = await first<WithId<{ replenishment: { reorder: boolean } }> | null>((ok, fail) =>
+      watchForecast({ db: staff() }, 'F3', ok, fail),
+    );
+    assert.equal(f3?.replenishment.reorder, false);
+    assert.equal(await first((ok, fail) => watchForecast({ db: staff() }, 'none', ok, fail)), null);
+    await assert.rejects(
+      first((ok, fail) => watchReorderSuggestions({ db: shopper() }, ok, { onError: fail })),
+      { code: 'permission-denied' },
+    );
+    await assert.rejects(
+      first((ok, fail) => watchForecast({ db: shopper() }, 'F1', ok, fail)),
+      { code: 'permission-denied' },
     );
   });
 
