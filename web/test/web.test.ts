@@ -219,6 +219,30 @@ describe('the staff console', () => {
     assert.equal(adjusts.data().count, 0, 'no bad adjustment reached the ledger');
   });
 
+  it('ships a transfer and receives it, the ledger showing both legs', async () => {
+    const ship = sku.getByRole('form', { name: 'Transfer' });
+    await ship.getByLabel('From').selectOption('wh-north');
+    await ship.getByLabel('To').selectOption('wh-north');
+    await ship.getByLabel('Units').fill('3');
+    await ship.getByRole('button', { name: 'Transfer' }).click();
+    await ship.getByText('must differ from fromLocationId').waitFor(); // on the To field, from the schema
+    await ship.getByLabel('To').selectOption('wh-south');
+    await ship.getByRole('button', { name: 'Transfer' }).click();
+    const shipped = ship.getByText(/^Transfer \S+ shipped$/);
+    await shipped.waitFor();
+    const transferId = /^Transfer (\S+) shipped$/.exec(await shipped.innerText())![1]!;
+
+    // The transfer in transit appears to receive, from the staff-only transfers collection, live.
+    const receive = sku.getByRole('form', { name: 'Receive a transfer' });
+    await receive.getByLabel('Transfer in transit').selectOption(transferId);
+    await receive.getByRole('button', { name: 'Receive a transfer' }).click();
+    await sku.getByText(`Transfer ${transferId} received`).waitFor();
+    await sku.locator('.timeline li[data-kind="transfer_out"]', { hasText: 'to wh-south' }).waitFor();
+    await sku.locator('.timeline li[data-kind="transfer_in"]', { hasText: 'at wh-south' }).waitFor();
+    await sku.locator('tr[data-location="wh-south"] td[data-figure="onHand"]', { hasText: /^7$/ }).waitFor();
+    await assertInvariants(stack.db);
+  });
+
   it('follows a flash sale: exact availability from the shards and every hold, as six carts reserve at once', async () => {
     const flash = await open('#/console/flash/MUG-HEART');
     await signIn(flash, USERS.staff.email, DEMO_PASSWORD);

@@ -10,7 +10,9 @@ import {
   toHearthError,
   transferStock,
 } from '@hearth/client';
+import { useState } from 'preact/hooks';
 import { useClient, useSession } from '../session';
+import { Alert } from '../ui/field';
 import { useLive } from '../ui/hooks';
 import { ActionForm, num, type FieldSpec } from './action-form';
 import { useLocations } from './locations';
@@ -35,25 +37,36 @@ function InTransit({ sku }: { sku: string }) {
       ),
     [sku],
   );
-  if (!transfers.value?.length) return null;
+  // Receiving one takes it off this list (it is no longer in transit): the message outlives the form.
+  const [received, setReceived] = useState<string | null>(null);
+  const list = transfers.value ?? [];
   return (
-    <ActionForm
-      title="Receive a transfer"
-      quantityField="transferId"
-      fields={[
-        {
-          name: 'transferId',
-          label: 'Transfer in transit',
-          kind: 'select',
-          options: transfers.value.map((t) => ({
-            value: t.id,
-            label: `${t.qty} from ${t.fromLocationId} to ${t.toLocationId} (${t.id})`,
-          })),
-        },
-      ]}
-      submit={(v) => receiveTransfer(client, { transferId: v.transferId ?? '' })}
-      done={(r: { transferId: string }) => `Transfer ${r.transferId} received`}
-    />
+    <>
+      {received && <Alert kind="ok">{received}</Alert>}
+      {list.length > 0 && (
+        <ActionForm
+          key={list.map((t) => t.id).join(',')}
+          title="Receive a transfer"
+          quantityField="transferId"
+          fields={[
+            {
+              name: 'transferId',
+              label: 'Transfer in transit',
+              kind: 'select',
+              options: list.map((t) => ({
+                value: t.id,
+                label: `${t.qty} from ${t.fromLocationId} to ${t.toLocationId} (${t.id})`,
+              })),
+            },
+          ]}
+          submit={(v) => receiveTransfer(client, { transferId: v.transferId ?? '' })}
+          done={(r: { transferId: string }) => {
+            setReceived(`Transfer ${r.transferId} received`);
+            return `Transfer ${r.transferId} received`;
+          }}
+        />
+      )}
+    </>
   );
 }
 
