@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import type { Firestore, Transaction } from 'firebase-admin/firestore';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 import { checkout } from '../../src/inventory/checkout';
 import type { Deps } from '../../src/inventory/deps';
@@ -27,6 +28,41 @@ function crashAt(step: string, times = 1) {
   return (reached: string) => {
     if (reached === step && times-- > 0) throw new Crash(`crashed at ${step}`);
   };
+}
+
+/**
+ * The real Firestore, whose transactions die just before their commit: each transaction's function
+ * runs to its end (its writes staged on the real SDK transaction), then a Crash is thrown instead
+ * of committing. `staged()` counts the writes staged so far.
+ */
+function crashBeforeCommit(db: Firestore): { db: Firestore; staged: () => number } {
+  let staged = 0;
+  const counting = (tx: Transaction) =>
+    new Proxy(tx, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target) as unknown;
+        if (typeof value !== 'function') return value;
+        if (prop === 'set' || prop === 'create' || prop === 'update' || prop === 'delete')
+          return (...args: unknown[]) => {
+            staged++;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        return (value as (...a: unknown[]) => unknown).bind(target);
+      },
+    });
+  const dying = new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'runTransaction')
+        return (fn: (tx: Transaction) => Promise<unknown>, options?: object) =>
+          target.runTransaction(async (tx) => {
+            await fn(counting(tx));
+            throw new Crash('crashed with its writes staged, before the commit');
+          }, options);
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { db: dying, staged: () => staged };
 }
 
 describe('crashes between steps', () => {
@@ -101,6 +137,16 @@ describe('crashes between steps', () => {
       const before = await everything(fs.adminDb);
       await assert.rejects(flow({ ...deps, checkpoint: crashAt(step) }), Crash);
       assert.deepEqual(await everything(fs.adminDb), before, `${step} wrote something`);
+    }
+    // Each checkpoint above sits before the flow stages its first write. Crash each flow again
+    // later: its transaction has run to the end, every write staged, and dies before the commit.
+    // Nothing may be written then either (a write made outside the transaction would show).
+    for (const [step, flow] of flows) {
+      const before = await everything(fs.adminDb);
+      const dying = crashBeforeCommit(fs.adminDb);
+      await assert.rejects(flow({ ...deps, db: dying.db }), Crash);
+      assert.ok(dying.staged() > 0, `${step}: the transaction staged no write before the crash`);
+      assert.deepEqual(await everything(fs.adminDb), before, `${step} wrote something before its commit`);
     }
     await assertInvariants(fs.adminDb);
   });
@@ -231,12 +277,27 @@ describe('crashes between steps', () => {
   });
 
   test('a malformed document is reported and leaves only its own SKU unchecked', async () => {
-    await fs.adminDb.doc('ledger/hand-written').set({ kind: 'restock', sku: 'sideboard', qty: 'three' });
+    // The sideboard has provable drift (reserved edited behind the functions' back, 3 units held);
+    // a malformed ledger entry names the cushion. Reconciliation must still check and repair the
+    // sideboard, and report the cushion as unchecked, not skip every SKU.
+    await reserveStock(deps, hana, {
+      idempotencyKey: key(),
+      lines: [{ sku: 'sideboard', qty: 3 }],
+      allowSplit: false,
+    });
+    await fs.adminDb.doc('inventory/sideboard').update({ 'locations.wh-north.reserved': 1 });
+    await fs.adminDb.doc('ledger/hand-written').set({ kind: 'restock', sku: 'cushion', qty: 'three' });
     const report = await reconcileInventory(deps);
     assert.deepEqual(
-      report.drift.map((d) => [d.sku, d.field, d.repaired]),
-      [['sideboard', 'malformed ledger/hand-written', false]],
+      report.drift.map((d) => [d.sku, d.locationId, d.field, d.repaired]),
+      [
+        ['cushion', null, 'malformed ledger/hand-written', false],
+        ['sideboard', 'wh-north', 'reserved', true],
+        ['sideboard', null, 'availability(reserved,available,locations.wh-north)', true],
+      ],
     );
     assert.match(report.drift[0]!.why, /qty/);
+    const sideboard = (await fs.adminDb.doc('inventory/sideboard').get()).data()!;
+    assert.equal(sideboard.locations['wh-north'].reserved, 3);
   });
 });
