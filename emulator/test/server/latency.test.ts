@@ -58,8 +58,11 @@ describe('latency model', () => {
       assert.ok(t.ms >= LATENCY - 2, `${what} took ${t.ms.toFixed(1)} ms`);
     assert.equal(read.value.get('n'), 1);
     assert.equal(query.value.size, 1);
-    const unloaded = await timed(() => fastDb.doc('items/a').get());
-    assert.ok(unloaded.ms < LATENCY / 2, `without the model a read took ${unloaded.ms.toFixed(1)} ms`);
+    // Without the model: the fastest of a few reads (a busy machine can stall any single one).
+    let fastest = Infinity;
+    for (let i = 0; i < 5; i++)
+      fastest = Math.min(fastest, (await timed(() => fastDb.doc('items/a').get())).ms);
+    assert.ok(fastest < LATENCY / 2, `without the model the fastest read took ${fastest.toFixed(1)} ms`);
   });
 
   it('REST round trips are delayed too', async () => {
