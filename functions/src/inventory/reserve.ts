@@ -9,13 +9,11 @@
  */
 import type { ReservationView, ReserveStockRequest } from '@hearth/contracts';
 import { DomainError } from '../platform/callable';
+import { settingsOf } from '../platform/deps';
 import type { Deps } from './deps';
 import { GroupCommit } from './group-commit';
 import { hashRequest, operationId, recordId } from './idempotency';
 import { type BusyShards, type Cart, MAX_WRITES_PER_COMMIT, reserveBatch } from './reserve-batch';
-
-/** How long a cart holds its stock. */
-export const HOLD_MS = 15 * 60 * 1000;
 
 /** How often a cart may be sent to the next round (its shards ran short, the commit was full). */
 const MAX_ROUNDS = 50;
@@ -46,7 +44,8 @@ function instanceOf(deps: Deps): Instance {
         `Could not reserve stock: the store is too busy right now (${rounds} rounds; last: ${why}). Nothing was changed; try again in a few seconds.`,
         { attempts: rounds },
       ),
-    run: (carts) => reserveBatch(deps, carts, busy, HOLD_MS),
+    // How long a cart holds its stock: the HOLD_MINUTES param.
+    run: (carts) => reserveBatch(deps, carts, busy, settingsOf(deps).holdMs),
   });
   instances.set(deps, (instance = { queue, busy }));
   return instance;

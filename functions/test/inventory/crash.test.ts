@@ -12,7 +12,8 @@ import type { Deps } from '../../src/inventory/deps';
 import { reconcileInventory } from '../../src/inventory/reconcile';
 import { refreshAllSharded } from '../../src/inventory/refresh';
 import { expireReservations, releaseReservation } from '../../src/inventory/release';
-import { HOLD_MS, reserveStock } from '../../src/inventory/reserve';
+import { reserveStock } from '../../src/inventory/reserve';
+import { defaultSettings } from '../../src/platform/settings';
 import { setShardCount } from '../../src/inventory/shards';
 import { restock } from '../../src/inventory/stock-changes';
 import { transferStock } from '../../src/inventory/transfer';
@@ -176,7 +177,7 @@ describe('crashes between steps', () => {
     assert.deepEqual([stale.onHand, stale.reserved], [40, 0], 'the aggregate lags the shards');
     await assertInvariants(fs.adminDb);
 
-    clock.advance(HOLD_MS + 60_000);
+    clock.advance(defaultSettings.holdMs + 60_000);
     // The sweep dies after its first expiry; the next one (late, and twice at once) finishes the job.
     await assert.rejects(
       expireReservations({ ...deps, checkpoint: crashAt('expireReservations:expired-one') }),

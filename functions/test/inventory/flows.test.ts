@@ -6,7 +6,8 @@ import { checkout } from '../../src/inventory/checkout';
 import type { Deps } from '../../src/inventory/deps';
 import { reconcileInventory } from '../../src/inventory/reconcile';
 import { expireReservations, releaseReservation } from '../../src/inventory/release';
-import { HOLD_MS, reserveStock } from '../../src/inventory/reserve';
+import { reserveStock } from '../../src/inventory/reserve';
+import { defaultSettings } from '../../src/platform/settings';
 import { adjustStock, recordReturn } from '../../src/inventory/stock-changes';
 import { receiveTransfer, transferStock } from '../../src/inventory/transfer';
 import { assertInvariants } from './support/invariants';
@@ -43,7 +44,7 @@ describe('inventory flows', () => {
       allowSplit: false,
     });
     assert.deepEqual(held.lines[0]!.allocations, [{ locationId: 'wh-south', qty: 2 }]);
-    assert.equal(held.expiresAt, new Date(clock.now().getTime() + HOLD_MS).toISOString());
+    assert.equal(held.expiresAt, new Date(clock.now().getTime() + defaultSettings.holdMs).toISOString());
     const inv = (await fs.adminDb.doc('inventory/sofa-oak').get()).data()!;
     assert.equal(inv.available, 4);
     assert.equal(inv.locations['wh-south'].reserved, 2);
@@ -126,7 +127,7 @@ describe('inventory flows', () => {
         code: 'failed-precondition',
       },
     );
-    clock.advance(HOLD_MS + 1);
+    clock.advance(defaultSettings.holdMs + 1);
     await assert.rejects(checkout(deps, alice, { idempotencyKey: key(), reservationId: b.reservationId }), {
       code: 'failed-precondition',
       details: { reason: 'reservation_expired' },
@@ -155,7 +156,7 @@ describe('inventory flows', () => {
     await fs.adminDb
       .doc('inventory/lamp-brass')
       .update({ 'locations.wh-south.reserved': 1, 'locations.wh-south.available': 9 });
-    clock.advance(HOLD_MS);
+    clock.advance(defaultSettings.holdMs);
     for (let run = 0; run < 2; run++) {
       const sweep = await expireReservations(deps);
       assert.deepEqual(
@@ -180,7 +181,7 @@ describe('inventory flows', () => {
         allowSplit: false,
       });
       // The shopper's instance still sees the hold valid; the sweeper's clock is already past it.
-      const late = new FakeClock(clock.now().getTime() + HOLD_MS + 1);
+      const late = new FakeClock(clock.now().getTime() + defaultSettings.holdMs + 1);
       const [paid, swept] = await Promise.allSettled([
         checkout(deps, alice, { idempotencyKey: key(), reservationId: held.reservationId }),
         expireReservations({ db: fs.adminDb, clock: late }),
@@ -202,7 +203,7 @@ describe('inventory flows', () => {
       lines: [{ sku: 'lamp-brass', qty: 1 }],
       allowSplit: false,
     });
-    clock.advance(HOLD_MS - 1);
+    clock.advance(defaultSettings.holdMs - 1);
     assert.equal((await expireReservations(deps)).expired, 0, 'still held a millisecond before');
     clock.advance(1);
     await assert.rejects(
