@@ -118,6 +118,33 @@ describe('forecasting job', () => {
     assert.ok(plan.safetyStock > 0, 'an SKU whose sales moved has a safety stock');
   });
 
+  test("a hot SKU's sales from every shard add up to one history, and one location", async () => {
+    await seedStore(deps, [{ sku: 'cushion', stock: { 'wh-south': 40 }, shards: { 'wh-south': 4 } }]);
+    // Nine orders of 1 to 3 over two weeks: the units come from whichever shard has them.
+    for (let i = 0; i < 9; i++) {
+      clock.advance(week / 5);
+      await sell('cushion', (i % 3) + 1);
+    }
+    const sales = await fs.adminDb
+      .collection('ledger')
+      .where('sku', '==', 'cushion')
+      .where('kind', '==', 'sale')
+      .get();
+    assert.ok(
+      new Set(sales.docs.map((d) => d.get('shard'))).size > 1,
+      'the sales came from more than one shard',
+    );
+    clock.advance(week);
+    await refreshForecasts({ db: fs.adminDb, clock }, { minLocationWeeks: 1 });
+    const cushion = await forecastOf('cushion');
+    assert.equal(
+      cushion.history.reduce((a, b) => a + b, 0),
+      18,
+    );
+    assert.deepEqual(Object.keys(cushion.locations), ['wh-south']);
+    assert.deepEqual(cushion.locations['wh-south']!.history, cushion.history);
+  });
+
   test('the collection holds exactly the current run: a SKU with no sale in the history loses its forecast', async () => {
     await sell('lamp', 1);
     await fs.adminDb.doc('forecasts/retired').set({ sku: 'retired' });
