@@ -193,6 +193,7 @@ table('int arithmetic stays int; floats and time', [
   ["duration.value(2, 's') + now", 'timestamp(2024-02-29T13:45:32.250Z)'],
   ["(now + duration.value(2, 's')) - now == duration.value(2, 's')", 'true'],
   ["duration.value(3, 's') - duration.value(1, 's') == duration.value(2, 's')", 'true'],
+  ["duration.value(1, 's') + duration.value(2, 's') == duration.value(3, 's')", 'true'],
   [
     'now + now',
     'error: Operator + is not defined for timestamp and timestamp (timestamp(2024-02-29T13:45:30.250Z), timestamp(2024-02-29T13:45:30.250Z)).',

@@ -12,4 +12,25 @@ export interface EquivalentMutant {
   reason: string;
 }
 
-export const EQUIVALENT: EquivalentMutant[] = [];
+export const EQUIVALENT: EquivalentMutant[] = [
+  {
+    file: 'emulator/src/rules/evaluate.ts',
+    mutator: 'ConditionalExpression',
+    original: "a.t !== 'unknown'",
+    replacement: 'true',
+    reason:
+      "in `a.t !== 'unknown' && equals(a, b) ? a : UNKNOWN` (a ternary on an unknown condition) the " +
+      'guard is redundant: values.ts equals() is false whenever a is unknown (its default case), so ' +
+      'the result is UNKNOWN either way',
+  },
+  {
+    file: 'emulator/src/rules/evaluate.ts',
+    mutator: 'ConditionalExpression',
+    original: "['==', '!=', '<', '<=', '>', '>='].includes(op)",
+    replacement: 'true',
+    reason:
+      'sending every other operator on an unknown side to compareUnknown changes nothing: for an ' +
+      'operator it does not know (+, -, *, /, %) compareUnknown falls through to UNKNOWN, which is ' +
+      'what the unmutated branch returns',
+  },
+];
