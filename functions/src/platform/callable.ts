@@ -101,6 +101,7 @@ export function parseRequest<S extends z.ZodType>(schema: S, data: unknown): z.i
   throw new HttpsError('invalid-argument', issues.map((i) => `${i.field}: ${i.message}`).join('; '), details);
 }
 
+const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_ABORTED = 10;
 const GRPC_UNAVAILABLE = 14;
 
@@ -117,6 +118,13 @@ export function toHttpsError(err: unknown): HttpsError {
     return new HttpsError(
       'unavailable',
       'The store is too busy right now; nothing was changed. Try again shortly.',
+    );
+  // A commit past its deadline may still have been applied, so "nothing changed" would be a lie;
+  // the idempotency key is what makes the retry safe either way.
+  if ((err as { code?: unknown } | null)?.code === GRPC_DEADLINE_EXCEEDED)
+    return new HttpsError(
+      'unavailable',
+      'The store did not answer in time. Try again with the same idempotency key: the call takes effect at most once.',
     );
   console.error('callable failed', err);
   return new HttpsError(

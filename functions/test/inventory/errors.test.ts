@@ -17,6 +17,13 @@ describe('errors as callers see them', () => {
     }
   });
 
+  test('a Firestore deadline becomes unavailable, telling the caller to retry with the same key', () => {
+    const err = toHttpsError(Object.assign(new Error('4 DEADLINE_EXCEEDED: Deadline exceeded'), { code: 4 }));
+    assert.equal(err.code, 'unavailable');
+    assert.doesNotMatch(err.message, /DEADLINE|nothing was changed/);
+    assert.match(err.message, /same idempotency key/);
+  });
+
   test('domain errors keep their code and details; anything else is internal and says nothing of it', () => {
     const short = toHttpsError(outOfStock('sofa', 3, 1, 2));
     assert.equal(short.code, 'resource-exhausted');
