@@ -28,7 +28,7 @@ import { host, projectId, repoRoot } from '../../scripts/src/dev/stack';
 import { systemClock } from '../../functions/src/inventory/deps';
 import { assertInvariants } from '../../functions/test/inventory/support/invariants';
 import { key, seedStore } from '../../functions/test/inventory/support/store';
-import { FreePortStack } from './stack-on-free-ports';
+import { FreePortStack } from '../../scripts/src/dev/stack-on-free-ports';
 
 const STOCK = { 'wh-north': 150, 'wh-south': 100 };
 const UNITS = 250;

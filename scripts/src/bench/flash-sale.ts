@@ -11,14 +11,18 @@
  *   single document vs 4, 16 and 64 shards, and group commit on and off: reservations per second,
  *   p50/p99 of all calls and of successes, commits, reads and writes per success, units oversold
  *   (from what Firestore holds);
- * - the HTTP path: 200 buyers for 50 units through the firebase-tools Functions and Auth emulators
- *   (the built functions, web SDK callables), p50/p99;
+ * - the HTTP path: 200 buyers for 50 units through the dev stack's own servers on free ports (the
+ *   functions host serving the built functions, the firebase-tools Auth emulator, the project's
+ *   Firestore emulator in its own process; _flash-http.ts), p50/p99;
  * and writes bench/results/flash-sale.json with the goals as ratios of numbers from this one run.
  *
  * Overrides for quick runs: FLASH_BUYERS, FLASH_UNITS, FLASH_SHARDS (comma list, 0 = one document),
  * FLASH_LATENCIES (comma list of ms), FLASH_INSTANCES, FLASH_ONLY_GC=1 (group commit on only),
- * FLASH_HTTP=0 (skip the HTTP path).
+ * FLASH_HTTP=0 (skip the HTTP path), FLASH_ONLY=http (only the HTTP path: its result replaces the
+ * `http` section of the existing bench/results/flash-sale.json, the other runs stay as they are).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { type App, deleteApp, initializeApp } from 'firebase-admin/app';
 import { type Firestore, getFirestore } from 'firebase-admin/firestore';
@@ -30,7 +34,7 @@ import { defineSku, upsertLocation } from '../../../functions/src/inventory/setu
 import { setShardCount } from '../../../functions/src/inventory/shards';
 import { restock } from '../../../functions/src/inventory/stock-changes';
 import { httpFlashSale } from './_flash-http';
-import { percentile, round, runBenchmark, writeResult } from './_support';
+import { percentile, root, round, runBenchmark, writeResult } from './_support';
 
 const BUYERS = Number(process.env.FLASH_BUYERS ?? 5000);
 const UNITS = Number(process.env.FLASH_UNITS ?? 1000);
@@ -249,7 +253,23 @@ function goals(hotDoc: number, runs: Run[]) {
   };
 }
 
+/** FLASH_ONLY=http: the HTTP leg alone, merged into the last full run's file. */
+async function httpOnly() {
+  const file = join(root, 'bench', 'results', 'flash-sale.json');
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const http = await httpFlashSale();
+  writeResult('flash-sale', {
+    ...previous,
+    http: {
+      ...http,
+      note: `Measured alone (FLASH_ONLY=http npm run bench -- flash) at ${http.measuredAt}, after the runs above; the rest of this file is from the run at ${String(previous.at)}.`,
+    },
+  });
+  if (http.oversold > 0) throw new Error(`HTTP leg oversold ${http.oversold} units`);
+}
+
 async function main() {
+  if (process.env.FLASH_ONLY === 'http') return httpOnly();
   const emulators = new Map<number, RunningEmulator>();
   const runs: Run[] = [];
   let hotDoc: Awaited<ReturnType<typeof hotDocTransactions>>;
@@ -268,9 +288,9 @@ async function main() {
         for (const groupCommit of process.env.FLASH_ONLY_GC === '1' ? [true] : [true, false])
           runs.push(await run(`${emulator.host}:${emulator.port}`, latencyMs, shards, groupCommit));
     }
-    // The HTTP leg failing (firebase-tools not starting, say) must not lose the runs above.
+    // The HTTP leg failing (a server not starting, say) must not lose the runs above.
     if (process.env.FLASH_HTTP !== '0')
-      http = await httpFlashSale(at0).catch((error: unknown) => ({ error: String(error) }));
+      http = await httpFlashSale().catch((error: unknown) => ({ error: String(error) }));
   } finally {
     for (const emulator of emulators.values()) await emulator.stop();
   }

@@ -2,7 +2,7 @@
  * The whole store for the browser tests, as `npm start` runs it but on free ports (so it runs beside
  * a developer's stack): the project's Firestore emulator with firestore.rules, the firebase-tools
  * Auth emulator and the stack's functions host serving the built functions
- * (test/e2e/stack-on-free-ports.ts); the small test store; and the web app built and served with a
+ * (scripts/src/dev/stack-on-free-ports.ts); the small test store; and the web app built and served with a
  * /config.json pointing at them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { getAuth } from 'firebase-admin/auth';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { buildFunctions } from '../../../scripts/src/build/functions-bundle';
 import { host, projectId } from '../../../scripts/src/dev/stack';
-import { FreePortStack } from '../../../test/e2e/stack-on-free-ports';
+import { FreePortStack } from '../../../scripts/src/dev/stack-on-free-ports';
 import { buildWeb } from '../../build/build';
 import { serveWeb, type WebConfig, type WebServer } from '../../build/serve';
 import { seedTestStore } from './store';

@@ -2,16 +2,17 @@
  * The dev stack's servers, as `npm start` runs them (the same commands and process helpers), but on
  * free ports so a test can run beside a developer's stack: the project's Firestore emulator, the
  * firebase-tools Auth emulator (with a throwaway firebase.json naming its ports), and functions
- * hosts (functions-host.ts) with whatever gate settings a test wants.
+ * hosts (functions-host.ts) with whatever gate settings a test or benchmark wants (the burst test,
+ * the browser tests, the flash-sale benchmark's HTTP leg).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectFirestoreArgs } from '../../scripts/src/dev/firestore';
-import { spawnChild, stopChild, type Child } from '../../scripts/src/dev/processes';
-import { portAccepts, waitFor } from '../../scripts/src/dev/ready';
-import { host, projectId, repoRoot } from '../../scripts/src/dev/stack';
+import { projectFirestoreArgs } from './firestore';
+import { spawnChild, stopChild, type Child } from './processes';
+import { portAccepts, waitFor } from './ready';
+import { host, projectId, repoRoot } from './stack';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
