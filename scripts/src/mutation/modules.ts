@@ -44,6 +44,9 @@ export const MODULES: MutationModule[] = [
     what: 'exactly-once callables: operation ids, request hashes, replay of the first answer, the record',
     mutate: [{ file: 'functions/src/inventory/idempotency.ts' }],
     // Against the emulator (about 15 s a run): the only suite of this module.
-    tests: ['functions/test/inventory/idempotency.test.ts'],
+    tests: [
+      'functions/test/inventory/idempotency.test.ts',
+      'functions/test/inventory/idempotency-record.test.ts',
+    ],
   },
 ];
