@@ -35,6 +35,13 @@ function read(): Cart {
 
 let cart = read();
 
+/**
+ * The cart as stored now. A handler reads this rather than the cart of its last render: a quantity
+ * committed by the same click that presses "Reserve" (the field's change fires on blur) has not
+ * been rendered yet when the click arrives.
+ */
+export const currentCart = (): Cart => cart;
+
 export function setCart(change: (c: Cart) => Cart): void {
   cart = change(cart);
   localStorage.setItem(KEY, JSON.stringify(cart));

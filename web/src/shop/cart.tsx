@@ -16,7 +16,7 @@ import { href } from '../router';
 import { useClient, useSession } from '../session';
 import { Alert } from '../ui/field';
 import { useLive, useNow } from '../ui/hooks';
-import { setCart, useCart, type CartLine } from './cart-store';
+import { currentCart, setCart, useCart, type CartLine } from './cart-store';
 
 /** What a person reads for a failed reserve or checkout. */
 export function explain(e: HearthError, lines: CartLine[]): string {
@@ -74,8 +74,11 @@ function Lines({ lines, locked, problemSku }: { lines: CartLine[]; locked: boole
                 value={l.qty}
                 disabled={locked}
                 aria-label={`Quantity of ${l.name} (${l.options})`}
-                onChange={(e) => {
-                  const qty = Math.max(1, Math.floor(Number(e.currentTarget.value)) || 1);
+                onInput={(e) => {
+                  // Each keystroke that makes a whole number of at least 1 counts at once; while the
+                  // field is empty or half-typed the cart keeps its last quantity.
+                  const qty = Number(e.currentTarget.value);
+                  if (!Number.isInteger(qty) || qty < 1) return;
                   setCart((c) => ({
                     ...c,
                     lines: c.lines.map((x) => (x.sku === l.sku ? { ...x, qty } : x)),
@@ -189,14 +192,15 @@ export function CartPage() {
   const onReserve = async () => {
     setBusy(true);
     setProblem(null);
+    const { lines } = currentCart();
     const res = await reserve(
       client,
-      cart.lines.map((l) => ({ sku: l.sku, qty: l.qty })),
+      lines.map((l) => ({ sku: l.sku, qty: l.qty })),
     );
     setBusy(false);
     if (!res.ok) {
       return setProblem({
-        text: explain(res.error, cart.lines),
+        text: explain(res.error, lines),
         ...(res.error.code === 'out-of-stock' ? { sku: res.error.sku } : {}),
       });
     }
