@@ -70,3 +70,32 @@ export interface Ruleset {
   functions: FunctionDecl[];
   matches: MatchBlock[];
 }
+
+/** Calls `visit` on `e` and every expression inside it. */
+export function forEachExpr(e: Expr, visit: (x: Expr) => void): void {
+  visit(e);
+  const go = (x: Expr) => forEachExpr(x, visit);
+  switch (e.kind) {
+    case 'list':
+      return e.items.forEach(go);
+    case 'map':
+      return e.entries.forEach(({ key: k, value }) => (go(k), go(value)));
+    case 'path':
+      return e.segments.forEach((parts) => parts.forEach((p) => 'expr' in p && go(p.expr)));
+    case 'unary':
+    case 'is':
+      return go(e.operand);
+    case 'binary':
+      return (go(e.left), go(e.right));
+    case 'ternary':
+      return (go(e.cond), go(e.then), go(e.otherwise));
+    case 'member':
+      return go(e.object);
+    case 'index':
+      return (go(e.object), go(e.index));
+    case 'range':
+      return (go(e.object), go(e.from), go(e.to));
+    case 'call':
+      return (go(e.callee), e.args.forEach(go));
+  }
+}

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AllowStmt, Expr, Pos, Ruleset } from './ast';
+import { type AllowStmt, type Expr, type Pos, type Ruleset, forEachExpr } from './ast';
 
 export type Outcome = 'true' | 'false' | 'error' | 'unknown';
 
@@ -127,35 +127,6 @@ const pos = (p: Pos): Pos => ({ line: p.line, column: p.column });
 const isLogical = (e: Expr) => e.kind === 'binary' && (e.op === '&&' || e.op === '||');
 
 export const hashOf = (source: string) => createHash('sha256').update(source).digest('hex');
-
-/** Calls `visit` on `e` and every expression inside it. */
-function forEachExpr(e: Expr, visit: (x: Expr) => void): void {
-  visit(e);
-  const go = (x: Expr) => forEachExpr(x, visit);
-  switch (e.kind) {
-    case 'list':
-      return e.items.forEach(go);
-    case 'map':
-      return e.entries.forEach(({ key: k, value }) => (go(k), go(value)));
-    case 'path':
-      return e.segments.forEach((parts) => parts.forEach((p) => 'expr' in p && go(p.expr)));
-    case 'unary':
-    case 'is':
-      return go(e.operand);
-    case 'binary':
-      return (go(e.left), go(e.right));
-    case 'ternary':
-      return (go(e.cond), go(e.then), go(e.otherwise));
-    case 'member':
-      return go(e.object);
-    case 'index':
-      return (go(e.object), go(e.index));
-    case 'range':
-      return (go(e.object), go(e.from), go(e.to));
-    case 'call':
-      return (go(e.callee), e.args.forEach(go));
-  }
-}
 
 // One recorder per distinct ruleset in this process: reloading the same rules adds up.
 const recorders = new Map<string, RulesCoverage>();

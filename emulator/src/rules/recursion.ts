@@ -1,4 +1,4 @@
-import type { Expr, FunctionDecl, MatchBlock, Ruleset } from './ast';
+import { type Expr, type FunctionDecl, type MatchBlock, type Ruleset, forEachExpr } from './ast';
 
 /**
  * Firebase refuses a ruleset in which a function calls itself, directly or through others: rules
@@ -51,33 +51,7 @@ export function refuseRecursion(
 
 /** Every call of a plain name (`f(x)`, not `x.f()`) inside an expression. */
 function forEachCall(e: Expr, onCall: (name: string, at: Expr) => void): void {
-  const go = (x: Expr) => forEachCall(x, onCall);
-  switch (e.kind) {
-    case 'literal':
-    case 'ident':
-      return;
-    case 'list':
-      return e.items.forEach(go);
-    case 'map':
-      return e.entries.forEach(({ key, value }) => (go(key), go(value)));
-    case 'path':
-      return e.segments.forEach((parts) => parts.forEach((p) => 'expr' in p && go(p.expr)));
-    case 'unary':
-    case 'is':
-      return go(e.operand);
-    case 'binary':
-      return (go(e.left), go(e.right));
-    case 'ternary':
-      return (go(e.cond), go(e.then), go(e.otherwise));
-    case 'member':
-      return go(e.object);
-    case 'index':
-      return (go(e.object), go(e.index));
-    case 'range':
-      return (go(e.object), go(e.from), go(e.to));
-    case 'call':
-      if (e.callee.kind === 'ident') onCall(e.callee.name, e);
-      else go(e.callee);
-      return e.args.forEach(go);
-  }
+  forEachExpr(e, (x) => {
+    if (x.kind === 'call' && x.callee.kind === 'ident') onCall(x.callee.name, x);
+  });
 }
