@@ -2,6 +2,37 @@
 import { z } from 'zod';
 import { Count, CurrencyCode, FirestoreTime, LocationId, ProductId, Region, Sku } from './common';
 
+/** Sets in one bundle line of a cart, and SKUs in one bundle: a dining set is a table and six chairs. */
+export const MAX_BUNDLE_COMPONENTS = 20;
+export const MAX_UNITS_PER_COMPONENT = 100;
+
+/**
+ * The group id on the reservation and order lines of one bundle: the bundle's product id (a cart
+ * holds each bundle at most once, so it is unique within an order).
+ */
+export const BundleGroupId = ProductId;
+
+/** One SKU of a bundle and how many of it one set holds. */
+export const BundleComponent = z.object({
+  sku: Sku,
+  qty: z.number().int().min(1).max(MAX_UNITS_PER_COMPONENT),
+});
+export type BundleComponent = z.infer<typeof BundleComponent>;
+
+/**
+ * A product that is a set of SKUs, reserved, sold, cancelled and returned as one (all or nothing).
+ * Each SKU appears once; the set has at least two units in all.
+ */
+export const ProductBundle = z.object({
+  components: z
+    .array(BundleComponent)
+    .min(1)
+    .max(MAX_BUNDLE_COMPONENTS)
+    .refine((cs) => new Set(cs.map((c) => c.sku)).size === cs.length, 'each SKU appears once')
+    .refine((cs) => cs.reduce((n, c) => n + c.qty, 0) >= 2, 'a bundle holds at least two units'),
+});
+export type ProductBundle = z.infer<typeof ProductBundle>;
+
 /** products/{productId} */
 export const ProductDoc = z.object({
   name: z.string().min(1),
@@ -13,6 +44,8 @@ export const ProductDoc = z.object({
   priceRangeMinor: z.object({ min: Count, max: Count }).optional(),
   images: z.array(z.string()).default([]),
   active: z.boolean().default(true),
+  /** Present on a bundle: the SKUs it is made of. A bundle has no variants of its own. */
+  bundle: ProductBundle.optional(),
 });
 export type ProductDoc = z.infer<typeof ProductDoc>;
 

@@ -14,6 +14,7 @@ import {
   ReservationId,
   Sku,
 } from './common';
+import { BundleGroupId } from './catalog';
 
 export const StockStatus = z.enum(['in_stock', 'low', 'out', 'backorder', 'made_to_order']);
 export type StockStatus = z.infer<typeof StockStatus>;
@@ -97,6 +98,10 @@ export const ReservationDoc = z.object({
       productId: ProductId,
       qty: z.number().int().min(1),
       allocations: z.array(Allocation),
+      /** Set on the lines of a bundle (ProductDoc.bundle, contracts/src/catalog.ts): they are held, sold and returned as one. */
+      bundleId: BundleGroupId.nullable().optional(),
+      /** Units of this SKU in one set of the bundle (a dining set: 1 table, 6 chairs). */
+      unitsPerBundle: z.number().int().min(1).nullable().optional(),
     }),
   ),
   createdAt: FirestoreTime,
@@ -119,6 +124,14 @@ export const OrderDoc = z.object({
       unitPriceMinor: Count,
       allocations: z.array(Allocation),
       returned: Count,
+      /**
+       * The bundle group the line belongs to (null: sold on its own). Every line with the same id is
+       * one bundle: cancelled and returned together, all or nothing. Absent or null: not a bundle (orders placed before bundles
+       * existed have neither field).
+       */
+      bundleId: BundleGroupId.nullable().optional(),
+      /** Units of this SKU in one set of its bundle; null outside a bundle. */
+      unitsPerBundle: z.number().int().min(1).nullable().optional(),
     }),
   ),
   totalMinor: Count,
