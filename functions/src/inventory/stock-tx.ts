@@ -7,13 +7,14 @@
  * the availability document's figures for sharded locations are refreshed elsewhere (refresh.ts).
  */
 import { Timestamp } from 'firebase-admin/firestore';
-import { type Actor, InventoryDoc, type LedgerEntry, ShardDoc } from '@hearth/contracts';
+import { type Actor, InventoryDoc, type LedgerEntry, type LocationStock, ShardDoc } from '@hearth/contracts';
 import { emptyLocationStock, withTotals } from './availability';
 import type { Deps } from './deps';
 import { notFound, precondition } from './errors';
 import { effectsOf, type Movement } from './movements';
 import { inventoryRef, ledgerCol, shardRef } from './paths';
 import type { Tx } from '../platform/transaction';
+import { type Draft, draftOf, type EmitInput, stockEventsOf, writeOutbox } from '../platform/outbox';
 
 export interface OpContext {
   actor: Actor;
@@ -40,6 +41,10 @@ export class StockTx {
   /** Ledger entries by id: `${opId}-${n}`, n counting each operation's movements from 0. */
   private readonly entries = new Map<string, LedgerEntry>();
   private readonly movementsOf = new Map<string, number>();
+  /** Outbox (issue 15): each loaded document's locations as read, the operations' own events, and who moved what. */
+  private readonly before = new Map<string, Record<string, LocationStock>>();
+  private readonly emitted: Draft[] = [];
+  private readonly movers = new Map<string, string[]>();
 
   constructor(
     readonly tx: Tx,
@@ -66,8 +71,11 @@ export class StockTx {
     const missing: string[] = [];
     wantedSkus.forEach((sku, i) => {
       const snap = snaps.get(docRefs[i]!.path);
-      if (snap?.exists) this.docs.set(sku, InventoryDoc.parse(snap.data()));
-      else missing.push(sku);
+      if (snap?.exists) {
+        const doc = InventoryDoc.parse(snap.data());
+        this.docs.set(sku, doc);
+        this.before.set(sku, structuredClone(doc.locations));
+      } else missing.push(sku);
     });
     wantedShards.forEach((k, i) => {
       const snap = snaps.get(shardRefs[i]!.path);
@@ -128,6 +136,9 @@ export class StockTx {
           );
       }
     }
+    const movers = this.movers.get(`${m.sku}/${m.locationId}`) ?? [];
+    if (!movers.includes(ctx.correlationId)) movers.push(ctx.correlationId);
+    this.movers.set(`${m.sku}/${m.locationId}`, movers);
     const n = this.movementsOf.get(ctx.opId) ?? 0;
     this.movementsOf.set(ctx.opId, n + 1);
     const id = `${ctx.opId}-${n}`;
@@ -147,9 +158,23 @@ export class StockTx {
     return id;
   }
 
-  /** How many documents write() would write now: changed counters and ledger entries. */
+  /**
+   * Adds an event to the outbox, committed with this transaction (reservation created, order placed...).
+   * Stock-level events need no call: write() derives them from the counters it writes.
+   */
+  emit(event: EmitInput, ctx: OpContext = this.ctx): void {
+    this.emitted.push(draftOf(event, ctx.correlationId));
+  }
+
+  /** How many documents write() would write now: changed counters, ledger entries and outbox events. */
   pendingWrites(): number {
-    return this.dirtyDocs.size + this.dirtyShards.size + this.entries.size;
+    const now = this.deps.clock.now();
+    let stockEvents = 0;
+    for (const sku of this.dirtyDocs)
+      stockEvents += this.stockDrafts(withTotals(this.inventory(sku), now)).length;
+    return (
+      this.dirtyDocs.size + this.dirtyShards.size + this.entries.size + stockEvents + this.emitted.length
+    );
   }
 
   /** Writes every changed counter and the ledger entries; call once, after all reads. Returns what it wrote. */
@@ -168,7 +193,15 @@ export class StockTx {
       written.shards.push(doc);
     }
     for (const [id, entry] of this.entries) this.tx.create(ledgerCol(this.deps.db).doc(id), entry);
+    // Sharded locations' onHand/reserved are not in these documents: refresh.ts emits their events.
+    const drafts = written.docs.flatMap((doc) => this.stockDrafts(doc));
+    writeOutbox(this.tx, this.deps.db, now, [...drafts, ...this.emitted]);
     return written;
+  }
+
+  private stockDrafts(after: InventoryDoc): Draft[] {
+    const movers = (locationId: string) => this.movers.get(`${after.sku}/${locationId}`) ?? [];
+    return stockEventsOf(this.before.get(after.sku) ?? {}, after, movers, this.ctx.correlationId);
   }
 
   private locationCell(sku: string, locationId: string, anyField = false) {
