@@ -39,6 +39,17 @@ import {
   SimilarItemsResponse,
 } from './recommendations';
 
+import {
+  ClosePurchaseOrderRequest,
+  CreatePurchaseOrderRequest,
+  PurchaseOrderResponse,
+  ReceivePurchaseOrderRequest,
+  SetStockCountRequest,
+  SetStockCountResponse,
+  SetStockPolicyRequest,
+  SetStockPolicyResponse,
+} from './supply';
+
 /** Who may call: any signed-in customer, store staff (custom claim `staff` or `admin`), or admins. */
 export type CallableAccess = 'customer' | 'staff' | 'admin';
 
@@ -66,6 +77,11 @@ export const callables = {
   eraseCustomer: callable('admin', EraseCustomerRequest, DeleteMyDataResponse),
   getRecommendations: callable('customer', GetRecommendationsRequest, GetRecommendationsResponse),
   similarItems: callable('customer', SimilarItemsRequest, SimilarItemsResponse),
+  createPurchaseOrder: callable('staff', CreatePurchaseOrderRequest, PurchaseOrderResponse),
+  receivePurchaseOrder: callable('staff', ReceivePurchaseOrderRequest, PurchaseOrderResponse),
+  closePurchaseOrder: callable('staff', ClosePurchaseOrderRequest, PurchaseOrderResponse),
+  setStockCount: callable('staff', SetStockCountRequest, SetStockCountResponse),
+  setStockPolicy: callable('staff', SetStockPolicyRequest, SetStockPolicyResponse),
 };
 
 export type CallableName = keyof typeof callables;

@@ -10,6 +10,7 @@ export * from './inventory-callables';
 export * from './customers';
 export * from './recommendations';
 export * from './forecasting';
+export * from './supply';
 export * from './events';
 export * from './errors';
 export * from './stock-status';

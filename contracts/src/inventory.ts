@@ -59,6 +59,8 @@ export const InventoryDoc = z.object({
   status: StockStatus,
   /** The low-stock threshold `status` was computed with, so an app summing shards applies the same. */
   lowStockUnits: Count.optional(),
+  /** This SKU's own threshold (setStockPolicy), over the store's LOW_STOCK_UNITS; null or absent: the store's. */
+  lowStockOverride: Count.nullable().optional(),
   version: Count,
   updatedAt: FirestoreTime,
   aggregatedAt: FirestoreTime.nullable(),
@@ -153,6 +155,10 @@ export const LedgerKind = z.enum([
   'adjust',
   'transfer_out',
   'transfer_in',
+  // Purchase orders (supply.ts): ordered raises incoming, received moves it on hand, closed drops the rest.
+  'po_ordered',
+  'po_received',
+  'po_closed',
 ]);
 export type LedgerKind = z.infer<typeof LedgerKind>;
 
@@ -212,6 +218,7 @@ export const Counters = z.object({
   reserved: z.number(),
   inTransit: z.number(),
   damaged: z.number(),
+  incoming: z.number(),
 });
 export type Counters = z.infer<typeof Counters>;
 

@@ -79,6 +79,12 @@ const triggers = {
   receiveTransfer: () => callable(inventory, 'receiveTransfer'),
   recordReturn: () => callable(inventory, 'recordReturn'),
   setShardCount: () => callable(inventory, 'setShardCount'),
+  // Supply (staff): purchase orders, cycle counts, stock policy.
+  createPurchaseOrder: () => callable(inventory, 'createPurchaseOrder'),
+  receivePurchaseOrder: () => callable(inventory, 'receivePurchaseOrder'),
+  closePurchaseOrder: () => callable(inventory, 'closePurchaseOrder'),
+  setStockCount: () => callable(inventory, 'setStockCount'),
+  setStockPolicy: () => callable(inventory, 'setStockPolicy'),
 
   expireReservations: () =>
     scheduled('every 1 minutes', async () => {
@@ -201,6 +207,11 @@ export const transferStock = define('transferStock');
 export const receiveTransfer = define('receiveTransfer');
 export const recordReturn = define('recordReturn');
 export const setShardCount = define('setShardCount');
+export const createPurchaseOrder = define('createPurchaseOrder');
+export const receivePurchaseOrder = define('receivePurchaseOrder');
+export const closePurchaseOrder = define('closePurchaseOrder');
+export const setStockCount = define('setStockCount');
+export const setStockPolicy = define('setStockPolicy');
 export const expireReservations = define('expireReservations');
 export const reconcileInventory = define('reconcileInventory');
 export const ensureProfile = define('ensureProfile');

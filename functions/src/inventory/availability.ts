@@ -31,8 +31,9 @@ export function withTotals(doc: InventoryDoc, now: Date): InventoryDoc {
     sum.inTransit += fixed.inTransit;
     sum.safetyStock += fixed.safetyStock;
   }
-  // A process-wide param: every document written by this instance agrees on the threshold.
-  const { lowStockUnits } = storeSettings();
+  // A process-wide param: every document written by this instance agrees on the threshold, unless
+  // the SKU has its own (setStockPolicy, stock-policy.ts).
+  const lowStockUnits = doc.lowStockOverride ?? storeSettings().lowStockUnits;
   return {
     ...doc,
     locations,

@@ -19,6 +19,7 @@ import type { Deps } from './deps';
 import { releaseReservation } from './release';
 import { reserveStock } from './reserve';
 import { setShardCount } from './shards';
+import { supplyCallables } from './supply-callables';
 import { adjustStock, recordReturn, restock, type Staff } from './stock-changes';
 import { receiveTransfer, transferStock } from './transfer';
 
@@ -36,5 +37,6 @@ export function inventoryCallables(deps: () => Deps) {
     receiveTransfer: handler('staff', ReceiveTransferRequest, (d, c, r) => receiveTransfer(d, asStaff(c), r)),
     recordReturn: handler('staff', RecordReturnRequest, (d, c, r) => recordReturn(d, asStaff(c), r)),
     setShardCount: handler('admin', SetShardCountRequest, (d, c, r) => setShardCount(d, asStaff(c), r)),
+    ...supplyCallables(deps),
   };
 }

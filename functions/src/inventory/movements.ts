@@ -46,14 +46,22 @@ export function effectsOf(m: Pick<Movement, 'kind' | 'locationId' | 'toLocationI
       return [at({ onHand: -q }), { locationId: m.toLocationId, delta: { inTransit: q }, onShard: false }];
     case 'transfer_in':
       return [at({ inTransit: -q, onHand: q })];
+    // Purchase orders: incoming is a figure of the location as a whole, even where onHand is sharded.
+    case 'po_ordered':
+      return [{ locationId: m.locationId, delta: { incoming: q }, onShard: false }];
+    case 'po_received':
+      return [{ locationId: m.locationId, delta: { incoming: -q }, onShard: false }, at({ onHand: q })];
+    case 'po_closed':
+      return [{ locationId: m.locationId, delta: { incoming: -q }, onShard: false }];
   }
 }
 
-export const zeroCounters = (): Counters => ({ onHand: 0, reserved: 0, inTransit: 0, damaged: 0 });
+export const zeroCounters = (): Counters => ({ onHand: 0, reserved: 0, inTransit: 0, damaged: 0, incoming: 0 });
 
 export function addDelta(c: Counters, delta: Partial<Counters>): void {
   c.onHand += delta.onHand ?? 0;
   c.reserved += delta.reserved ?? 0;
   c.inTransit += delta.inTransit ?? 0;
   c.damaged += delta.damaged ?? 0;
+  c.incoming += delta.incoming ?? 0;
 }

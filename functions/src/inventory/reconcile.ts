@@ -42,7 +42,8 @@ import {
 import { refreshAvailability } from './refresh';
 import { runInTransaction } from '../platform/transaction';
 
-const FIELDS = ['onHand', 'reserved', 'inTransit', 'damaged'] as const;
+// incoming comes and goes by purchase-order entries (po_ordered, po_received, po_closed) like the rest.
+const FIELDS = ['onHand', 'reserved', 'inTransit', 'damaged', 'incoming'] as const;
 const DERIVED = ['onHand', 'reserved', 'available', 'incoming', 'inTransit', 'status'] as const;
 
 type Cells = Map<string, Map<string, Counters>>;
@@ -182,6 +183,7 @@ function compareCounters(
       reserved: sum.reserved,
       inTransit: stock.inTransit,
       damaged: stock.damaged,
+      incoming: stock.incoming,
     });
   }
   const drift: Drift[] = [];

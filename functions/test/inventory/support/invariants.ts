@@ -8,9 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import type { Firestore } from 'firebase-admin/firestore';
+import { assertSupplyInvariants } from './supply-invariants';
 
-type Cell = { onHand: number; reserved: number; inTransit: number; damaged: number };
-const zero = (): Cell => ({ onHand: 0, reserved: 0, inTransit: 0, damaged: 0 });
+type Cell = { onHand: number; reserved: number; inTransit: number; damaged: number; incoming: number };
+const zero = (): Cell => ({ onHand: 0, reserved: 0, inTransit: 0, damaged: 0, incoming: 0 });
 
 function at(map: Map<string, Cell>, sku: string, loc: string): Cell {
   const key = `${sku}@${loc}`;
@@ -50,6 +51,16 @@ function replay(e: FirebaseFirestore.DocumentData, cells: Map<string, Cell>): vo
       here.inTransit -= q;
       here.onHand += q;
       break;
+    case 'po_ordered':
+      here.incoming += q;
+      break;
+    case 'po_received':
+      here.incoming -= q;
+      here.onHand += q;
+      break;
+    case 'po_closed':
+      here.incoming -= q;
+      break;
     default:
       assert.fail(`unknown ledger kind ${e.kind}`);
   }
@@ -83,6 +94,7 @@ export async function assertInvariants(db: Firestore, opts: { aggregates?: boole
       cell.reserved = sharded ? sum.reserved : s.reserved!;
       cell.inTransit = s.inTransit!;
       cell.damaged = s.damaged!;
+      cell.incoming = s.incoming!;
       assert.equal(s.available, s.onHand! - s.reserved!, `inventory/${snap.id} ${loc}: available`);
       assert.ok(s.reserved! >= 0 && s.available! >= 0, `inventory/${snap.id} ${loc}: negative`);
       assert.ok(
@@ -121,4 +133,5 @@ export async function assertInvariants(db: Firestore, opts: { aggregates?: boole
       }
   for (const [key, cell] of counters)
     assert.equal(cell.reserved, heldUnits.get(key) ?? 0, `${key}: reserved vs held reservations`);
+  await assertSupplyInvariants(db);
 }
