@@ -144,11 +144,12 @@ const triggers = {
     }),
   recommendationBoughtOnEvent: () =>
     firestore().onDocumentCreated('customers/{uid}/events/{eventId}', async (event) => {
-      const [{ onCustomerEvent }, { inventoryDeps }] = await Promise.all([
-        import('./recommendations/bought.js'),
+      // `bought` for purchases, and the customer's list folded in again from the live model.
+      const [{ onCustomerEventCreated }, { inventoryDeps }] = await Promise.all([
+        import('./recommendations/on-event.js'),
         instance(),
       ]);
-      await onCustomerEvent(inventoryDeps().db, event.params.uid, event.data?.data());
+      await onCustomerEventCreated(inventoryDeps(), event.params.uid, event.data?.data());
     }),
   refreshPopularRecommendations: () =>
     scheduled({ schedule: 'every day 04:00', timeZone: 'Europe/London', timeoutSeconds: 540 }, async () => {

@@ -41,6 +41,9 @@ const ownershipKinds: ReadonlySet<InteractionKind> = new Set(['purchase', 'retur
 
 const dayMs = 86_400_000;
 
+/** 30 days: best of 15-365 on the retail data's validation window (bench/results/recs-eval.json). */
+export const defaultHalfLifeDays = 30;
+
 export function eventWeight(event: InteractionEvent, options: WeightOptions): number {
   const units = Math.abs(event.quantity ?? 1);
   // Wholesale-sized lines would otherwise drown everything else: a line of 100 counts ~6.7x one unit.
@@ -73,8 +76,7 @@ export class InteractionMatrixBuilder {
   eventsSeen = 0;
 
   constructor(options: Partial<WeightOptions> & { now: number }) {
-    // 30 days: best of 15-365 on the retail data's validation split (bench/results/recs-eval-validation.json).
-    this.options = { kindWeights: defaultKindWeights, halfLifeDays: 30, ...options };
+    this.options = { kindWeights: defaultKindWeights, halfLifeDays: defaultHalfLifeDays, ...options };
   }
 
   add(event: InteractionEvent): void {

@@ -10,7 +10,13 @@
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { ModelDoc, ModelMetrics, RecommendationList } from '@hearth/contracts';
 import { addLaterPurchase, heldOutTargets, type LaterPurchases } from './holdout';
-import { InteractionMatrixBuilder, type InteractionMatrix, type WeightOptions } from './interactions';
+import { writeItemFactors } from './factors-store';
+import {
+  defaultHalfLifeDays,
+  InteractionMatrixBuilder,
+  type InteractionMatrix,
+  type WeightOptions,
+} from './interactions';
 import { rankingMetrics } from './metrics';
 import { recommendTopK, trainRecommender, type TrainedModel, type TrainOptions } from './model';
 import {
@@ -170,7 +176,12 @@ export async function retrainRecommender(
     slot,
     status: 'writing',
     backend: model.backend,
-    params: { ...model.params, windowDays: o.windowDays, holdoutDays: o.holdoutDays },
+    params: {
+      ...model.params,
+      windowDays: o.windowDays,
+      holdoutDays: o.holdoutDays,
+      halfLifeDays: o.weights.halfLifeDays ?? defaultHalfLifeDays,
+    },
     window: {
       from: Timestamp.fromMillis(from),
       to: Timestamp.fromMillis(to),
@@ -194,6 +205,15 @@ export async function retrainRecommender(
     log(`recommendations: ${matrix.items.length - vectors.length} products in events no longer exist`);
   }
   await writeEmbeddings(db, slot, vectors, (done, total) => progress({ phase: 'embeddings', done, total }));
+  // The item side again, compact, for fold-in of a single customer (fold-in.ts).
+  const kept = matrix.items.flatMap((id, i) => (existing.has(id) ? [i] : []));
+  await writeItemFactors(db, {
+    version,
+    dim: model.dim,
+    ids: kept.map((i) => matrix.items[i]!),
+    vectors: rowsOf(model.itemFactors, model.dim, kept),
+    bias: Float32Array.from(kept, (i) => model.itemBias[i]!),
+  });
   await phaseDone('embeddings');
 
   const { skippedErased } = await writeLists(
@@ -232,8 +252,14 @@ async function train(
     backend: deps.log ? { log: deps.log } : {},
     onEpoch: (r) => progress({ phase, done: r.epoch, total: r.epochs }),
   });
-  const { objective, dim, epochs, l2, alpha, seed } = model.options;
-  return { ...model, params: { objective, dim, epochs, l2, alpha, seed } };
+  const { objective, dim, epochs, l2, alpha, seed, weightPower } = model.options;
+  return { ...model, params: { objective, dim, epochs, l2, alpha, seed, weightPower } };
+}
+
+function rowsOf(matrix: Float32Array, dim: number, rows: number[]): Float32Array {
+  const out = new Float32Array(rows.length * dim);
+  rows.forEach((r, n) => out.set(matrix.subarray(r * dim, (r + 1) * dim), n * dim));
+  return out;
 }
 
 async function personalLists(
