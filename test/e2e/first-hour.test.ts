@@ -18,6 +18,7 @@ import { DEMO_PASSWORD } from '../../scripts/src/seed/customers';
 import { portIsFree } from '../../scripts/src/dev/ready';
 import { host, ports, projectId } from '../../scripts/src/dev/stack';
 import { launchBrowser } from '../support/browser';
+import { within } from '../support/within';
 
 const root = join(__dirname, '..', '..');
 const tsx = (script: string, ...args: string[]) =>
@@ -252,7 +253,7 @@ describe('the first hour', () => {
 
   it('stops everything on Ctrl-C', async () => {
     process.kill(-stack.pid!, 'SIGINT');
-    assert.equal(await exited, 0);
+    assert.equal(await within(exited, 'npm start exiting after Ctrl-C', 30_000), 0);
     assert.match(output, /hearth: stopped/);
     for (const [name, port] of Object.entries(ports)) {
       assert.ok(await portIsFree(host, port), `port ${port} (${name}) still in use after Ctrl-C`);

@@ -14,6 +14,7 @@ import {
   type Db,
   type HearthRules,
 } from './hearth-env';
+import { within } from '../support/within';
 
 let h: HearthRules;
 before(async () => {
@@ -541,17 +542,20 @@ type Listenable = {
  * of earlier reads), rejects with the listener's error.
  */
 function listenOnce(target: Listenable): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const stop = target.onSnapshot(
-      { includeMetadataChanges: true },
-      (snapshot) => {
-        if (snapshot.metadata.fromCache) return;
-        stop();
-        resolve(snapshot);
-      },
-      (error) => reject(error),
-    );
-  });
+  return within(
+    new Promise((resolve, reject) => {
+      const stop = target.onSnapshot(
+        { includeMetadataChanges: true },
+        (snapshot) => {
+          if (snapshot.metadata.fromCache) return;
+          stop();
+          resolve(snapshot);
+        },
+        (error) => reject(error),
+      );
+    }),
+    'a server snapshot or the refusal of the listener',
+  );
 }
 
 // The event quota (issue 13): at most 500 app events per window, a window an hour at least.

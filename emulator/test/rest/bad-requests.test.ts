@@ -29,7 +29,7 @@ function rawRequest(
   send: (req: http.ClientRequest) => void,
 ): Promise<{ status: number; body: any }> {
   const i = host.lastIndexOf(':');
-  return new Promise((resolve, reject) => {
+  const answered = new Promise<{ status: number; body: any }>((resolve, reject) => {
     const req = http.request(
       { host: host.slice(0, i), port: Number(host.slice(i + 1)), path, method: 'POST', headers },
       (res) => {
@@ -46,6 +46,7 @@ function rawRequest(
     req.on('error', (error) => reject(error));
     send(req);
   });
+  return within(answered, `the answer to the raw POST ${path}`);
 }
 
 describe('bad REST requests get a clear error, the right status and change nothing', () => {

@@ -18,6 +18,7 @@ import { type RunningEmulator, start } from '@hearth/firestore-emulator';
 import type { Deps } from '../../src/inventory/deps';
 import { assertInvariants } from './support/invariants';
 import { FakeClock, key, seedStore } from './support/store';
+import { within } from '../../../test/support/within';
 
 const PROJECT = 'demo-hearth';
 const AUTH = '127.0.0.1:9199';
@@ -66,7 +67,7 @@ async function stopFirebaseTools(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   process.kill(-child.pid!, 'SIGINT');
-  await exited;
+  await within(exited, 'firebase-tools exiting after SIGINT', 30_000);
 }
 
 describe('end to end through the Functions and Auth emulators', () => {
