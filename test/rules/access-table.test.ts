@@ -85,6 +85,7 @@ const COLLECTIONS: Collection[] = [
   staffCollection('transfers', 'transfers/t1'),
   staffCollection('reconciliations', 'reconciliations/run1'),
   staffCollection('forecasts', 'forecasts/s1'),
+  staffCollection('purchaseOrders', 'purchaseOrders/po1'),
   {
     name: 'customers',
     doc: 'customers/alice',

@@ -165,6 +165,24 @@ rows('self-granted roles and claims', () => [
   ['an admin cannot delete a forecast', false, () => h.db('admin').doc('forecasts/s1').delete()],
   ['a customer cannot read forecasts', false, () => alice().doc('forecasts/s1').get()],
   ['a customer cannot list forecasts', false, () => alice().collection('forecasts').limit(5).get()],
+  [
+    'a staff member cannot mark a purchase order received',
+    false,
+    () => h.db('staff').doc('purchaseOrders/po1').update({ status: 'received', 'lines.0.received': 5 }),
+  ],
+  [
+    'an admin cannot plant a purchase order (it would need its incoming in the ledger)',
+    false,
+    () => h.db('admin').doc('purchaseOrders/po-fake').set({ supplier: 'x', status: 'open', lines: [] }),
+  ],
+  ['an admin cannot delete a purchase order', false, () => h.db('admin').doc('purchaseOrders/po1').delete()],
+  ['a customer cannot read purchase orders', false, () => alice().doc('purchaseOrders/po1').get()],
+  [
+    'a customer cannot list purchase orders',
+    false,
+    () => alice().collection('purchaseOrders').limit(5).get(),
+  ],
+  ['staff can read a purchase order', true, () => h.db('staff').doc('purchaseOrders/po1').get()],
 ]);
 
 const long = (n: number) => 'x'.repeat(n);

@@ -86,6 +86,12 @@ async function seed(db: Db): Promise<void> {
   set('transfers/t1', { sku: 's1', qty: 1, status: 'in_transit' });
   set('reconciliations/run1', { drift: [] });
   set('forecasts/s1', { sku: 's1', weeks: [], replenishment: { reorder: true, suggestedQty: 12 } });
+  set('purchaseOrders/po1', {
+    supplier: 'Oak & Co',
+    locationId: 'wh1',
+    status: 'open',
+    lines: [{ sku: 's1', qty: 5, received: 0 }],
+  });
   set('idempotency/reserve:alice:key12345', { uid: 'alice' });
   await batch.commit();
 }
