@@ -49,4 +49,21 @@ export const MODULES: MutationModule[] = [
       'functions/test/inventory/idempotency-record.test.ts',
     ],
   },
+  {
+    name: 'emulator/rules-access-policy',
+    what: 'the rules access policy: which match blocks apply to a path, what request and resource hold, the get()/exists() limits, queries and batched writes',
+    mutate: [
+      { file: 'emulator/src/rules/policy.ts' },
+      { file: 'emulator/src/rules/engine.ts', functions: ['matchSegments'] },
+    ],
+    // All in-process (seconds each): the policy's own tests, the reference semantics, the SDK's view
+    // of it, and the project's own rules attacked and tabulated.
+    tests: [
+      'emulator/test/rules/policy.test.ts',
+      'emulator/test/rules/reference-semantics.test.ts',
+      'emulator/test/rules/through-sdk.test.ts',
+      'test/rules/access-table.test.ts',
+      'test/rules/attacks.test.ts',
+    ],
+  },
 ];

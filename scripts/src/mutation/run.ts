@@ -30,7 +30,7 @@ export function mutateRanges(code: MutatedCode, source: string): string[] {
   if (!code.functions) return [code.file];
   const lines = source.split('\n');
   return code.functions.map((name) => {
-    const start = lines.findIndex((l) => new RegExp(`^(export )?(async )?function ${name}\\b`).test(l));
+    const start = lines.findIndex((l) => new RegExp(`^(export )?(async )?function\\*? ${name}\\b`).test(l));
     if (start < 0) throw new Error(`${code.file} has no top-level function ${name}`);
     const end = lines.findIndex((l, i) => i > start && l === '}');
     if (end < 0) throw new Error(`${code.file}: function ${name} has no closing line`);
@@ -157,7 +157,9 @@ function writeConfig(module: MutationModule): { config: string; report: string; 
         incremental: !process.argv.includes('--full'),
         incrementalFile: relative(root, incremental),
         concurrency: 1,
-        timeoutMS: 10_000,
+        // Generous: on a loaded machine a slow test run must not pass for a mutant's endless loop
+        // (a timed-out mutant counts as detected).
+        timeoutMS: 30_000,
         reporters: ['json', 'html', 'clear-text', 'progress'],
         jsonReporter: { fileName: relative(root, report) },
         htmlReporter: { fileName: relative(root, html) },
