@@ -38,6 +38,12 @@ import {
   SimilarItemsRequest,
   SimilarItemsResponse,
 } from './recommendations';
+import {
+  AdvanceFulfilmentRequest,
+  AdvanceFulfilmentResponse,
+  CancelOrderRequest,
+  CancelOrderResponse,
+} from './order-callables';
 
 import {
   ClosePurchaseOrderRequest,
@@ -77,6 +83,8 @@ export const callables = {
   eraseCustomer: callable('admin', EraseCustomerRequest, DeleteMyDataResponse),
   getRecommendations: callable('customer', GetRecommendationsRequest, GetRecommendationsResponse),
   similarItems: callable('customer', SimilarItemsRequest, SimilarItemsResponse),
+  cancelOrder: callable('customer', CancelOrderRequest, CancelOrderResponse),
+  advanceFulfilment: callable('staff', AdvanceFulfilmentRequest, AdvanceFulfilmentResponse),
   createPurchaseOrder: callable('staff', CreatePurchaseOrderRequest, PurchaseOrderResponse),
   receivePurchaseOrder: callable('staff', ReceivePurchaseOrderRequest, PurchaseOrderResponse),
   closePurchaseOrder: callable('staff', ClosePurchaseOrderRequest, PurchaseOrderResponse),

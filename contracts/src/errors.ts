@@ -34,6 +34,9 @@ export type NotFoundDetails = z.infer<typeof NotFoundDetails>;
  */
 export const PreconditionDetails = z.object({
   reason: z.string(),
+  /** `illegal_transition` (advanceFulfilment): the line's state and the one asked for. */
+  from: z.string().optional(),
+  to: z.string().optional(),
   fields: z
     .array(z.object({ field: z.string(), message: z.string(), repair: z.enum(['customer', 'store']) }))
     .optional(),

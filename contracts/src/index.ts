@@ -7,6 +7,8 @@ export * from './common';
 export * from './catalog';
 export * from './inventory';
 export * from './inventory-callables';
+export * from './order-lifecycle';
+export * from './order-callables';
 export * from './customers';
 export * from './recommendations';
 export * from './forecasting';

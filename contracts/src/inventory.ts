@@ -14,6 +14,7 @@ import {
   ReservationId,
   Sku,
 } from './common';
+import { orderLifecycle, orderLineLifecycle } from './order-lifecycle';
 import { BundleGroupId } from './catalog';
 
 export const StockStatus = z.enum(['in_stock', 'low', 'out', 'backorder', 'made_to_order']);
@@ -113,7 +114,22 @@ export const ReservationDoc = z.object({
 });
 export type ReservationDoc = z.infer<typeof ReservationDoc>;
 
-export const OrderStatus = z.enum(['placed', 'partially_returned', 'returned']);
+/**
+ * An order's summary of its lines (order-lifecycle.ts holds each line's own state). The first three
+ * are what orders written before fulfilment existed hold.
+ */
+export const OrderStatus = z.enum([
+  'placed',
+  'partially_returned',
+  'returned',
+  'partially_cancelled',
+  'cancelled',
+  'in_fulfilment',
+  'ready_for_pickup',
+  'shipped',
+  'completed',
+]);
+export type OrderStatus = z.infer<typeof OrderStatus>;
 
 /** orders/{orderId}: one per checked-out reservation (same id). */
 export const OrderDoc = z.object({
@@ -126,6 +142,7 @@ export const OrderDoc = z.object({
       unitPriceMinor: Count,
       allocations: z.array(Allocation),
       returned: Count,
+      ...orderLineLifecycle,
       /**
        * The bundle group the line belongs to (null: sold on its own). Every line with the same id is
        * one bundle: cancelled and returned together, all or nothing. Absent or null: not a bundle (orders placed before bundles
@@ -141,8 +158,11 @@ export const OrderDoc = z.object({
   status: OrderStatus,
   statusHistory: z.array(z.object({ status: OrderStatus, at: FirestoreTime })),
   createdAt: FirestoreTime,
+  ...orderLifecycle,
 });
 export type OrderDoc = z.infer<typeof OrderDoc>;
+/** An order as written before fulfilment existed (the seed's past orders): the lifecycle fields take their defaults. */
+export type OrderDocInput = z.input<typeof OrderDoc>;
 
 export const LedgerKind = z.enum([
   'reserve',
@@ -155,6 +175,10 @@ export const LedgerKind = z.enum([
   'adjust',
   'transfer_out',
   'transfer_in',
+  /** An order's unshipped units cancelled: back on hand (order-cancel.ts). */
+  'cancel',
+  /** An order's units leaving the location, shipped or collected: no counter moves (sold at checkout). */
+  'ship',
   // Purchase orders (supply.ts): ordered raises incoming, received moves it on hand, closed drops the rest.
   'po_ordered',
   'po_received',

@@ -79,6 +79,8 @@ const triggers = {
   receiveTransfer: () => callable(inventory, 'receiveTransfer'),
   recordReturn: () => callable(inventory, 'recordReturn'),
   setShardCount: () => callable(inventory, 'setShardCount'),
+  cancelOrder: () => callable(inventory, 'cancelOrder'),
+  advanceFulfilment: () => callable(inventory, 'advanceFulfilment'),
   // Supply (staff): purchase orders, cycle counts, stock policy.
   createPurchaseOrder: () => callable(inventory, 'createPurchaseOrder'),
   receivePurchaseOrder: () => callable(inventory, 'receivePurchaseOrder'),
@@ -208,6 +210,8 @@ export const transferStock = define('transferStock');
 export const receiveTransfer = define('receiveTransfer');
 export const recordReturn = define('recordReturn');
 export const setShardCount = define('setShardCount');
+export const cancelOrder = define('cancelOrder');
+export const advanceFulfilment = define('advanceFulfilment');
 export const createPurchaseOrder = define('createPurchaseOrder');
 export const receivePurchaseOrder = define('receivePurchaseOrder');
 export const closePurchaseOrder = define('closePurchaseOrder');

@@ -63,6 +63,8 @@ const expected: Record<string, Trigger> = {
   receiveTransfer: callable(),
   recordReturn: callable(),
   setShardCount: callable(),
+  cancelOrder: callable(),
+  advanceFulfilment: callable(),
   ensureProfile: callable(),
   setConsent: callable(),
   exportMyData: callable(),

@@ -6,6 +6,8 @@
 import { type Caller, callableHandler } from '../platform/callable';
 import {
   AdjustStockRequest,
+  AdvanceFulfilmentRequest,
+  CancelOrderRequest,
   ReceiveTransferRequest,
   RecordReturnRequest,
   ReservationRequest,
@@ -16,6 +18,8 @@ import {
 } from '@hearth/contracts';
 import { checkout } from './checkout';
 import type { Deps } from './deps';
+import { advanceFulfilment } from './fulfilment';
+import { cancelOrder } from './order-cancel';
 import { releaseReservation } from './release';
 import { reserveStock } from './reserve';
 import { setShardCount } from './shards';
@@ -37,6 +41,8 @@ export function inventoryCallables(deps: () => Deps) {
     receiveTransfer: handler('staff', ReceiveTransferRequest, (d, c, r) => receiveTransfer(d, asStaff(c), r)),
     recordReturn: handler('staff', RecordReturnRequest, (d, c, r) => recordReturn(d, asStaff(c), r)),
     setShardCount: handler('admin', SetShardCountRequest, (d, c, r) => setShardCount(d, asStaff(c), r)),
+    cancelOrder: handler('customer', CancelOrderRequest, (d, c, r) => cancelOrder(d, c, r)),
+    advanceFulfilment: handler('staff', AdvanceFulfilmentRequest, (d, c, r) => advanceFulfilment(d, c, r)),
     ...supplyCallables(deps),
   };
 }

@@ -14,6 +14,7 @@ import { once } from './idempotency';
 import { orderRef, reservationRef, variantRef } from './paths';
 import { assertHeld, type Caller, readReservation, settleAllocations } from './reservations';
 import { eventsOf } from '../platform/paths';
+import { newOrder, newOrderLine } from './order-lines';
 import { StockTx } from './stock-tx';
 
 export async function checkout(
@@ -70,12 +71,14 @@ export async function checkout(
           unitPriceMinor: l.unitPriceMinor,
           allocations: l.allocations,
           returned: 0,
+          ...newOrderLine,
         })),
         totalMinor,
         currency,
         status: 'placed',
         statusHistory: [{ status: 'placed', at }],
         createdAt: at,
+        ...newOrder(caller.uid, at, null),
       };
       st.write();
       tx.create(orderRef(deps.db, id), order);

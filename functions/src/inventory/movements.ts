@@ -46,6 +46,12 @@ export function effectsOf(m: Pick<Movement, 'kind' | 'locationId' | 'toLocationI
       return [at({ onHand: -q }), { locationId: m.toLocationId, delta: { inTransit: q }, onShard: false }];
     case 'transfer_in':
       return [at({ inTransit: -q, onHand: q })];
+    // Orders (order-cancel.ts, fulfilment.ts): a sale took the units off onHand at checkout, so a
+    // cancellation before they leave puts them back, and their leaving is a record, not a change.
+    case 'cancel':
+      return [at({ onHand: q })];
+    case 'ship':
+      return [];
     // Purchase orders: incoming is a figure of the location as a whole, even where onHand is sharded.
     case 'po_ordered':
       return [{ locationId: m.locationId, delta: { incoming: q }, onShard: false }];

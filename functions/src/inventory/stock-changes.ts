@@ -13,6 +13,7 @@ import type { Deps } from './deps';
 import { InventoryError, notFound } from './errors';
 import { once } from './idempotency';
 import { loadLocations } from './locations';
+import { historyEntry, orderStatusOf } from './order-lines';
 import { orderRef } from './paths';
 import { putUnits, takeUnits } from './placement';
 import { StockTx } from './stock-tx';
@@ -97,7 +98,8 @@ export function recordReturn(
     const lineIndex = order.lines.findIndex((l) => l.sku === req.sku);
     const line = order.lines[lineIndex];
     if (!line) throw notFound('order line', `${req.orderId}/${req.sku}`);
-    const returnable = line.qty - line.returned;
+    // Units cancelled before they left went back on sale already (order-cancel.ts): never twice.
+    const returnable = line.qty - line.cancelled - line.returned;
     if (req.qty > returnable)
       throw new InventoryError(
         'failed-precondition',
@@ -110,9 +112,17 @@ export function recordReturn(
         ? await putUnits(st, { ...move, kind: 'return' }, req.qty)
         : [st.apply({ ...move, kind: 'damaged', qty: req.qty, shard: null })];
     const lines = order.lines.map((l, i) => (i === lineIndex ? { ...l, returned: l.returned + req.qty } : l));
-    const status = lines.every((l) => l.returned === l.qty) ? 'returned' : 'partially_returned';
+    const status = orderStatusOf(lines);
     const at = Timestamp.fromDate(deps.clock.now());
-    tx.update(ref, { lines, status, statusHistory: [...order.statusHistory, { status, at }] });
+    tx.update(ref, {
+      lines,
+      status,
+      statusHistory: [...order.statusHistory, { status, at }],
+      history: [
+        ...order.history,
+        historyEntry({ at, by: staff, action: 'returned', lineIndex, qty: req.qty, note: req.condition }),
+      ],
+    });
     // A return counts against the item for the customer's recommendations; the id follows the
     // ledger entry's, so a retried commit writes the same event.
     const event: CustomerEvent = {

@@ -21,6 +21,16 @@ const spec = {
       .max(24 * 60),
     description: 'How long a reservation holds stock before it expires, in minutes.',
   },
+  PICKUP_HOLD_HOURS: {
+    default: 72,
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 24),
+    description:
+      'How long a click-and-collect order waits at the store once ready before it is cancelled and restocked, in hours.',
+  },
   LOW_STOCK_UNITS: {
     default: LOW_STOCK_UNITS,
     schema: z.coerce.number().int().min(0).max(1_000_000),
@@ -53,6 +63,7 @@ function declared<N extends Name>(name: N): { default: (typeof spec)[N]['default
 /** The params themselves, so firebase-tools lists them in the functions' manifest. */
 export const params = {
   HOLD_MINUTES: defineInt('HOLD_MINUTES', declared('HOLD_MINUTES')),
+  PICKUP_HOLD_HOURS: defineInt('PICKUP_HOLD_HOURS', declared('PICKUP_HOLD_HOURS')),
   LOW_STOCK_UNITS: defineInt('LOW_STOCK_UNITS', declared('LOW_STOCK_UNITS')),
   STORE_CURRENCY: defineString('STORE_CURRENCY', declared('STORE_CURRENCY')),
   TRANSACTION_MAX_ATTEMPTS: defineInt('TRANSACTION_MAX_ATTEMPTS', declared('TRANSACTION_MAX_ATTEMPTS')),
@@ -61,6 +72,8 @@ export const params = {
 
 export interface StoreSettings {
   holdMs: number;
+  /** Click and collect: how long goods ready at the store wait for their customer (PICKUP_HOLD_HOURS). */
+  pickupHoldMs: number;
   lowStockUnits: number;
   currency: string;
   transactionMaxAttempts: number;
@@ -81,6 +94,7 @@ export function settingsFrom(env: Record<string, string | undefined>): StoreSett
   };
   return {
     holdMs: read('HOLD_MINUTES') * 60_000,
+    pickupHoldMs: read('PICKUP_HOLD_HOURS') * 3_600_000,
     lowStockUnits: read('LOW_STOCK_UNITS'),
     currency: read('STORE_CURRENCY'),
     transactionMaxAttempts: read('TRANSACTION_MAX_ATTEMPTS'),

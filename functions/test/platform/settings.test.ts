@@ -12,6 +12,7 @@ describe('store settings', () => {
   test('without params set, every tunable has its documented default', () => {
     assert.deepEqual(settingsFrom({}), {
       holdMs: 15 * 60_000,
+      pickupHoldMs: 72 * 3_600_000,
       lowStockUnits: 3,
       currency: 'GBP',
       transactionMaxAttempts: 400,
@@ -38,6 +39,7 @@ describe('store settings', () => {
     ['HOLD_MINUTES', '0'],
     ['HOLD_MINUTES', '1.5'],
     ['HOLD_MINUTES', 'fifteen'],
+    ['PICKUP_HOLD_HOURS', '0'],
     ['LOW_STOCK_UNITS', '-1'],
     ['STORE_CURRENCY', 'gbp'],
     ['STORE_CURRENCY', 'POUNDS'],

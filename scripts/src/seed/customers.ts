@@ -10,7 +10,7 @@ import {
   type CustomerProfile,
   type EventKind,
   MAX_UNITS,
-  type OrderDoc,
+  type OrderDocInput,
 } from '@hearth/contracts';
 import type { RetailTransaction } from '../data/online-retail';
 import { newProfile } from '../../../functions/src/customers/profile';
@@ -37,7 +37,7 @@ export interface CustomerPlan {
   users: DemoUser[];
   profiles: { uid: string; doc: CustomerProfile }[];
   events: { uid: string; id: string; doc: CustomerEvent }[];
-  orders: { id: string; doc: OrderDoc }[];
+  orders: { id: string; doc: OrderDocInput }[];
 }
 
 interface Folded {
@@ -228,7 +228,7 @@ function pastOrders(
   uid: string,
   lines: RetailTransaction[],
   at: (date: string) => number,
-): { id: string; doc: OrderDoc }[] {
+): { id: string; doc: OrderDocInput }[] {
   const invoices = new Map<string, RetailTransaction[]>();
   for (const l of lines) if (!l.cancelled) invoices.set(l.invoice, [...(invoices.get(l.invoice) ?? []), l]);
   return [...invoices].slice(-DEMO_ORDERS).map(([invoice, items]) => {

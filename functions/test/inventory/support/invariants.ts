@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Firestore } from 'firebase-admin/firestore';
+import { assertOrderInvariants } from './order-invariants';
 import { assertSupplyInvariants } from './supply-invariants';
 
 type Cell = { onHand: number; reserved: number; inTransit: number; damaged: number; incoming: number };
@@ -50,6 +51,11 @@ function replay(e: FirebaseFirestore.DocumentData, cells: Map<string, Cell>): vo
     case 'transfer_in':
       here.inTransit -= q;
       here.onHand += q;
+      break;
+    case 'cancel':
+      here.onHand += q;
+      break;
+    case 'ship':
       break;
     case 'po_ordered':
       here.incoming += q;
@@ -133,5 +139,6 @@ export async function assertInvariants(db: Firestore, opts: { aggregates?: boole
       }
   for (const [key, cell] of counters)
     assert.equal(cell.reserved, heldUnits.get(key) ?? 0, `${key}: reserved vs held reservations`);
+  await assertOrderInvariants(db, ledger.docs);
   await assertSupplyInvariants(db);
 }

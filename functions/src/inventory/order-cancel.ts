@@ -1,0 +1,238 @@
+/**
+ * cancelOrder: a customer cancels their own order's lines before they leave the store; staff cancel
+ * any. Units that have not left go back on sale where they were sold from (ledger kind `cancel`);
+ * units that have left are refunded and expected back as a return (recordReturn brings them in).
+ * The refund is recorded on the order as a payment provider would be told it. A line of a bundle
+ * cancels its whole bundle, or nothing.
+ */
+import { Timestamp } from 'firebase-admin/firestore';
+import type {
+  CancelOrderRequest,
+  CancelOrderResponse,
+  CustomerEvent,
+  OrderHistoryEntry,
+  OrderRefund,
+} from '@hearth/contracts';
+import { eventsOf } from '../platform/paths';
+import type { Deps } from './deps';
+import { InventoryError, precondition } from './errors';
+import { once } from './idempotency';
+import {
+  cancelledAllocations,
+  hasLeft,
+  historyEntry,
+  lineAt,
+  liveUnits,
+  type Order,
+  type OrderActor,
+  orderStatusOf,
+  readOrder,
+} from './order-lines';
+import { orderRef } from './paths';
+import { StockTx } from './stock-tx';
+import type { Tx } from '../platform/transaction';
+
+/** One line's share of a cancellation. */
+export interface Cut {
+  lineIndex: number;
+  qty: number;
+  outcome: 'restocked' | 'return_requested';
+}
+
+/** Units of a line that can still be cancelled: before it leaves, not cancelled or returned; after, not yet refunded. */
+export const cancellable = (line: Order['lines'][number]) =>
+  hasLeft(line) ? liveUnits(line) - line.returnRequested : liveUnits(line) - line.returned;
+
+/**
+ * What the request cancels, line by line, checked against the order: every line exists and holds the
+ * units, a customer's lines have not left, and a bundle goes whole. Throws the first refusal.
+ */
+export function planCuts(order: Order, orderId: string, req: CancelOrderRequest, actor: OrderActor): Cut[] {
+  const asked = new Map<number, number>();
+  if (req.lines) for (const l of req.lines) asked.set(l.lineIndex, l.qty);
+  else order.lines.forEach((line, i) => cancellable(line) > 0 && asked.set(i, cancellable(line)));
+  if (asked.size === 0) throw precondition('order_cancelled', `Order ${orderId} has nothing left to cancel`);
+  for (const i of [...asked.keys()]) {
+    const line = lineAt(order, orderId, i);
+    if (!line.bundleId || cancellable(line) === 0) continue;
+    // All or nothing: every line of the bundle, in full, whatever part of it was named.
+    order.lines.forEach((other, j) => {
+      if (other.bundleId === line.bundleId && cancellable(other) > 0) asked.set(j, cancellable(other));
+    });
+  }
+  const cuts: Cut[] = [];
+  for (const [lineIndex, qty] of [...asked].sort(([a], [b]) => a - b)) {
+    const line = lineAt(order, orderId, lineIndex);
+    const left = cancellable(line);
+    const what = `line ${lineIndex} (${line.sku}${line.bundleId ? `, bundle ${line.bundleId}` : ''})`;
+    if (left === 0)
+      throw precondition('line_cancelled', `Order ${orderId} ${what} has nothing left to cancel`);
+    if (qty > left)
+      throw new InventoryError(
+        'failed-precondition',
+        `Order ${orderId} ${what} has ${left} unit(s) left to cancel; ${qty} asked for`,
+        { reason: 'cancel_exceeds_line', cancellable: left },
+      );
+    if (hasLeft(line) && actor.role === 'customer')
+      throw precondition(
+        'line_shipped',
+        `Order ${orderId} ${what} is ${line.fulfilment.replace(/_/g, ' ')}: it can no longer be cancelled; ask the store for a return`,
+      );
+    cuts.push({ lineIndex, qty, outcome: hasLeft(line) ? 'return_requested' : 'restocked' });
+  }
+  return cuts;
+}
+
+export async function cancelOrder(
+  deps: Deps,
+  actor: OrderActor,
+  req: CancelOrderRequest,
+): Promise<CancelOrderResponse> {
+  let skus: string[] = [];
+  const answer = await once(
+    deps,
+    { scope: 'cancelOrder', uid: actor.uid, key: req.idempotencyKey, request: req },
+    'cancel the order',
+    async (tx, opId) => {
+      const result = await cancelInTx(deps, tx, actor, req, opId);
+      skus = result.skus;
+      return result.answer;
+    },
+  );
+  for (const sku of skus) deps.refresher?.request(sku);
+  return answer;
+}
+
+/**
+ * The cancellation inside a transaction (cancelOrder's, or the pickup expiry's): reads the order and
+ * its SKUs' stock, then writes the order, the ledger entries and the customer's events.
+ */
+export async function cancelInTx(
+  deps: Deps,
+  tx: Tx,
+  actor: OrderActor,
+  req: Pick<CancelOrderRequest, 'orderId' | 'lines' | 'reason'> & { idempotencyKey: string | null },
+  opId: string,
+): Promise<{ answer: CancelOrderResponse; skus: string[] }> {
+  const { orderId } = req;
+  const ref = orderRef(deps.db, orderId);
+  const order = readOrder(await tx.get(ref), actor);
+  const cuts = planCuts(order, orderId, { ...req, idempotencyKey: req.idempotencyKey ?? 'job' }, actor);
+  const st = new StockTx(tx, deps, {
+    actor,
+    correlationId: orderId,
+    idempotencyKey: req.idempotencyKey,
+    opId,
+  });
+  const restocks = cuts.flatMap((c) =>
+    c.outcome === 'restocked'
+      ? cancelledAllocations(order.lines[c.lineIndex]!, c.qty).map((a) => ({
+          sku: order.lines[c.lineIndex]!.sku,
+          ...a,
+        }))
+      : [],
+  );
+  await st.loadInventory([...new Set(restocks.map((r) => r.sku))]);
+  // Units sold before their location was sharded sit in shard 0, where sharding put the location's.
+  const moves = restocks.map((r) => ({
+    ...r,
+    shard: r.shard ?? (st.inventory(r.sku).shards[r.locationId] ? 0 : null),
+  }));
+  await st.loadShards(
+    moves.flatMap((m) =>
+      m.shard === null ? [] : [{ sku: m.sku, locationId: m.locationId, index: m.shard }],
+    ),
+  );
+  const why = req.reason ? `: ${req.reason}` : '';
+  const ledgerEntryIds = moves.map((m) =>
+    st.apply({
+      kind: 'cancel',
+      sku: m.sku,
+      locationId: m.locationId,
+      shard: m.shard,
+      qty: m.qty,
+      reason: `cancelled from order ${orderId}${why}`,
+    }),
+  );
+  deps.checkpoint?.('cancelOrder:before-write');
+
+  const now = deps.clock.now();
+  const at = Timestamp.fromDate(now);
+  const lines = order.lines.map((line, i) => {
+    const cut = cuts.find((c) => c.lineIndex === i);
+    if (!cut) return line;
+    if (cut.outcome === 'return_requested')
+      return { ...line, returnRequested: line.returnRequested + cut.qty };
+    const cancelled = line.cancelled + cut.qty;
+    return {
+      ...line,
+      cancelled,
+      fulfilment: cancelled === line.qty ? ('cancelled' as const) : line.fulfilment,
+    };
+  });
+  const refundMinor = cuts.reduce((sum, c) => sum + c.qty * order.lines[c.lineIndex]!.unitPriceMinor, 0);
+  const by = { uid: actor.uid, role: actor.role };
+  const refund: OrderRefund = {
+    amountMinor: refundMinor,
+    currency: order.currency,
+    lines: cuts.map((c) => ({ lineIndex: c.lineIndex, qty: c.qty })),
+    reason:
+      req.reason || (actor.role === 'customer' ? 'cancelled by the customer' : 'cancelled by the store'),
+    at,
+    by,
+  };
+  const history: OrderHistoryEntry[] = cuts.map((c) =>
+    historyEntry({
+      at,
+      by,
+      action: c.outcome === 'restocked' ? 'cancelled' : 'return_requested',
+      lineIndex: c.lineIndex,
+      from: order.lines[c.lineIndex]!.fulfilment,
+      to: lines[c.lineIndex]!.fulfilment,
+      qty: c.qty,
+      note: refund.reason,
+    }),
+  );
+  const status = orderStatusOf(lines);
+  st.write();
+  tx.update(ref, {
+    lines,
+    status,
+    statusHistory: status === order.status ? order.statusHistory : [...order.statusHistory, { status, at }],
+    history: [...order.history, ...history],
+    refunds: [...order.refunds, refund],
+    refundedMinor: order.refundedMinor + refundMinor,
+  });
+  // TODO(outbox): emit order.cancelled here once StockTx has `emit` (issue 15).
+  // A cancellation counts against the item for the customer's recommendations; ids follow the
+  // operation, so a retried commit writes the same events.
+  // (A refunded line that left the store records its return when the goods come back.)
+  for (const c of cuts) {
+    if (c.outcome !== 'restocked') continue;
+    const line = order.lines[c.lineIndex]!;
+    const event: CustomerEvent = {
+      kind: 'cancel',
+      productId: st.inventory(line.sku).productId,
+      sku: line.sku,
+      quantity: c.qty,
+      at,
+    };
+    tx.set(eventsOf(deps.db, order.customerId).doc(`order-${orderId}-cancel-${opId}-${c.lineIndex}`), event);
+  }
+  return {
+    answer: {
+      orderId,
+      status,
+      lines: cuts.map((c) => ({
+        lineIndex: c.lineIndex,
+        sku: order.lines[c.lineIndex]!.sku,
+        qty: c.qty,
+        outcome: c.outcome,
+      })),
+      refundMinor,
+      currency: order.currency,
+      ledgerEntryIds,
+    },
+    skus: [...new Set(moves.map((m) => m.sku))],
+  };
+}
