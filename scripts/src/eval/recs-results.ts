@@ -1,0 +1,56 @@
+/** The shape of bench/results/recs-eval.json, shared by the evaluation and its plot. */
+import type { SplitPair, Summary } from './recs-protocol';
+
+export interface GridPoint {
+  params: Record<string, number>;
+  validation: Summary;
+}
+
+export interface MethodResult {
+  split: string;
+  method: string;
+  /** The knobs chosen on the validation window (best recall@10 of `grid`). */
+  params: object;
+  grid: GridPoint[];
+  validation: Summary;
+  test: Summary;
+  /** Standard error of the test recall@10 over users. */
+  testRecall10StdErr: number;
+  testUsers: number;
+  trainUsers: number;
+  trainItems: number;
+  trainEvents: number;
+  /** Seconds to train the test model once (not the grid). */
+  trainSeconds: number;
+  gridSeconds: number;
+  peakRssMB: number;
+  backend?: string;
+}
+
+export interface Comparison {
+  split: string;
+  metric: 'recall10';
+  a: string;
+  b: string;
+  bMinusA: number;
+  stdErr: number;
+  relative: number;
+  relativeStdErr: number;
+}
+
+export interface EvalReport {
+  generatedBy: string;
+  data: string;
+  grid: string;
+  splits: Record<string, SplitPair>;
+  protocol: string;
+  machine: {
+    cpus: string;
+    node: string;
+    loadAverageBefore: number[];
+    loadAverageAfter: number[];
+  };
+  totalSeconds: number;
+  results: MethodResult[];
+  comparisons: Comparison[];
+}
