@@ -44,3 +44,14 @@ export {
   type WithId,
 } from './staff-watch';
 export { watchMyOrders } from './orders';
+export {
+  createPurchaseOrder,
+  receivePurchaseOrder,
+  closePurchaseOrder,
+  setStockCount,
+  setStockPolicy,
+  orderSuggestion,
+  suggestionKey,
+  watchPurchaseOrders,
+  type PurchaseOrderRow,
+} from './supply';

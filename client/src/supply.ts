@@ -1,0 +1,129 @@
+/**
+ * Supply, for staff apps: purchase orders (create, receive by line, close), cycle counts with
+ * compare-and-set, a SKU's stock policy, and the one action from a reorder suggestion to a
+ * purchase order. Each request is checked against the function's own schema first; a fresh
+ * idempotency key is made unless one is given.
+ */
+import { collection, onSnapshot, query, where, limit, type Unsubscribe } from 'firebase/firestore';
+import type { z } from 'zod';
+import {
+  ClosePurchaseOrderRequest,
+  CreatePurchaseOrderRequest,
+  type ForecastDoc,
+  type PurchaseOrderDoc,
+  PurchaseOrderResponse,
+  type PurchaseOrderStatus,
+  ReceivePurchaseOrderRequest,
+  SetStockCountRequest,
+  SetStockCountResponse,
+  SetStockPolicyRequest,
+  SetStockPolicyResponse,
+} from '@hearth/contracts';
+import { call, newIdempotencyKey } from './call';
+import type { HearthClient } from './client';
+import { toHearthError, type HearthError, type Result } from './errors';
+
+type Client = Pick<HearthClient, 'functions'>;
+type Keyed<S extends z.ZodType> = Omit<z.input<S>, 'idempotencyKey'> & { idempotencyKey?: string };
+const keyed = <T extends { idempotencyKey?: string }>(req: T) => ({
+  ...req,
+  idempotencyKey: req.idempotencyKey ?? newIdempotencyKey(),
+});
+
+export const createPurchaseOrder = (
+  client: Client,
+  req: Keyed<typeof CreatePurchaseOrderRequest>,
+): Promise<Result<PurchaseOrderResponse>> =>
+  call(client, 'createPurchaseOrder', CreatePurchaseOrderRequest, PurchaseOrderResponse, keyed(req));
+
+/** Receives some or all of an order's lines; more than a line still awaits is refused (`over_receipt`). */
+export const receivePurchaseOrder = (
+  client: Client,
+  req: Keyed<typeof ReceivePurchaseOrderRequest>,
+): Promise<Result<PurchaseOrderResponse>> =>
+  call(client, 'receivePurchaseOrder', ReceivePurchaseOrderRequest, PurchaseOrderResponse, keyed(req));
+
+/** Closes an open order: what was not received leaves `incoming`. */
+export const closePurchaseOrder = (
+  client: Client,
+  req: Keyed<typeof ClosePurchaseOrderRequest>,
+): Promise<Result<PurchaseOrderResponse>> =>
+  call(client, 'closePurchaseOrder', ClosePurchaseOrderRequest, PurchaseOrderResponse, keyed(req));
+
+/**
+ * Records a cycle count. `expectedOnHand` is the on-hand figure shown when counting began; if the
+ * store's figure has moved since, the answer is `failed-precondition` with reason `count_mismatch`
+ * and the message names the figure now: count again against it.
+ */
+export const setStockCount = (
+  client: Client,
+  req: Keyed<typeof SetStockCountRequest>,
+): Promise<Result<SetStockCountResponse>> =>
+  call(client, 'setStockCount', SetStockCountRequest, SetStockCountResponse, keyed(req));
+
+/** A SKU's own low-stock threshold (null: the store's) and its safety stock per location. */
+export const setStockPolicy = (
+  client: Client,
+  req: Keyed<typeof SetStockPolicyRequest>,
+): Promise<Result<SetStockPolicyResponse>> =>
+  call(client, 'setStockPolicy', SetStockPolicyRequest, SetStockPolicyResponse, keyed(req));
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * The key of "order this suggestion": one per SKU and forecast run, so a second press (or a retry
+ * after a lost answer) returns the order already made instead of making another.
+ */
+export const suggestionKey = (forecast: Pick<ForecastDoc, 'sku' | 'generatedAt'>) =>
+  `suggestion-${forecast.sku.replace(/[^A-Za-z0-9_-]/g, '_')}-${forecast.generatedAt.toMillis()}`;
+
+/**
+ * Turns a reorder suggestion (`forecasts/{sku}`, see watchReorderSuggestions) into a purchase
+ * order of its suggested quantity, expected after its lead time unless `expectedAt` says otherwise.
+ */
+export function orderSuggestion(
+  client: Client,
+  forecast: Pick<ForecastDoc, 'sku' | 'generatedAt' | 'replenishment'>,
+  order: { supplier: string; locationId: string; expectedAt?: string; qty?: number; now?: Date },
+): Promise<Result<PurchaseOrderResponse>> {
+  const now = order.now ?? new Date();
+  const lead = forecast.replenishment.leadTimeWeeks * 7 * DAY_MS;
+  return createPurchaseOrder(client, {
+    idempotencyKey: suggestionKey(forecast),
+    supplier: order.supplier,
+    locationId: order.locationId,
+    expectedAt: order.expectedAt ?? new Date(now.getTime() + lead).toISOString(),
+    lines: [{ sku: forecast.sku, qty: order.qty ?? forecast.replenishment.suggestedQty }],
+    fromSuggestion: {
+      sku: forecast.sku,
+      generatedAt: new Date(forecast.generatedAt.toMillis()).toISOString(),
+    },
+  });
+}
+
+export type PurchaseOrderRow = PurchaseOrderDoc & { id: string };
+
+/**
+ * Purchase orders in one status (default open), soonest expected first (staff only). Sorted here,
+ * so the query needs no composite index.
+ */
+export function watchPurchaseOrders(
+  client: Pick<HearthClient, 'db'>,
+  onChange: (orders: PurchaseOrderRow[]) => void,
+  opts: { status?: PurchaseOrderStatus; limit?: number; onError?: (e: HearthError) => void } = {},
+): Unsubscribe {
+  return onSnapshot(
+    query(
+      collection(client.db, 'purchaseOrders'),
+      where('status', '==', opts.status ?? 'open'),
+      limit(opts.limit ?? 100),
+    ),
+    (snap) =>
+      onChange(
+        snap.docs
+          .map((d) => ({ ...(d.data() as PurchaseOrderDoc), id: d.id }))
+          .sort((a, b) => a.expectedAt.toMillis() - b.expectedAt.toMillis()),
+      ),
+    (err) => (opts.onError ?? ((e) => console.error(`purchase orders: ${e.message}`)))(toHearthError(err)),
+  );
+}

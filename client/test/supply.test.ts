@@ -1,0 +1,113 @@
+/**
+ * The supply helpers against the emulator and firestore.rules: staff watch open purchase orders
+ * (made and received by the functions' own domain code) soonest first, and see one leave the open
+ * list when it is received; a shopper's watch is refused; "order this suggestion" refuses a bad
+ * order before any round trip and keys one order per forecast run.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Timestamp } from 'firebase-admin/firestore';
+import { useEmulator, type TestFirestore } from '../../test/support/emulator';
+import { Arrivals, within } from '../../test/support/within';
+import { createPurchaseOrder, receivePurchaseOrder } from '../../functions/src/inventory/purchase-orders';
+import type { Deps } from '../../functions/src/inventory/deps';
+import { FakeClock, seedStore } from '../../functions/test/inventory/support/store';
+import {
+  orderSuggestion,
+  suggestionKey,
+  watchPurchaseOrders,
+  type HearthError,
+  type PurchaseOrderRow,
+} from '../src';
+
+let fs: TestFirestore;
+let deps: Deps;
+const kim = { uid: 'kim', role: 'staff' as const };
+before(async () => {
+  fs = await useEmulator({ rulesFile: join(__dirname, '..', '..', 'firestore.rules') });
+  deps = { db: fs.adminDb, clock: new FakeClock() };
+  await seedStore(deps, [{ sku: 'sofa', stock: { 'wh-north': 1 } }]);
+});
+after(() => fs.stop());
+
+const order = (key: string, expectedAt: string, qty: number) =>
+  createPurchaseOrder(deps, kim, {
+    idempotencyKey: key,
+    supplier: 'Oak & Co',
+    locationId: 'wh-north',
+    expectedAt,
+    lines: [{ sku: 'sofa', qty }],
+  });
+
+describe('purchase orders for staff apps', () => {
+  it('lists open orders soonest first, live, and drops one once received', async () => {
+    const late = await order('po-late-key', '2026-12-20T00:00:00Z', 3);
+    const soon = await order('po-soon-key', '2026-11-25T00:00:00Z', 2);
+    const seen = new Arrivals<PurchaseOrderRow[]>();
+    const stop = watchPurchaseOrders({ db: fs.webDb({ uid: 'sam', staff: true }) }, (rows) =>
+      seen.push(rows),
+    );
+    try {
+      const first = await seen.until((rows) => rows.length === 2, 'both open orders');
+      assert.deepEqual(
+        first.map((r) => r.id),
+        [soon.purchaseOrderId, late.purchaseOrderId],
+      );
+      await receivePurchaseOrder(deps, kim, {
+        idempotencyKey: 'po-soon-receipt',
+        purchaseOrderId: soon.purchaseOrderId,
+        lines: [{ sku: 'sofa', qty: 2 }],
+      });
+      const after = await seen.until((rows) => rows.length === 1, 'the open list without the received order');
+      assert.equal(after[0]!.id, late.purchaseOrderId);
+    } finally {
+      stop();
+    }
+  });
+
+  it("refuses a shopper's watch", async () => {
+    let stop = (): void => undefined;
+    const error = await within(
+      new Promise<HearthError>((resolve) => {
+        stop = watchPurchaseOrders({ db: fs.webDb({ uid: 'ada' }) }, () => assert.fail('staff only'), {
+          onError: resolve,
+        });
+      }),
+      'the error for a shopper watching purchase orders',
+    ).finally(() => stop());
+    assert.equal(error.code, 'permission-denied');
+  });
+
+  it('orders a suggestion under one key per forecast run, and refuses an empty one locally', async () => {
+    const generatedAt = Timestamp.fromMillis(Date.parse('2026-11-21T05:00:00Z'));
+    const forecast = (suggestedQty: number) => ({
+      sku: 'sofa.oak',
+      generatedAt,
+      replenishment: {
+        leadTimeWeeks: 2,
+        reviewWeeks: 1,
+        serviceLevel: 0.95,
+        leadTimeDemand: 4,
+        safetyStock: 2,
+        reorderPoint: 6,
+        orderUpTo: 8,
+        inventoryPosition: 1,
+        reorder: true,
+        suggestedQty,
+      },
+    });
+    assert.equal(suggestionKey(forecast(7)), `suggestion-sofa_oak-${generatedAt.toMillis()}`);
+    // No functions client is needed: the request fails its schema before any call is made.
+    const refused = await orderSuggestion({ functions: undefined as never }, forecast(0), {
+      supplier: 'Oak & Co',
+      locationId: 'wh-north',
+    });
+    assert.equal(refused.ok, false);
+    assert.equal(!refused.ok && refused.error.code, 'invalid-argument');
+    assert.equal(
+      !refused.ok && refused.error.code === 'invalid-argument' && refused.error.field,
+      'lines.0.qty',
+    );
+  });
+});
