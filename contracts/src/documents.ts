@@ -4,6 +4,7 @@
  */
 import { ProductDoc, VariantDoc, LocationDoc } from './catalog';
 import { ForecastDoc } from './forecasting';
+import { PurchaseOrderDoc } from './supply';
 import { CustomerEvent, CustomerProfile, EventQuota } from './customers';
 import {
   IdempotencyRecord,
@@ -44,6 +45,7 @@ export const documents = {
   'serving/popular': PopularDoc,
   'serving/stock': StockSummaryDoc,
   'forecasts/{sku}': ForecastDoc,
+  'purchaseOrders/{purchaseOrderId}': PurchaseOrderDoc,
 };
 
 export type DocumentPath = keyof typeof documents;
