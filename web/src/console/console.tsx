@@ -8,6 +8,7 @@ import { HoldsAndOrders, ReservationPage } from './holds';
 import { ModelsPage } from './models';
 import { Reconciliations } from './reconciliations';
 import { Customers } from './customers';
+import { PurchaseOrdersPage } from './purchase-orders';
 
 function ConsoleNav({ at }: { at: string }) {
   const here = (name: string) => (at === name ? { 'aria-current': 'page' as const } : {});
@@ -21,6 +22,9 @@ function ConsoleNav({ at }: { at: string }) {
       </a>
       <a href={href('console', 'customers')} {...here('customers')}>
         Customers
+      </a>
+      <a href={href('console', 'purchase-orders')} {...here('purchase-orders')}>
+        Purchase orders
       </a>
       <a href={href('console', 'reconciliation')} {...here('reconciliation')}>
         Reconciliation
@@ -60,6 +64,8 @@ export function ConsolePage({ route }: { route: Route }) {
         return <Reconciliations />;
       case 'customers':
         return <Customers route={route} />;
+      case 'purchase-orders':
+        return <PurchaseOrdersPage />;
       default:
         return <Board route={route} />;
     }
