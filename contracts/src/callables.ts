@@ -39,6 +39,11 @@ import {
   SimilarItemsResponse,
 } from './recommendations';
 import {
+  ExtendReservationRequest,
+  SetPurchaseLimitRequest,
+  SetPurchaseLimitResponse,
+} from './limits';
+import {
   AdvanceFulfilmentRequest,
   AdvanceFulfilmentResponse,
   CancelOrderRequest,
@@ -83,6 +88,8 @@ export const callables = {
   eraseCustomer: callable('admin', EraseCustomerRequest, DeleteMyDataResponse),
   getRecommendations: callable('customer', GetRecommendationsRequest, GetRecommendationsResponse),
   similarItems: callable('customer', SimilarItemsRequest, SimilarItemsResponse),
+  extendReservation: callable('customer', ExtendReservationRequest, ReservationView),
+  setPurchaseLimit: callable('staff', SetPurchaseLimitRequest, SetPurchaseLimitResponse),
   cancelOrder: callable('customer', CancelOrderRequest, CancelOrderResponse),
   advanceFulfilment: callable('staff', AdvanceFulfilmentRequest, AdvanceFulfilmentResponse),
   createPurchaseOrder: callable('staff', CreatePurchaseOrderRequest, PurchaseOrderResponse),

@@ -4,6 +4,7 @@
  */
 import { ProductDoc, VariantDoc, LocationDoc } from './catalog';
 import { ForecastDoc } from './forecasting';
+import { AllowanceDoc } from './limits';
 import { PurchaseOrderDoc } from './supply';
 import { CustomerEvent, CustomerProfile, EventQuota } from './customers';
 import {
@@ -45,6 +46,7 @@ export const documents = {
   'serving/popular': PopularDoc,
   'serving/stock': StockSummaryDoc,
   'forecasts/{sku}': ForecastDoc,
+  'allowances/{uid}': AllowanceDoc,
   'purchaseOrders/{purchaseOrderId}': PurchaseOrderDoc,
 };
 

@@ -34,6 +34,11 @@ export type NotFoundDetails = z.infer<typeof NotFoundDetails>;
  */
 export const PreconditionDetails = z.object({
   reason: z.string(),
+  /** `purchase_limit` and `too_many_holds` (customer-limits.ts): the cap, what is used of it, the SKU. */
+  limit: Count.optional(),
+  used: Count.optional(),
+  sku: Sku.optional(),
+  periodHours: Count.nullable().optional(),
   /** `illegal_transition` (advanceFulfilment): the line's state and the one asked for. */
   from: z.string().optional(),
   to: z.string().optional(),

@@ -7,6 +7,7 @@ export * from './common';
 export * from './catalog';
 export * from './inventory';
 export * from './inventory-callables';
+export * from './limits';
 export * from './order-lifecycle';
 export * from './order-callables';
 export * from './customers';

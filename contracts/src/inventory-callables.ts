@@ -11,6 +11,7 @@ import {
   IsoTime,
   LocationId,
   OrderId,
+  ProductId,
   Quantity,
   Region,
   ReservationId,
@@ -24,11 +25,15 @@ export const MAX_CART_LINES = 50;
 
 export const CartLine = z.object({ sku: Sku, qty: Quantity });
 
-export const ReserveStockRequest = z.object({
+/** Bundles in one cart: each expands to one line per SKU of the set (bundle-cart.ts). */
+export const MAX_CART_BUNDLES = 10;
+/** A bundle in a cart: `qty` sets of the bundle product, held all or nothing with the rest of the cart. */
+export const BundleCartLine = z.object({ productId: ProductId, qty: Quantity });
+
+const ReserveStockShape = z.object({
   idempotencyKey: IdempotencyKey,
   lines: z
     .array(CartLine)
-    .min(1, 'must hold at least one line')
     .max(MAX_CART_LINES, `must hold at most ${MAX_CART_LINES} lines`)
     .superRefine((lines, ctx) => {
       const seen = new Set<string>();
@@ -42,7 +47,29 @@ export const ReserveStockRequest = z.object({
   region: Region.optional(),
   /** Whether one line may be served from several locations (several deliveries). */
   allowSplit: z.boolean().default(false),
+  /** Bundle products (a dining set), each held as one with its SKUs; none by default. */
+  bundles: z
+    .array(BundleCartLine)
+    .max(MAX_CART_BUNDLES, `must hold at most ${MAX_CART_BUNDLES} bundles`)
+    .superRefine((bundles, ctx) => {
+      const seen = new Set<string>();
+      bundles.forEach((b, i) => {
+        if (seen.has(b.productId))
+          ctx.addIssue({ code: 'custom', path: [i, 'productId'], message: 'appears twice' });
+        seen.add(b.productId);
+      });
+    })
+    .optional(),
 });
+// An empty cart is refused even when other fields are wrong too, so every mistake is named at once.
+export const ReserveStockRequest = ReserveStockShape.refine(
+  (r) => r.lines.length + (r.bundles?.length ?? 0) > 0,
+  {
+    path: ['lines'],
+    message: 'must hold at least one line (or a bundle)',
+    when: (payload) => Array.isArray((payload.value as { lines?: unknown } | null)?.lines),
+  },
+);
 export type ReserveStockRequest = z.infer<typeof ReserveStockRequest>;
 
 export const ReservationView = z.object({
@@ -54,8 +81,12 @@ export const ReservationView = z.object({
       sku: Sku,
       qty: Count,
       allocations: z.array(z.object({ locationId: LocationId, qty: Count })),
+      /** The bundle the line belongs to (its product id), when it is part of one. */
+      bundleId: ProductId.nullable().optional(),
     }),
   ),
+  /** Whether extendReservation has been used on it (a hold is extended at most once). */
+  extended: z.boolean().optional(),
 });
 export type ReservationView = z.infer<typeof ReservationView>;
 

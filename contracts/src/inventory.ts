@@ -16,6 +16,7 @@ import {
 } from './common';
 import { orderLifecycle, orderLineLifecycle } from './order-lifecycle';
 import { BundleGroupId } from './catalog';
+import { PurchaseLimit, ReservationAllowance, ShopperKind } from './limits';
 
 export const StockStatus = z.enum(['in_stock', 'low', 'out', 'backorder', 'made_to_order']);
 export type StockStatus = z.infer<typeof StockStatus>;
@@ -60,6 +61,8 @@ export const InventoryDoc = z.object({
   status: StockStatus,
   /** The low-stock threshold `status` was computed with, so an app summing shards applies the same. */
   lowStockUnits: Count.optional(),
+  /** Units one customer may hold or buy per period (setPurchaseLimit); absent or null: no cap. */
+  purchaseLimit: PurchaseLimit.nullable().optional(),
   /** This SKU's own threshold (setStockPolicy), over the store's LOW_STOCK_UNITS; null or absent: the store's. */
   lowStockOverride: Count.nullable().optional(),
   version: Count,
@@ -111,6 +114,12 @@ export const ReservationDoc = z.object({
   expiresAt: FirestoreTime,
   closedAt: FirestoreTime.nullable(),
   orderId: OrderId.nullable(),
+  /** What it took from its customer's caps (absent: nothing, it had no limited SKU and holds were uncapped). */
+  allowance: ReservationAllowance.optional(),
+  /** Who it was held for (its duration depends on it); absent on holds made before this existed. */
+  shopper: ShopperKind.optional(),
+  /** When it was extended (extendReservation, once); absent or null: never. */
+  extendedAt: FirestoreTime.nullable().optional(),
 });
 export type ReservationDoc = z.infer<typeof ReservationDoc>;
 

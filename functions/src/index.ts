@@ -79,6 +79,8 @@ const triggers = {
   receiveTransfer: () => callable(inventory, 'receiveTransfer'),
   recordReturn: () => callable(inventory, 'recordReturn'),
   setShardCount: () => callable(inventory, 'setShardCount'),
+  extendReservation: () => callable(inventory, 'extendReservation'),
+  setPurchaseLimit: () => callable(inventory, 'setPurchaseLimit'),
   cancelOrder: () => callable(inventory, 'cancelOrder'),
   advanceFulfilment: () => callable(inventory, 'advanceFulfilment'),
   // Supply (staff): purchase orders, cycle counts, stock policy.
@@ -202,6 +204,8 @@ function define<N extends Name>(name: N): ReturnType<(typeof triggers)[N]> | und
 if (!onlyOne) require('./platform/settings');
 
 export const reserveStock = define('reserveStock');
+export const extendReservation = define('extendReservation');
+export const setPurchaseLimit = define('setPurchaseLimit');
 export const checkout = define('checkout');
 export const releaseReservation = define('releaseReservation');
 export const restock = define('restock');

@@ -24,6 +24,7 @@ import { releaseReservation } from './release';
 import { reserveStock } from './reserve';
 import { setShardCount } from './shards';
 import { supplyCallables } from './supply-callables';
+import { limitsCallables } from './limits-callables';
 import { adjustStock, recordReturn, restock, type Staff } from './stock-changes';
 import { receiveTransfer, transferStock } from './transfer';
 
@@ -44,5 +45,6 @@ export function inventoryCallables(deps: () => Deps) {
     cancelOrder: handler('customer', CancelOrderRequest, (d, c, r) => cancelOrder(d, c, r)),
     advanceFulfilment: handler('staff', AdvanceFulfilmentRequest, (d, c, r) => advanceFulfilment(d, c, r)),
     ...supplyCallables(deps),
+    ...limitsCallables(deps),
   };
 }

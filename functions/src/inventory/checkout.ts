@@ -16,6 +16,7 @@ import { assertHeld, type Caller, readReservation, settleAllocations } from './r
 import { eventsOf } from '../platform/paths';
 import { newOrder, newOrderLine } from './order-lines';
 import { StockTx } from './stock-tx';
+import { giveBack } from './customer-limits';
 
 export async function checkout(
   deps: Deps,
@@ -58,6 +59,8 @@ export async function checkout(
         opId,
       });
       await settleAllocations(st, res, 'sale', `order ${id}`);
+      // Bought units stay counted against the customer's caps; the hold no longer counts.
+      await giveBack(deps, tx, res, { hold: true, units: 'none' });
       deps.checkpoint?.('checkout:before-write');
 
       const at = Timestamp.fromDate(now);
@@ -72,6 +75,7 @@ export async function checkout(
           allocations: l.allocations,
           returned: 0,
           ...newOrderLine,
+          ...(l.bundleId ? { bundleId: l.bundleId, unitsPerBundle: l.unitsPerBundle ?? null } : {}),
         })),
         totalMinor,
         currency,

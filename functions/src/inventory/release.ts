@@ -8,6 +8,7 @@ import { once } from './idempotency';
 import { reservationRef, reservationsCol } from './paths';
 import { type Caller, readReservation, settleAllocations } from './reservations';
 import { StockTx } from './stock-tx';
+import { giveBack } from './customer-limits';
 import { runInTransaction } from '../platform/transaction';
 
 export async function releaseReservation(
@@ -35,6 +36,7 @@ export async function releaseReservation(
         opId,
       });
       await settleAllocations(st, res, 'release', 'released by the customer');
+      await giveBack(deps, tx, res, { hold: true, units: 'all' });
       deps.checkpoint?.('releaseReservation:before-write');
       st.write();
       tx.update(reservationRef(deps.db, id), {
@@ -114,6 +116,7 @@ async function expireOne(deps: Deps, id: string, now: Date): Promise<string[] | 
       opId: `expire-${id}`,
     });
     await settleAllocations(st, res, 'expire', 'hold expired');
+    await giveBack(deps, tx, res, { hold: true, units: 'all' });
     st.write();
     tx.update(reservationRef(deps.db, id), { status: 'expired', closedAt: Timestamp.fromDate(now) });
     return res.lines.map((l) => l.sku);

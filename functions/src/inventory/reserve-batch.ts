@@ -22,6 +22,7 @@ import type {
   ReservationDoc,
   ReservationView,
   ReserveStockRequest,
+  ShopperKind,
 } from '@hearth/contracts';
 import { allocateLine, type LineAllocation, type Source } from './allocate';
 import type { Deps } from './deps';
@@ -29,6 +30,8 @@ import { notFound, outOfStock } from './errors';
 import type { Outcome, Settled } from './group-commit';
 import { idempotencyRecord, replay } from './idempotency';
 import { idempotencyRef, reservationRef } from './paths';
+import { CustomerLimits } from './customer-limits';
+import type { BundleLineOf } from './bundle-cart';
 import { availableAt, isHot, type Picture, readPicture } from './stock-picture';
 import { type OpContext, type ShardKey, StockTx } from './stock-tx';
 import { runInTransaction } from '../platform/transaction';
@@ -51,6 +54,11 @@ export interface Cart {
   opId: string;
   recordId: string;
   requestHash: string;
+  /** Who the hold is for and how long it lasts (hold-policy.ts); the batch's holdMs when absent. */
+  shopper?: ShopperKind;
+  holdMs?: number;
+  /** The bundle each line belongs to, by SKU (bundle-cart.ts: `req.lines` has the bundles' SKUs in it). */
+  bundles?: Map<string, BundleLineOf>;
 }
 
 /** Shards a running batch of this instance has picked: others pick different ones while they can. */
@@ -323,7 +331,17 @@ async function decide(deps: Deps, st: StockTx, round: Round): Promise<Map<number
       if (!plan || plan.allocations.some((a) => !picture.shards.get(line.sku)?.has(a.locationId)))
         docSkus.add(line.sku);
     }
-  const missing = new Set(await st.load([...docSkus], picked));
+  const [loaded, limits] = await Promise.all([
+    st.load([...docSkus], picked),
+    CustomerLimits.read(
+      deps,
+      st.tx,
+      candidates.map((c) => ({ uid: carts[c.index]!.uid, lines: carts[c.index]!.req.lines })),
+      (sku) => picture.docs.get(sku),
+    ),
+  ]);
+  const missing = new Set(loaded);
+  const allowances = new Map<number, ReturnType<CustomerLimits['charge']>>();
   const decided = new Map<number, CartOutcome>();
   const served: { index: number; cart: Cart; takes: Take[][] }[] = [];
   let writes = 0;
@@ -334,13 +352,20 @@ async function decide(deps: Deps, st: StockTx, round: Round): Promise<Map<number
       decided.set(c.index, verdict);
       continue;
     }
+    const capped = { uid: cart.uid, lines: cart.req.lines };
+    const overCap = limits.refusalOf(capped);
+    if (overCap) {
+      decided.set(c.index, failed(overCap));
+      continue;
+    }
     // The reservation, its record, a ledger entry per take, and counters it dirties first.
-    const cost = 2 + 2 * verdict.flat().length;
+    const cost = 2 + 2 * verdict.flat().length + limits.writesFor(capped);
     if (st.pendingWrites() + writes + cost > MAX_WRITES_PER_COMMIT) {
       decided.set(c.index, again('the commit is full'));
       continue;
     }
-    writes += 2;
+    writes += 2 + limits.writesFor(capped);
+    allowances.set(c.index, limits.charge(capped));
     const ctx = contextOf(cart);
     for (const take of verdict.flat()) st.apply({ kind: 'reserve', reason: 'cart hold', ...take }, ctx);
     served.push({ index: c.index, cart, takes: verdict });
@@ -348,7 +373,7 @@ async function decide(deps: Deps, st: StockTx, round: Round): Promise<Map<number
   deps.checkpoint?.('reserveStock:before-write');
   const now = deps.clock.now().getTime();
   for (const { index, cart, takes } of served) {
-    const reservation = reservationOf(picture, cart, takes, now, round.holdMs);
+    const reservation = reservationOf(picture, cart, takes, now, round.holdMs, allowances.get(index));
     const view = toView(cart.opId, reservation);
     st.tx.create(reservationRef(deps.db, cart.opId), reservation);
     st.tx.create(
@@ -358,6 +383,7 @@ async function decide(deps: Deps, st: StockTx, round: Round): Promise<Map<number
     decided.set(index, done(view));
   }
   st.write();
+  limits.write();
   return decided;
 }
 
@@ -434,6 +460,7 @@ function reservationOf(
   takes: Take[][],
   now: number,
   holdMs: number,
+  allowance: ReservationDoc['allowance'],
 ): ReservationDoc {
   return {
     customerId: cart.uid,
@@ -447,11 +474,14 @@ function reservationOf(
         shard: t.shard,
         qty: t.qty,
       })),
+      ...cart.bundles?.get(line.sku),
     })),
     createdAt: Timestamp.fromMillis(now),
-    expiresAt: Timestamp.fromMillis(now + holdMs),
+    expiresAt: Timestamp.fromMillis(now + (cart.holdMs ?? holdMs)),
     closedAt: null,
     orderId: null,
+    ...(allowance ? { allowance } : {}),
+    ...(cart.shopper ? { shopper: cart.shopper } : {}),
   };
 }
 
@@ -460,7 +490,13 @@ export function toView(reservationId: string, r: ReservationDoc): ReservationVie
     reservationId,
     status: r.status,
     expiresAt: new Date(r.expiresAt.toMillis()).toISOString(),
-    lines: r.lines.map((l) => ({ sku: l.sku, qty: l.qty, allocations: perLocation(l.allocations) })),
+    lines: r.lines.map((l) => ({
+      sku: l.sku,
+      qty: l.qty,
+      allocations: perLocation(l.allocations),
+      ...(l.bundleId ? { bundleId: l.bundleId } : {}),
+    })),
+    ...(r.extendedAt ? { extended: true } : {}),
   };
 }
 

@@ -13,6 +13,8 @@ import { settingsOf } from '../platform/deps';
 import type { Deps } from './deps';
 import { GroupCommit } from './group-commit';
 import { hashRequest, operationId, recordId } from './idempotency';
+import { expandBundles } from './bundle-cart';
+import { holdMsFor, shopperOf } from './hold-policy';
 import { type BusyShards, type Cart, MAX_WRITES_PER_COMMIT, reserveBatch } from './reserve-batch';
 
 /** How often a cart may be sent to the next round (its shards ran short, the commit was full). */
@@ -51,19 +53,24 @@ function instanceOf(deps: Deps): Instance {
   return instance;
 }
 
-export function reserveStock(
+export async function reserveStock(
   deps: Deps,
-  customer: { uid: string },
+  customer: { uid: string; anonymous?: boolean },
   req: ReserveStockRequest,
 ): Promise<ReservationView> {
   const opId = operationId('reserveStock', customer.uid, req.idempotencyKey);
+  const expanded = await expandBundles(deps, req);
+  const shopper = shopperOf(customer);
   const cart: Cart = {
     uid: customer.uid,
-    req,
+    req: expanded.req,
     opId,
     recordId: recordId('reserveStock', opId),
     requestHash: hashRequest(req),
+    shopper,
+    holdMs: holdMsFor(settingsOf(deps), shopper),
+    bundles: expanded.bundles,
   };
-  const key = [...new Set(req.lines.map((l) => l.sku))].sort().join('|');
+  const key = [...new Set(expanded.req.lines.map((l) => l.sku))].sort().join('|');
   return instanceOf(deps).queue.submit(key, cart);
 }

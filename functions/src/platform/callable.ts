@@ -38,6 +38,8 @@ export interface Caller {
   staff: boolean;
   email: string | null;
   name: string | null;
+  /** Signed in with Firebase anonymous auth (no account yet): shorter holds (HOLD_MINUTES_ANONYMOUS). */
+  anonymous: boolean;
 }
 
 /** The signed-in caller's auth, or `unauthenticated`. */
@@ -51,7 +53,14 @@ export function signedIn(req: CallRequest): NonNullable<CallRequest['auth']> {
 export function callerOf(req: CallRequest, access: Access): Caller {
   const auth = signedIn(req);
   const token = auth.token as
-    { admin?: unknown; staff?: unknown; email?: unknown; name?: unknown } | undefined;
+    | {
+        admin?: unknown;
+        staff?: unknown;
+        email?: unknown;
+        name?: unknown;
+        firebase?: { sign_in_provider?: unknown };
+      }
+    | undefined;
   const role = token?.admin === true ? 'admin' : token?.staff === true ? 'staff' : 'customer';
   if (access === 'admin' && role !== 'admin')
     throw new HttpsError('permission-denied', 'Only admins (custom claim admin) may do this');
@@ -63,6 +72,7 @@ export function callerOf(req: CallRequest, access: Access): Caller {
     staff: role !== 'customer',
     email: typeof token?.email === 'string' ? token.email : null,
     name: typeof token?.name === 'string' ? token.name : null,
+    anonymous: token?.firebase?.sign_in_provider === 'anonymous',
   };
 }
 

@@ -21,6 +21,22 @@ const spec = {
       .max(24 * 60),
     description: 'How long a reservation holds stock before it expires, in minutes.',
   },
+  HOLD_MINUTES_ANONYMOUS: {
+    default: 10,
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+    description:
+      'How long a reservation of an anonymous shopper (Firebase anonymous auth) holds stock, in minutes; signed-in shoppers get HOLD_MINUTES.',
+  },
+  MAX_HOLDS_PER_CUSTOMER: {
+    default: 0,
+    schema: z.coerce.number().int().min(0).max(1000),
+    description:
+      'How many held reservations one customer may keep at once (0: no cap; a cap costs each cart one read of the customer’s allowance).',
+  },
   PICKUP_HOLD_HOURS: {
     default: 72,
     schema: z.coerce
@@ -63,6 +79,8 @@ function declared<N extends Name>(name: N): { default: (typeof spec)[N]['default
 /** The params themselves, so firebase-tools lists them in the functions' manifest. */
 export const params = {
   HOLD_MINUTES: defineInt('HOLD_MINUTES', declared('HOLD_MINUTES')),
+  HOLD_MINUTES_ANONYMOUS: defineInt('HOLD_MINUTES_ANONYMOUS', declared('HOLD_MINUTES_ANONYMOUS')),
+  MAX_HOLDS_PER_CUSTOMER: defineInt('MAX_HOLDS_PER_CUSTOMER', declared('MAX_HOLDS_PER_CUSTOMER')),
   PICKUP_HOLD_HOURS: defineInt('PICKUP_HOLD_HOURS', declared('PICKUP_HOLD_HOURS')),
   LOW_STOCK_UNITS: defineInt('LOW_STOCK_UNITS', declared('LOW_STOCK_UNITS')),
   STORE_CURRENCY: defineString('STORE_CURRENCY', declared('STORE_CURRENCY')),
@@ -72,6 +90,10 @@ export const params = {
 
 export interface StoreSettings {
   holdMs: number;
+  /** Holds of anonymous shoppers (HOLD_MINUTES_ANONYMOUS). */
+  anonymousHoldMs: number;
+  /** Held reservations one customer may keep at once; 0: no cap (MAX_HOLDS_PER_CUSTOMER). */
+  maxHoldsPerCustomer: number;
   /** Click and collect: how long goods ready at the store wait for their customer (PICKUP_HOLD_HOURS). */
   pickupHoldMs: number;
   lowStockUnits: number;
@@ -94,6 +116,8 @@ export function settingsFrom(env: Record<string, string | undefined>): StoreSett
   };
   return {
     holdMs: read('HOLD_MINUTES') * 60_000,
+    anonymousHoldMs: read('HOLD_MINUTES_ANONYMOUS') * 60_000,
+    maxHoldsPerCustomer: read('MAX_HOLDS_PER_CUSTOMER'),
     pickupHoldMs: read('PICKUP_HOLD_HOURS') * 3_600_000,
     lowStockUnits: read('LOW_STOCK_UNITS'),
     currency: read('STORE_CURRENCY'),

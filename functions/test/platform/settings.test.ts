@@ -12,6 +12,8 @@ describe('store settings', () => {
   test('without params set, every tunable has its documented default', () => {
     assert.deepEqual(settingsFrom({}), {
       holdMs: 15 * 60_000,
+      anonymousHoldMs: 10 * 60_000,
+      maxHoldsPerCustomer: 0,
       pickupHoldMs: 72 * 3_600_000,
       lowStockUnits: 3,
       currency: 'GBP',
@@ -39,6 +41,8 @@ describe('store settings', () => {
     ['HOLD_MINUTES', '0'],
     ['HOLD_MINUTES', '1.5'],
     ['HOLD_MINUTES', 'fifteen'],
+    ['HOLD_MINUTES_ANONYMOUS', '0'],
+    ['MAX_HOLDS_PER_CUSTOMER', '-1'],
     ['PICKUP_HOLD_HOURS', '0'],
     ['LOW_STOCK_UNITS', '-1'],
     ['STORE_CURRENCY', 'gbp'],

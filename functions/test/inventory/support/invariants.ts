@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import type { Firestore } from 'firebase-admin/firestore';
 import { assertOrderInvariants } from './order-invariants';
 import { assertSupplyInvariants } from './supply-invariants';
+import { assertLimitInvariants } from './limits-invariants';
 
 type Cell = { onHand: number; reserved: number; inTransit: number; damaged: number; incoming: number };
 const zero = (): Cell => ({ onHand: 0, reserved: 0, inTransit: 0, damaged: 0, incoming: 0 });
@@ -141,4 +142,5 @@ export async function assertInvariants(db: Firestore, opts: { aggregates?: boole
     assert.equal(cell.reserved, heldUnits.get(key) ?? 0, `${key}: reserved vs held reservations`);
   await assertOrderInvariants(db, ledger.docs);
   await assertSupplyInvariants(db);
+  await assertLimitInvariants(db);
 }
