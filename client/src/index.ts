@@ -55,3 +55,12 @@ export {
   watchPurchaseOrders,
   type PurchaseOrderRow,
 } from './supply';
+export {
+  verifyWebhook,
+  createWebhookSubscription,
+  setWebhookSubscriptionStatus,
+  rotateWebhookSecret,
+  deleteWebhookSubscription,
+  replayWebhookEvents,
+  type WebhookVerification,
+} from './webhooks';

@@ -38,17 +38,24 @@ import {
   SimilarItemsRequest,
   SimilarItemsResponse,
 } from './recommendations';
-import {
-  ExtendReservationRequest,
-  SetPurchaseLimitRequest,
-  SetPurchaseLimitResponse,
-} from './limits';
+import { ExtendReservationRequest, SetPurchaseLimitRequest, SetPurchaseLimitResponse } from './limits';
 import {
   AdvanceFulfilmentRequest,
   AdvanceFulfilmentResponse,
   CancelOrderRequest,
   CancelOrderResponse,
 } from './order-callables';
+import {
+  CreateWebhookSubscriptionRequest,
+  DeleteWebhookSubscriptionRequest,
+  DeleteWebhookSubscriptionResponse,
+  ReplayWebhookEventsRequest,
+  ReplayWebhookEventsResponse,
+  RotateWebhookSecretRequest,
+  SetWebhookStatusRequest,
+  WebhookSecretResponse,
+  WebhookSubscriptionResponse,
+} from './events';
 
 import {
   ClosePurchaseOrderRequest,
@@ -97,6 +104,15 @@ export const callables = {
   closePurchaseOrder: callable('staff', ClosePurchaseOrderRequest, PurchaseOrderResponse),
   setStockCount: callable('staff', SetStockCountRequest, SetStockCountResponse),
   setStockPolicy: callable('staff', SetStockPolicyRequest, SetStockPolicyResponse),
+  createWebhookSubscription: callable('staff', CreateWebhookSubscriptionRequest, WebhookSecretResponse),
+  setWebhookSubscriptionStatus: callable('staff', SetWebhookStatusRequest, WebhookSubscriptionResponse),
+  rotateWebhookSecret: callable('staff', RotateWebhookSecretRequest, WebhookSecretResponse),
+  deleteWebhookSubscription: callable(
+    'staff',
+    DeleteWebhookSubscriptionRequest,
+    DeleteWebhookSubscriptionResponse,
+  ),
+  replayWebhookEvents: callable('staff', ReplayWebhookEventsRequest, ReplayWebhookEventsResponse),
 };
 
 export type CallableName = keyof typeof callables;

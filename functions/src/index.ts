@@ -63,6 +63,15 @@ const recommendations = once(async () => {
   return recommendationCallables(() => ({ ...inventoryDeps(), state })) as Handlers;
 });
 
+// Webhooks (issue 15): subscriptions and replay (staff); delivery by the outbox trigger and the sweeper.
+const events = once(async () => {
+  const [{ eventCallables }, { inventoryDeps }] = await Promise.all([
+    import('./events/callables.js'),
+    instance(),
+  ]);
+  return eventCallables(inventoryDeps) as Handlers;
+});
+
 const callable = (domain: () => Promise<Handlers>, name: string) =>
   https().onCall(async (req: CallableRequest) => (await domain())[name]!(req));
 
@@ -70,6 +79,30 @@ const scheduled = (options: string | ScheduleOptions, job: () => Promise<void>) 
   scheduler().onSchedule(options as ScheduleOptions, job);
 
 const triggers = {
+  createWebhookSubscription: () => callable(events, 'createWebhookSubscription'),
+  setWebhookSubscriptionStatus: () => callable(events, 'setWebhookSubscriptionStatus'),
+  rotateWebhookSecret: () => callable(events, 'rotateWebhookSecret'),
+  deleteWebhookSubscription: () => callable(events, 'deleteWebhookSubscription'),
+  replayWebhookEvents: () => callable(events, 'replayWebhookEvents'),
+  webhookDeliverOnOutbox: () =>
+    firestore().onDocumentCreated('outbox/{eventId}', async (event) => {
+      const [{ deliverNewEvent }, { inventoryDeps }] = await Promise.all([
+        import('./events/sweep.js'),
+        instance(),
+      ]);
+      await deliverNewEvent(inventoryDeps(), event.params.eventId);
+    }),
+  sweepWebhooks: () =>
+    scheduled({ schedule: 'every 1 minutes', timeoutSeconds: 300 }, async () => {
+      const [{ sweepWebhooks }, { inventoryDeps }] = await Promise.all([
+        import('./events/sweep.js'),
+        instance(),
+      ]);
+      const r = await sweepWebhooks(inventoryDeps());
+      console.log(
+        `webhooks: ${r.dispatched} late events dispatched, ${r.completed} deliveries over ${r.streams} streams`,
+      );
+    }),
   reserveStock: () => callable(inventory, 'reserveStock'),
   checkout: () => callable(inventory, 'checkout'),
   releaseReservation: () => callable(inventory, 'releaseReservation'),
@@ -204,6 +237,13 @@ function define<N extends Name>(name: N): ReturnType<(typeof triggers)[N]> | und
 if (!onlyOne) require('./platform/settings');
 
 export const reserveStock = define('reserveStock');
+export const createWebhookSubscription = define('createWebhookSubscription');
+export const setWebhookSubscriptionStatus = define('setWebhookSubscriptionStatus');
+export const rotateWebhookSecret = define('rotateWebhookSecret');
+export const deleteWebhookSubscription = define('deleteWebhookSubscription');
+export const replayWebhookEvents = define('replayWebhookEvents');
+export const webhookDeliverOnOutbox = define('webhookDeliverOnOutbox');
+export const sweepWebhooks = define('sweepWebhooks');
 export const extendReservation = define('extendReservation');
 export const setPurchaseLimit = define('setPurchaseLimit');
 export const checkout = define('checkout');

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { callables } from '@hearth/contracts';
 import { customerCallables } from '../src/customers/callables';
+import { eventCallables } from '../src/events/callables';
 import * as index from '../src/index';
 import { inventoryCallables } from '../src/inventory/callables';
 import { recommendationCallables } from '../src/recommendations/callables';
@@ -19,6 +20,7 @@ test('every callable handler has a contract, and every contract a handler', () =
     ...Object.keys(inventoryCallables(notCalled)),
     ...Object.keys(customerCallables(notCalled)),
     ...Object.keys(recommendationCallables(notCalled)),
+    ...Object.keys(eventCallables(notCalled)),
   ].sort();
   assert.deepEqual(handlers, Object.keys(callables).sort());
 });

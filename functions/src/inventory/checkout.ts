@@ -16,6 +16,7 @@ import { assertHeld, type Caller, readReservation, settleAllocations } from './r
 import { eventsOf } from '../platform/paths';
 import { newOrder, newOrderLine } from './order-lines';
 import { StockTx } from './stock-tx';
+import { orderPlaced } from './outbox-events';
 import { giveBack } from './customer-limits';
 
 export async function checkout(
@@ -84,6 +85,7 @@ export async function checkout(
         createdAt: at,
         ...newOrder(caller.uid, at, null),
       };
+      st.emit(orderPlaced(id, order));
       st.write();
       tx.create(orderRef(deps.db, id), order);
       tx.update(reservationRef(deps.db, id), { status: 'checked_out', closedAt: at, orderId: id });

@@ -10,6 +10,7 @@ import { withTotals } from './availability';
 import { countReads, type Deps } from '../platform/deps';
 import { allShards, inventoryRef, shardsOf } from './paths';
 import { runInTransaction } from '../platform/transaction';
+import { stockEventsOf, writeOutbox } from '../platform/outbox';
 
 /**
  * Folds the shards of `sku` into its availability document; returns whether it wrote it. `rewrite`
@@ -44,10 +45,20 @@ export async function refreshAvailability(deps: Deps, sku: string, rewrite = fal
       locations[locationId] = { ...loc, ...sum, available: sum.onHand - sum.reserved };
     }
     if (!changed && !rewrite) return false;
+    const now = deps.clock.now();
+    const after = withTotals({ ...doc, locations }, now);
     tx.set(inventoryRef(deps.db, sku), {
-      ...withTotals({ ...doc, locations }, deps.clock.now()),
+      ...after,
       aggregatedAt: Timestamp.fromMillis(snap.readTime.toMillis()),
     });
+    // Sharded locations' stock events: the hot path writes shards only, so they are told here, once
+    // per refresh (a flash sale's many holds become one event per refresh, not one per cart).
+    writeOutbox(
+      tx,
+      deps.db,
+      now,
+      stockEventsOf(doc.locations, after, () => [], `refresh-${sku}`),
+    );
     return true;
   });
 }

@@ -9,6 +9,7 @@ import { reservationRef, reservationsCol } from './paths';
 import { type Caller, readReservation, settleAllocations } from './reservations';
 import { StockTx } from './stock-tx';
 import { giveBack } from './customer-limits';
+import { reservationExpired } from './outbox-events';
 import { runInTransaction } from '../platform/transaction';
 
 export async function releaseReservation(
@@ -117,6 +118,7 @@ async function expireOne(deps: Deps, id: string, now: Date): Promise<string[] | 
     });
     await settleAllocations(st, res, 'expire', 'hold expired');
     await giveBack(deps, tx, res, { hold: true, units: 'all' });
+    st.emit(reservationExpired(id, res));
     st.write();
     tx.update(reservationRef(deps.db, id), { status: 'expired', closedAt: Timestamp.fromDate(now) });
     return res.lines.map((l) => l.sku);

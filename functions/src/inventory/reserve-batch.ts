@@ -34,6 +34,7 @@ import { CustomerLimits } from './customer-limits';
 import type { BundleLineOf } from './bundle-cart';
 import { availableAt, isHot, type Picture, readPicture } from './stock-picture';
 import { type OpContext, type ShardKey, StockTx } from './stock-tx';
+import { reservationCreated } from './outbox-events';
 import { runInTransaction } from '../platform/transaction';
 
 /** Firestore's limit on the writes of one commit. */
@@ -358,13 +359,14 @@ async function decide(deps: Deps, st: StockTx, round: Round): Promise<Map<number
       decided.set(c.index, failed(overCap));
       continue;
     }
-    // The reservation, its record, a ledger entry per take, and counters it dirties first.
-    const cost = 2 + 2 * verdict.flat().length + limits.writesFor(capped);
+    // The reservation, its record and its outbox event; per take a ledger entry, and the counters
+    // it dirties first with their stock events (at most two per location: changed, and out/low/back).
+    const cost = 3 + 4 * verdict.flat().length + limits.writesFor(capped);
     if (st.pendingWrites() + writes + cost > MAX_WRITES_PER_COMMIT) {
       decided.set(c.index, again('the commit is full'));
       continue;
     }
-    writes += 2 + limits.writesFor(capped);
+    writes += 3 + limits.writesFor(capped);
     allowances.set(c.index, limits.charge(capped));
     const ctx = contextOf(cart);
     for (const take of verdict.flat()) st.apply({ kind: 'reserve', reason: 'cart hold', ...take }, ctx);
@@ -376,6 +378,7 @@ async function decide(deps: Deps, st: StockTx, round: Round): Promise<Map<number
     const reservation = reservationOf(picture, cart, takes, now, round.holdMs, allowances.get(index));
     const view = toView(cart.opId, reservation);
     st.tx.create(reservationRef(deps.db, cart.opId), reservation);
+    st.emit(reservationCreated(cart.opId, reservation), contextOf(cart));
     st.tx.create(
       idempotencyRef(deps.db, cart.recordId),
       idempotencyRecord({ scope: 'reserveStock', uid: cart.uid }, cart.requestHash, view, now),

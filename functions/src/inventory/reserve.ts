@@ -35,8 +35,9 @@ function instanceOf(deps: Deps): Instance {
   const grouped = deps.groupCommit !== false;
   const queue = new GroupCommit<Cart, ReservationView>({
     maxWeight: MAX_WRITES_PER_COMMIT,
-    // Its reservation, its idempotency record and a ledger entry per line (more if a line splits).
-    weight: (cart) => 2 + cart.req.lines.length,
+    // Its reservation, its idempotency record, its outbox event and a ledger entry per line (more if
+    // a line splits).
+    weight: (cart) => 3 + cart.req.lines.length,
     maxItems: grouped ? undefined : 1,
     unlimitedLanes: !grouped,
     maxRounds: MAX_ROUNDS,

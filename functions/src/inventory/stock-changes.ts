@@ -17,6 +17,7 @@ import { historyEntry, orderStatusOf } from './order-lines';
 import { orderRef } from './paths';
 import { putUnits, takeUnits } from './placement';
 import { StockTx } from './stock-tx';
+import { orderEvent } from './outbox-events';
 import type { Tx } from '../platform/transaction';
 
 export interface Staff {
@@ -123,6 +124,15 @@ export function recordReturn(
         historyEntry({ at, by: staff, action: 'returned', lineIndex, qty: req.qty, note: req.condition }),
       ],
     });
+    st.emit(
+      orderEvent('order.returned', req.orderId, {
+        sku: req.sku,
+        qty: req.qty,
+        condition: req.condition,
+        locationId: req.locationId,
+        status,
+      }),
+    );
     // A return counts against the item for the customer's recommendations; the id follows the
     // ledger entry's, so a retried commit writes the same event.
     const event: CustomerEvent = {
