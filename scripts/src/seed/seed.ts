@@ -86,6 +86,7 @@ export async function seed(opts: SeedOptions = {}): Promise<SeedResult> {
     ...stock.inventory.map((i) => create(inventoryRef(db, i.sku), i.doc)),
     ...stock.shards.map((s) => create(shardRef(db, s.sku, s.doc.locationId, s.doc.index), s.doc)),
     ...stock.ledger.map((e) => create(ledgerCol(db).doc(e.id), e.doc)),
+    ...stock.purchaseOrders.map((po) => create(db.collection('purchaseOrders').doc(po.id), po.doc)),
   ]);
   await step('customers', [
     ...customers.profiles.map((p) => create(customerRef(db, p.uid), p.doc)),

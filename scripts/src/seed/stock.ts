@@ -5,7 +5,15 @@
  * stock is split over shards, as a flash sale needs.
  */
 import { Timestamp } from 'firebase-admin/firestore';
-import type { InventoryDoc, LedgerEntry, LocationDoc, LocationStock, ShardDoc } from '@hearth/contracts';
+import {
+  MAX_PO_LINES,
+  type InventoryDoc,
+  type LedgerEntry,
+  type LocationDoc,
+  type LocationStock,
+  type PurchaseOrderDoc,
+  type ShardDoc,
+} from '@hearth/contracts';
 import {
   emptyLocationStock,
   newInventoryDoc,
@@ -86,7 +94,56 @@ export interface StockPlan {
   inventory: { sku: string; doc: InventoryDoc }[];
   shards: { sku: string; id: string; doc: ShardDoc }[];
   ledger: { id: string; doc: LedgerEntry }[];
+  /** The stock on its way: open purchase orders, whose lines are the SKUs' incoming. */
+  purchaseOrders: { id: string; doc: PurchaseOrderDoc }[];
   hotSkus: string[];
+}
+
+/** Recently sold but out: this many are on order to the main warehouse. */
+const ON_ORDER_UNITS = 24;
+const SEED_SUPPLIERS = ['Nordhus Möbel', 'Oak & Co', 'Brass Lamp Works'];
+
+/** The SKUs on order, as open purchase orders (MAX_PO_LINES lines each) with their ledger entries. */
+function planPurchaseOrders(plan: StockPlan, skus: string[], now: Date): void {
+  const at = Timestamp.fromDate(now);
+  for (let n = 0; n * MAX_PO_LINES < skus.length; n++) {
+    const id = `seed-po-${n}`;
+    const lines = skus.slice(n * MAX_PO_LINES, (n + 1) * MAX_PO_LINES);
+    const supplier = SEED_SUPPLIERS[n % SEED_SUPPLIERS.length]!;
+    plan.purchaseOrders.push({
+      id,
+      doc: {
+        supplier,
+        locationId: 'wh-london',
+        status: 'open',
+        lines: lines.map((sku) => ({ sku, qty: ON_ORDER_UNITS, received: 0 })),
+        expectedAt: Timestamp.fromMillis(now.getTime() + (7 + 7 * (n % 3)) * 24 * 3600 * 1000),
+        fromSuggestion: null,
+        createdBy: 'seed',
+        createdAt: at,
+        updatedAt: at,
+        closedAt: null,
+      },
+    });
+    lines.forEach((sku, i) =>
+      plan.ledger.push({
+        id: `${id}-${i}`,
+        doc: {
+          kind: 'po_ordered',
+          sku,
+          locationId: 'wh-london',
+          toLocationId: null,
+          shard: null,
+          qty: ON_ORDER_UNITS,
+          reason: `purchase order ${id} from ${supplier} (seed)`,
+          actor: { uid: 'seed', role: 'system' },
+          correlationId: id,
+          idempotencyKey: null,
+          at,
+        },
+      }),
+    );
+  }
 }
 
 function unitsFor(v: SeedVariant): number {
@@ -115,7 +172,8 @@ export function planStock(catalog: Catalog, now: Date): StockPlan {
     .sort((a, b) => b.orders - a.orders)
     .slice(0, HOT_SKU_COUNT)
     .map((v) => v.doc.sku);
-  const plan: StockPlan = { inventory: [], shards: [], ledger: [], hotSkus };
+  const plan: StockPlan = { inventory: [], shards: [], ledger: [], purchaseOrders: [], hotSkus };
+  const onOrder: string[] = [];
   const restock = (sku: string, locationId: string, qty: number, shard: number | null) => {
     const suffix = shard === null ? locationId : shardId(locationId, shard);
     plan.ledger.push({
@@ -147,8 +205,11 @@ export function planStock(catalog: Catalog, now: Date): StockPlan {
     const perLocation = hot ? { [HOT_LOCATION]: units } : split(units, ids);
     const stock: Record<string, LocationStock> = {};
     for (const id of ids) stock[id] = { ...emptyLocationStock(), onHand: perLocation[id] ?? 0 };
-    // Recently sold but out: more is on its way to the main warehouse.
-    if (units === 0 && v.lastSale >= DISCONTINUED_BEFORE) stock['wh-london']!.incoming = 24;
+    // Recently sold but out: more is on its way to the main warehouse (an open purchase order).
+    if (units === 0 && v.lastSale >= DISCONTINUED_BEFORE) {
+      stock['wh-london']!.incoming = ON_ORDER_UNITS;
+      onOrder.push(sku);
+    }
 
     const base = newInventoryDoc(
       { sku, productId: v.doc.productId, backorderable: backorderableCategories.has(category) },
@@ -191,5 +252,6 @@ export function planStock(catalog: Catalog, now: Date): StockPlan {
       }
     }
   }
+  planPurchaseOrders(plan, onOrder, now);
   return plan;
 }
