@@ -25,7 +25,7 @@ import {
   ReservationAllowance,
   type ReservationDoc,
 } from '@hearth/contracts';
-import { settingsOf } from '../platform/deps';
+import { countReads, settingsOf } from '../platform/deps';
 import type { Tx } from '../platform/transaction';
 import type { Deps } from './deps';
 import { InventoryError } from './errors';
@@ -222,3 +222,23 @@ export const allowanceOf = (data: unknown): ReservationAllowance | undefined => 
   const parsed = ReservationAllowance.safeParse((data as { allowance?: unknown } | null)?.allowance);
   return parsed.success ? parsed.data : undefined;
 };
+
+/**
+ * Cancelled units of an order come back to its customer's caps (the hold was freed at checkout).
+ * What the reservation took never changes once it is written, so it is read without a lock; the
+ * allowance itself is read and written in the cancellation's transaction.
+ */
+export async function giveBackCancelled(
+  deps: Deps,
+  tx: Tx,
+  reservationId: string,
+  units: { sku: string; qty: number }[],
+): Promise<void> {
+  if (units.length === 0) return;
+  const snap = await deps.db.collection('reservations').doc(reservationId).get();
+  countReads(deps, 1);
+  const allowance = allowanceOf(snap.data());
+  const customerId = (snap.data() as { customerId?: unknown } | undefined)?.customerId;
+  if (!allowance || typeof customerId !== 'string') return;
+  await giveBack(deps, tx, { customerId, allowance }, { hold: false, units });
+}

@@ -29,6 +29,7 @@ import {
   readOrder,
 } from './order-lines';
 import { orderRef } from './paths';
+import { giveBackCancelled } from './customer-limits';
 import { StockTx } from './stock-tx';
 import type { Tx } from '../platform/transaction';
 
@@ -153,6 +154,15 @@ export async function cancelInTx(
       qty: m.qty,
       reason: `cancelled from order ${orderId}${why}`,
     }),
+  );
+  // Cancelled units come back to the customer's caps (customer-limits.ts); shipped ones do not.
+  await giveBackCancelled(
+    deps,
+    tx,
+    order.reservationId,
+    cuts.flatMap((c) =>
+      c.outcome === 'restocked' ? [{ sku: order.lines[c.lineIndex]!.sku, qty: c.qty }] : [],
+    ),
   );
   deps.checkpoint?.('cancelOrder:before-write');
 
