@@ -117,15 +117,17 @@ describe('availabilityOf', () => {
   it('derives the status from the summed figures and the safety stock of every location', () => {
     const status = (fields: Partial<Inventory>, shards: Shard[] = []) =>
       availabilityOf(inventory(fields), shards).status;
-    // Safety stock 4 + 5 = 9 is above the default threshold (3): 9 available is low, 10 is not.
+    // Safety stock 4 + 5 = 9 is withheld from sale: 9 available leave none to sell, 12 leave 3 (the
+    // default threshold: low), 13 leave 4.
     const stocked = (whAvailable: number) => ({
       locations: { wh: loc(whAvailable, 0, 0, 4), store: loc(0, 0, 0, 5) },
     });
-    assert.equal(status(stocked(9)), 'low');
-    assert.equal(status(stocked(10)), 'in_stock');
+    assert.equal(status(stocked(9)), 'out');
+    assert.equal(status(stocked(12)), 'low');
+    assert.equal(status(stocked(13)), 'in_stock');
     // The store's own threshold, recorded on the document, applies to the sum.
-    assert.equal(status({ ...stocked(10), lowStockUnits: 10 }), 'low');
-    assert.equal(status({ ...stocked(11), lowStockUnits: 10 }), 'in_stock');
+    assert.equal(status({ ...stocked(19), lowStockUnits: 10 }), 'low');
+    assert.equal(status({ ...stocked(20), lowStockUnits: 10 }), 'in_stock');
     // Out of stock: what happens next depends on the document's flags and what is on its way.
     const empty = { locations: { wh: loc(0, 0) } };
     assert.equal(status(empty), 'out');

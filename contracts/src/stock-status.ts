@@ -7,8 +7,8 @@
 import type { StockStatus } from './inventory';
 
 /**
- * By default, at or below this many available units (or the safety stock, if higher) a SKU shows
- * as `low`. A store sets its own with the functions' LOW_STOCK_UNITS param; each availability
+ * By default, at or below this many units for sale (available less safety stock) a SKU shows as
+ * `low`. A store sets its own with the functions' LOW_STOCK_UNITS param; each availability
  * document records the threshold its status was computed with (`lowStockUnits`).
  */
 export const LOW_STOCK_UNITS = 3;
@@ -25,8 +25,9 @@ export interface StatusInputs {
 }
 
 export function stockStatus(s: StatusInputs): StockStatus {
-  if (s.available > 0)
-    return s.available <= Math.max(s.lowStockUnits ?? LOW_STOCK_UNITS, s.safetyStock) ? 'low' : 'in_stock';
+  // Safety stock is withheld from sale (carts never take it), so shoppers are not shown it either.
+  const sellable = s.available - s.safetyStock;
+  if (sellable > 0) return sellable <= (s.lowStockUnits ?? LOW_STOCK_UNITS) ? 'low' : 'in_stock';
   if (s.madeToOrder) return 'made_to_order';
   if (s.backorderable || s.incoming + s.inTransit > 0) return 'backorder';
   return 'out';

@@ -32,6 +32,7 @@ import { idempotencyRecord, replay } from './idempotency';
 import { idempotencyRef, reservationRef } from './paths';
 import { CustomerLimits } from './customer-limits';
 import type { BundleLineOf } from './bundle-cart';
+import { sellable } from './safety-stock';
 import { availableAt, isHot, type Picture, readPicture } from './stock-picture';
 import { type OpContext, type ShardKey, StockTx } from './stock-tx';
 import { reservationCreated } from './outbox-events';
@@ -145,12 +146,12 @@ function answerRepeats(
   return firsts;
 }
 
-/** Sources of a line: each known location of the SKU, holding what `available` says. */
+/** Sources of a line: each known location of the SKU, holding what `available` says less its safety stock. */
 function sourcesOf(picture: Picture, doc: InventoryDoc, available: (locationId: string) => number): Source[] {
   const sources: Source[] = [];
   for (const locationId of Object.keys(doc.locations)) {
     const location = picture.locations.get(locationId);
-    if (location) sources.push({ location, available: available(locationId) });
+    if (location) sources.push({ location, available: sellable(doc, locationId, available(locationId)) });
   }
   return sources;
 }
@@ -483,6 +484,7 @@ function reservationOf(
     expiresAt: Timestamp.fromMillis(now + (cart.holdMs ?? holdMs)),
     closedAt: null,
     orderId: null,
+    ...(cart.req.pickup ? { pickup: cart.req.pickup } : {}),
     ...(allowance ? { allowance } : {}),
     ...(cart.shopper ? { shopper: cart.shopper } : {}),
   };

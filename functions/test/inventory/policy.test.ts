@@ -100,7 +100,10 @@ describe('stock status', () => {
   test('thresholds', () => {
     assert.equal(stockStatus({ ...base, available: LOW_STOCK_UNITS + 1 }), 'in_stock');
     assert.equal(stockStatus({ ...base, available: LOW_STOCK_UNITS }), 'low');
-    assert.equal(stockStatus({ ...base, available: 8, safetyStock: 10 }), 'low');
+    // Safety stock is withheld from sale: 8 available under 10 of safety stock leave none to sell.
+    assert.equal(stockStatus({ ...base, available: 8, safetyStock: 10 }), 'out');
+    assert.equal(stockStatus({ ...base, available: 12, safetyStock: 10 }), 'low');
+    assert.equal(stockStatus({ ...base, available: 10 + LOW_STOCK_UNITS + 1, safetyStock: 10 }), 'in_stock');
     assert.equal(stockStatus({ ...base, available: 0 }), 'out');
     assert.equal(stockStatus({ ...base, available: 0, incoming: 5 }), 'backorder');
     assert.equal(stockStatus({ ...base, available: 0, inTransit: 1 }), 'backorder');

@@ -283,6 +283,61 @@ describe('supply: purchase orders, counts, policy', () => {
     await assertInvariants(fs.adminDb);
   });
 
+  test('safety stock is withheld from carts and from the status shoppers see', async () => {
+    const reserve = (qty: number) =>
+      api.reserveStock(as(ivy, { idempotencyKey: key(), lines: [{ sku: 'sofa', qty }] }));
+    await api.setStockPolicy(
+      as(staff, { idempotencyKey: key(), sku: 'sofa', safetyStock: { 'wh-north': 2 } }),
+    );
+    assert.deepEqual([(await inv('sofa')).available, (await inv('sofa')).status], [2, 'out']);
+    const none = await refusal(reserve(1));
+    assert.equal(none.code, 'resource-exhausted');
+    assert.equal(none.details?.available, 0);
+    await api.restock(as(staff, { idempotencyKey: key(), sku: 'sofa', locationId: 'wh-north', qty: 3 }));
+    assert.equal((await inv('sofa')).status, 'low');
+    const over = await refusal(reserve(4));
+    assert.equal(over.details?.available, 3);
+    await reserve(3);
+    assert.equal((await refusal(reserve(1))).details?.available, 0);
+    // Staff still reach it: a transfer may move the safety stock itself.
+    await api.transferStock(
+      as(staff, {
+        idempotencyKey: key(),
+        sku: 'sofa',
+        fromLocationId: 'wh-north',
+        toLocationId: 'wh-south',
+        qty: 2,
+      }),
+    );
+    await assertInvariants(fs.adminDb);
+  });
+
+  test('30 carts on 3 instances for 20 units under 5 of safety stock: exactly 15 held', async () => {
+    await api.restock(as(staff, { idempotencyKey: key(), sku: 'lamp', locationId: 'wh-south', qty: 16 }));
+    await api.setStockPolicy(
+      as(staff, { idempotencyKey: key(), sku: 'lamp', safetyStock: { 'wh-south': 5 } }),
+    );
+    const others = [1, 2].map(() => instance(fs.host, fs.projectId, deps.clock));
+    const apis = [api, ...others.map((o) => inventoryCallables(() => o.deps))];
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) =>
+        apis[i % 3]!.reserveStock(
+          as(user(`buyer-${i}`), { idempotencyKey: key(), lines: [{ sku: 'lamp', qty: 1 }] }),
+        ),
+      ),
+    );
+    await Promise.all(others.map((o) => o.close()));
+    const codes = results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as Failure).code));
+    assert.equal(codes.filter((c) => c === 'ok').length, 15, codes.join(','));
+    assert.ok(
+      codes.every((c) => c === 'ok' || c === 'resource-exhausted'),
+      codes.join(','),
+    );
+    const lamp = await inv('lamp');
+    assert.deepEqual([lamp.onHand, lamp.reserved, lamp.available], [20, 15, 5]);
+    await assertInvariants(fs.adminDb);
+  });
+
   test('bad input and wrong callers: a clear error, nothing written', async () => {
     const made = await create([{ sku: 'sofa', qty: 2 }]);
     const k = () => key('bad');
