@@ -18,7 +18,15 @@ import {
   type WeightOptions,
 } from './interactions';
 import { rankingMetrics } from './metrics';
-import { recommendTopK, trainRecommender, type TrainedModel, type TrainOptions } from './model';
+import { defaultHybridOptions, trainHybrid, type HybridOptions } from './hybrid';
+import {
+  recommendTopK,
+  trainRecommender,
+  type EpochReport,
+  type TrainedModel,
+  type TrainOptions,
+} from './model';
+import { productTokens } from './product-tokens';
 import {
   idleSlot,
   liveModel,
@@ -42,6 +50,8 @@ export interface RetrainOptions {
   pageSize: number;
   weights: Partial<Omit<WeightOptions, 'now'>>;
   train: Partial<TrainOptions>;
+  /** Side information and the trend bias (hybrid.ts); null trains the plain factorisation. */
+  hybrid: Partial<HybridOptions> | null;
 }
 
 export const defaultRetrainOptions: RetrainOptions = {
@@ -52,6 +62,7 @@ export const defaultRetrainOptions: RetrainOptions = {
   pageSize: 1000,
   weights: {},
   train: {},
+  hybrid: defaultHybridOptions,
 };
 
 export type RetrainPhase = 'read' | 'fit-holdout' | 'fit' | 'embeddings' | 'lists' | 'switch';
@@ -108,6 +119,10 @@ export async function retrainRecommender(
   const consenting = await consentingCustomers(db, o.pageSize);
   const full = new InteractionMatrixBuilder({ ...o.weights, now: to });
   const fit = new InteractionMatrixBuilder({ ...o.weights, now: holdoutFrom - 1 });
+  // The same events with a short half-life: what sells this week (the hybrid's trend bias).
+  const trendDays = { halfLifeDays: { ...defaultHybridOptions, ...o.hybrid }.trendHalfLifeDays };
+  const trendFull = new InteractionMatrixBuilder({ ...o.weights, ...trendDays, now: to });
+  const trendFit = new InteractionMatrixBuilder({ ...o.weights, ...trendDays, now: holdoutFrom - 1 });
   const later: LaterPurchases = new Map();
   const excluded = new Set<string>();
   let read = 0;
@@ -123,8 +138,11 @@ export async function retrainRecommender(
       }
       if (e.at < from || e.at > to) continue;
       full.add(e);
-      if (e.at < holdoutFrom) fit.add(e);
-      else if (e.kind === 'purchase') addLaterPurchase(later, e.userId, e.itemId, e.quantity ?? 1);
+      if (o.hybrid) trendFull.add(e);
+      if (e.at < holdoutFrom) {
+        fit.add(e);
+        if (o.hybrid) trendFit.add(e);
+      } else if (e.kind === 'purchase') addLaterPurchase(later, e.userId, e.itemId, e.quantity ?? 1);
       else if (e.kind === 'return' || e.kind === 'cancel') {
         addLaterPurchase(later, e.userId, e.itemId, -(e.quantity ?? 1));
       }
@@ -135,16 +153,17 @@ export async function retrainRecommender(
   if (invalid) log(`recommendations: skipped ${invalid} events that do not match the CustomerEvent schema`);
   if (untrusted)
     log(`recommendations: skipped ${untrusted} events an app may not write, or past an app's hourly rate`);
+  const tokens = o.hybrid ? await productTokens(db, o.pageSize) : new Map<string, string[]>();
   await phaseDone('read');
 
   // 2. Measure on the held-out days.
-  const fitMatrix = fit.build();
+  const fitInteractions = fit.build();
   let metrics: ModelMetrics = { recall10: 0, ndcg10: 0, coverage10: 0, holdoutUsers: 0 };
-  if (fitMatrix.users.length > 0) {
-    const model = await train(fitMatrix, o, deps, 'fit-holdout');
-    const heldOut = heldOutTargets(fitMatrix, later);
-    const lists = await recommendTopK(model, fitMatrix, 20, heldOut.users);
-    const m = rankingMetrics(heldOut, lists, fitMatrix.items.length);
+  if (fitInteractions.users.length > 0) {
+    const fitted = await train(fitInteractions, trendFit.build(), tokens, o, deps, 'fit-holdout');
+    const heldOut = heldOutTargets(fitted.matrix, later);
+    const lists = await recommendTopK(fitted, fitted.matrix, 20, heldOut.users);
+    const m = rankingMetrics(heldOut, lists, fitted.matrix.items.length);
     metrics = {
       recall10: m.recall10,
       ndcg10: m.ndcg10,
@@ -158,8 +177,8 @@ export async function retrainRecommender(
   await phaseDone('fit-holdout');
 
   // 3. Fit the model that ships.
-  const matrix = full.build();
-  const model = await train(matrix, o, deps, 'fit');
+  const model = await train(full.build(), trendFull.build(), tokens, o, deps, 'fit');
+  const { matrix, realUsers } = model;
   await phaseDone('fit');
 
   // 4. Publish into the idle slot, then switch.
@@ -167,7 +186,7 @@ export async function retrainRecommender(
   const slot = idleSlot(live);
   const counts = {
     events: full.eventsSeen,
-    customers: matrix.users.length,
+    customers: realUsers,
     products: matrix.items.length,
     excludedCustomers: excluded.size,
   };
@@ -219,7 +238,7 @@ export async function retrainRecommender(
   const { skippedErased } = await writeLists(
     db,
     slot,
-    await personalLists(model, matrix, existing, o.listLength, version, now),
+    await personalLists(model, existing, o.listLength, version, now),
     (done, total) => progress({ phase: 'lists', done, total }),
   );
   if (skippedErased > 0) log(`recommendations: ${skippedErased} customers erased their data during the run`);
@@ -241,19 +260,45 @@ export async function retrainRecommender(
   return { version, metrics, outcome, counts, phaseSeconds };
 }
 
+interface Trained extends TrainedModel {
+  params: Record<string, string | number>;
+  /** What it was trained on: with the hybrid, the customers followed by feature rows. */
+  matrix: InteractionMatrix;
+  realUsers: number;
+}
+
 async function train(
-  matrix: InteractionMatrix,
+  interactions: InteractionMatrix,
+  recent: InteractionMatrix,
+  tokens: ReadonlyMap<string, readonly string[]>,
   o: RetrainOptions,
   deps: RetrainDeps,
   phase: RetrainPhase,
-): Promise<TrainedModel & { params: Record<string, string | number> }> {
+): Promise<Trained> {
   const progress = deps.onProgress ?? (() => {});
-  const model = await trainRecommender(matrix, o.train, {
+  const hooks = {
     backend: deps.log ? { log: deps.log } : {},
-    onEpoch: (r) => progress({ phase, done: r.epoch, total: r.epochs }),
-  });
-  const { objective, dim, epochs, l2, alpha, seed, weightPower } = model.options;
-  return { ...model, params: { objective, dim, epochs, l2, alpha, seed, weightPower } };
+    onEpoch: (r: EpochReport) => progress({ phase, done: r.epoch, total: r.epochs }),
+  };
+  const trained = o.hybrid
+    ? await trainHybrid(interactions, recent, tokens, o.hybrid, o.train, hooks)
+    : {
+        model: await trainRecommender(interactions, o.train, hooks),
+        matrix: interactions,
+        realUsers: interactions.users.length,
+      };
+  const { objective, dim, epochs, l2, alpha, seed, weightPower } = trained.model.options;
+  const params: Record<string, string | number> = { objective, dim, epochs, l2, alpha, seed, weightPower };
+  if (o.hybrid) {
+    const h = { ...defaultHybridOptions, ...o.hybrid };
+    Object.assign(params, {
+      hybrid: 1,
+      featureWeight: h.features.weight ?? 0,
+      trendWeight: h.trendWeight,
+      trendHalfLifeDays: h.trendHalfLifeDays,
+    });
+  }
+  return { ...trained.model, params, matrix: trained.matrix, realUsers: trained.realUsers };
 }
 
 function rowsOf(matrix: Float32Array, dim: number, rows: number[]): Float32Array {
@@ -263,15 +308,16 @@ function rowsOf(matrix: Float32Array, dim: number, rows: number[]): Float32Array
 }
 
 async function personalLists(
-  model: TrainedModel,
-  matrix: InteractionMatrix,
+  model: Trained,
   existing: Set<string>,
   k: number,
   version: string,
   now: Date,
 ): Promise<{ uid: string; list: RecommendationList }[]> {
   // Ask for a few more than k: products deleted since their events are dropped below.
-  const ranked = await recommendTopK(model, matrix, k + 10);
+  const { matrix } = model;
+  const customers = Int32Array.from({ length: model.realUsers }, (_, u) => u);
+  const ranked = await recommendTopK(model, matrix, k + 10, customers);
   const generatedAt = Timestamp.fromDate(now);
   return ranked.map((r, u) => ({
     uid: matrix.users[u]!,

@@ -161,26 +161,31 @@ describe('fold-in', () => {
     );
   });
 
-  test("a new shopper has no list; three views write one, from the viewed products' cluster", async () => {
-    await addCustomer(db, 'new-shopper');
-    assert.deepEqual(await foldInCustomer(deps, 'new-shopper'), { written: false, reason: 'no-signal' });
-    assert.equal(await liveRecommendations(db, 'new-shopper'), null);
-    const views = ['b-item-1', 'b-item-4', 'b-item-9'];
-    const after: string[][] = [];
-    for (const productId of views) {
-      await event(db, 'new-shopper', 'view', productId);
-      const outcome = await foldInCustomer(deps, 'new-shopper');
-      assert.equal(outcome.written, true, JSON.stringify(outcome));
-      after.push((await listOf(db, 'new-shopper')).map((i) => i.productId));
+  test('a new shopper has no list; three views write one that follows the viewed products', async () => {
+    const views = { b: ['b-item-1', 'b-item-4', 'b-item-9'], a: ['a-item-2', 'a-item-5', 'a-item-7'] };
+    const lists: Record<'a' | 'b', { productId: string }[]> = { a: [], b: [] };
+    for (const c of ['b', 'a'] as const) {
+      const uid = `new-shopper-${c}`;
+      await addCustomer(db, uid);
+      assert.deepEqual(await foldInCustomer(deps, uid), { written: false, reason: 'no-signal' });
+      assert.equal(await liveRecommendations(db, uid), null);
+      for (const productId of views[c]) {
+        await event(db, uid, 'view', productId);
+        const outcome = await foldInCustomer(deps, uid);
+        assert.equal(outcome.written, true, JSON.stringify(outcome));
+      }
+      lists[c] = await listOf(db, uid);
+      assert.equal(lists[c].length, 48, 'every product, none owned');
     }
-    assert.equal(clusterShare(await listOf(db, 'new-shopper'), 'b', 10), 1, after[2]!.join(' '));
-    // Then three views of the other cluster's products turn it round.
-    for (const productId of ['a-item-2', 'a-item-5', 'a-item-7', 'a-item-2', 'a-item-5', 'a-item-7']) {
-      await event(db, 'new-shopper', 'view', productId);
-      await foldInCustomer(deps, 'new-shopper');
-    }
-    const turned = await listOf(db, 'new-shopper');
-    assert.ok(clusterShare(turned, 'a') >= 0.6, turned.map((i) => i.productId).join(' '));
+    // Three views are a weak signal next to the live model's trend bias (this week's bestsellers
+    // of either cluster), so the lists mix; but each leans to the cluster its shopper viewed.
+    const ids = (c: 'a' | 'b') => lists[c].map((i) => i.productId).join(' ');
+    assert.ok(clusterShare(lists.b, 'b', 10) >= 0.6, ids('b'));
+    assert.ok(clusterShare(lists.a, 'a', 10) >= 0.6, ids('a'));
+    assert.ok(
+      clusterShare(lists.b, 'b', 10) - clusterShare(lists.a, 'b', 10) >= 0.3,
+      `${ids('b')} / ${ids('a')}`,
+    );
   });
 
   test('forged purchases, oversized app events and unknown products change nothing', async () => {

@@ -91,6 +91,15 @@ export class FreePortStack {
     return { port, child };
   }
 
+  /** The stack's trigger relay (triggers.ts) on this Firestore; resolves once `trigger` listens. */
+  async startTriggers(trigger: string): Promise<Child> {
+    const script = join(repoRoot, 'scripts', 'src', 'dev', 'triggers.ts');
+    const child = this.spawn('triggers', process.execPath, ['--import', 'tsx', script], this.env);
+    const listening = new RegExp(`^${trigger}: `, 'm');
+    await waitFor('the trigger relay', child, async () => child.printed(listening), 60_000);
+    return child;
+  }
+
   async stop(): Promise<void> {
     for (const child of [...this.children].reverse()) await stopChild(child);
     rmSync(this.logDir, { recursive: true, force: true });
