@@ -67,6 +67,15 @@ import {
   SetStockPolicyRequest,
   SetStockPolicyResponse,
 } from './supply';
+import {
+  CancelImportRequest,
+  ExportCsvRequest,
+  ExportCsvResponse,
+  ImportJobView,
+  StartImportRequest,
+  UploadImportChunkRequest,
+  UploadImportChunkResponse,
+} from './bulk';
 
 /** Who may call: any signed-in customer, store staff (custom claim `staff` or `admin`), or admins. */
 export type CallableAccess = 'customer' | 'staff' | 'admin';
@@ -113,6 +122,10 @@ export const callables = {
     DeleteWebhookSubscriptionResponse,
   ),
   replayWebhookEvents: callable('staff', ReplayWebhookEventsRequest, ReplayWebhookEventsResponse),
+  uploadImportChunk: callable('staff', UploadImportChunkRequest, UploadImportChunkResponse),
+  startImport: callable('staff', StartImportRequest, ImportJobView),
+  cancelImport: callable('staff', CancelImportRequest, ImportJobView),
+  exportCsv: callable('staff', ExportCsvRequest, ExportCsvResponse),
 };
 
 export type CallableName = keyof typeof callables;

@@ -4,6 +4,7 @@
  */
 import { ProductDoc, VariantDoc, LocationDoc } from './catalog';
 import { ForecastDoc } from './forecasting';
+import { ImportChunkDoc, ImportIssueDoc, ImportJobDoc } from './bulk';
 import { AllowanceDoc } from './limits';
 import { PurchaseOrderDoc } from './supply';
 import { CustomerEvent, CustomerProfile, EventQuota } from './customers';
@@ -48,6 +49,9 @@ export const documents = {
   'forecasts/{sku}': ForecastDoc,
   'allowances/{uid}': AllowanceDoc,
   'purchaseOrders/{purchaseOrderId}': PurchaseOrderDoc,
+  'importJobs/{jobId}': ImportJobDoc,
+  'importJobs/{jobId}/chunks/{index}': ImportChunkDoc,
+  'importJobs/{jobId}/issues/{issueId}': ImportIssueDoc,
 };
 
 export type DocumentPath = keyof typeof documents;

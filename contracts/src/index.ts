@@ -13,6 +13,7 @@ export * from './order-callables';
 export * from './customers';
 export * from './recommendations';
 export * from './forecasting';
+export * from './bulk';
 export * from './supply';
 export * from './events';
 export * from './errors';

@@ -72,6 +72,15 @@ const events = once(async () => {
   return eventCallables(inventoryDeps) as Handlers;
 });
 
+// Bulk imports and exports (staff).
+const bulk = once(async () => {
+  const [{ bulkCallables }, { inventoryDeps }] = await Promise.all([
+    import('./bulk/callables.js'),
+    instance(),
+  ]);
+  return bulkCallables(inventoryDeps) as Handlers;
+});
+
 const callable = (domain: () => Promise<Handlers>, name: string) =>
   https().onCall(async (req: CallableRequest) => (await domain())[name]!(req));
 
@@ -221,6 +230,30 @@ const triggers = {
       const run = await forecasting.refreshForecasts(inventoryDeps());
       console.log(`forecasts: ${run.skus} SKUs, ${run.toReorder} to reorder, ${run.removed} removed`);
     }),
+
+  // Bulk: CSV import as a job (a trigger runs it, the sweeper resumes a crashed one), CSV exports.
+  uploadImportChunk: () => callable(bulk, 'uploadImportChunk'),
+  startImport: () => callable(bulk, 'startImport'),
+  cancelImport: () => callable(bulk, 'cancelImport'),
+  exportCsv: () => callable(bulk, 'exportCsv'),
+  runImportOnQueued: () =>
+    firestore().onDocumentWritten({ document: 'importJobs/{jobId}', timeoutSeconds: 540 }, async (event) => {
+      const [{ onImportJobWritten }, { inventoryDeps }] = await Promise.all([
+        import('./bulk/import-job.js'),
+        instance(),
+      ]);
+      const before = event.data?.before.data();
+      await onImportJobWritten(inventoryDeps(), event.params.jobId, before, event.data?.after.data());
+    }),
+  sweepImports: () =>
+    scheduled({ schedule: 'every 1 minutes', timeoutSeconds: 540 }, async () => {
+      const [{ sweepImports }, { inventoryDeps }] = await Promise.all([
+        import('./bulk/import-job.js'),
+        instance(),
+      ]);
+      const ran = await sweepImports(inventoryDeps());
+      if (ran > 0) console.log(`imports: resumed ${ran} jobs`);
+    }),
 };
 
 type Name = keyof typeof triggers;
@@ -277,3 +310,9 @@ export const recommendationBoughtOnEvent = define('recommendationBoughtOnEvent')
 export const refreshPopularRecommendations = define('refreshPopularRecommendations');
 export const rebuildRecommendationStock = define('rebuildRecommendationStock');
 export const refreshForecasts = define('refreshForecasts');
+export const uploadImportChunk = define('uploadImportChunk');
+export const startImport = define('startImport');
+export const cancelImport = define('cancelImport');
+export const exportCsv = define('exportCsv');
+export const runImportOnQueued = define('runImportOnQueued');
+export const sweepImports = define('sweepImports');

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { callables } from '@hearth/contracts';
+import { bulkCallables } from '../src/bulk/callables';
 import { customerCallables } from '../src/customers/callables';
 import { eventCallables } from '../src/events/callables';
 import * as index from '../src/index';
@@ -20,6 +21,7 @@ test('every callable handler has a contract, and every contract a handler', () =
     ...Object.keys(inventoryCallables(notCalled)),
     ...Object.keys(customerCallables(notCalled)),
     ...Object.keys(recommendationCallables(notCalled)),
+    ...Object.keys(bulkCallables(notCalled)),
     ...Object.keys(eventCallables(notCalled)),
   ].sort();
   assert.deepEqual(handlers, Object.keys(callables).sort());

@@ -85,6 +85,12 @@ const expected: Record<string, Trigger> = {
   refreshForecasts: every('every day 05:00', { timeZone: 'Europe/London', timeoutSeconds: 540 }),
   recommendationStockOnInventoryWrite: onDoc('written', 'inventory/{sku}'),
   recommendationBoughtOnEvent: onDoc('created', 'customers/{uid}/events/{eventId}'),
+  uploadImportChunk: callable(),
+  startImport: callable(),
+  cancelImport: callable(),
+  exportCsv: callable(),
+  runImportOnQueued: { ...onDoc('written', 'importJobs/{jobId}'), timeoutSeconds: 540 },
+  sweepImports: every('every 1 minutes', { timeoutSeconds: 540 }),
 };
 
 /** Runs in the deployed folder with plain node: each export's endpoint, as the kinds above. */

@@ -6,7 +6,7 @@
 import type { LedgerKind } from '@hearth/contracts';
 import { outOfStock } from './errors';
 import type { Movement } from './movements';
-import type { StockTx } from './stock-tx';
+import type { OpContext, StockTx } from './stock-tx';
 
 type Move = Pick<Movement, 'kind' | 'sku' | 'locationId' | 'toLocationId' | 'reason'>;
 
@@ -24,9 +24,10 @@ export async function putUnits(
   st: StockTx,
   move: Move & { kind: LedgerKind },
   qty: number,
+  ctx?: OpContext,
 ): Promise<string[]> {
   const shards = await shardsByAvailable(st, move.sku, move.locationId);
-  return [st.apply({ ...move, qty, shard: shards[0]?.index ?? null })];
+  return [st.apply({ ...move, qty, shard: shards[0]?.index ?? null }, ctx)];
 }
 
 /** Removes `qty` available units from a location, or fails saying how many are available. */
@@ -35,12 +36,14 @@ export async function takeUnits(
   move: Move,
   qty: number,
   signed: (n: number) => number = (n) => n,
+  /** The operation the movements belong to, when one StockTx carries several (an import's rows). */
+  ctx?: OpContext,
 ): Promise<string[]> {
   const shards = await shardsByAvailable(st, move.sku, move.locationId);
   if (shards.length === 0) {
     const available = st.inventory(move.sku).locations[move.locationId]?.available ?? 0;
     if (available < qty) throw outOfStock(move.sku, qty, available);
-    return [st.apply({ ...move, qty: signed(qty), shard: null })];
+    return [st.apply({ ...move, qty: signed(qty), shard: null }, ctx)];
   }
   const total = shards.reduce((sum, s) => sum + s.available, 0);
   if (total < qty) throw outOfStock(move.sku, qty, total);
@@ -50,7 +53,7 @@ export async function takeUnits(
     if (left === 0) break;
     const take = Math.min(left, s.available);
     if (take === 0) continue;
-    ids.push(st.apply({ ...move, qty: signed(take), shard: s.index }));
+    ids.push(st.apply({ ...move, qty: signed(take), shard: s.index }, ctx));
     left -= take;
   }
   return ids;

@@ -89,6 +89,18 @@ export class StockTx {
     return this.docs.has(sku);
   }
 
+  /**
+   * Starts the availability document of a SKU that `load` found missing, with no stock (stock still
+   * comes by movements only); write() creates it. Lets a new SKU and its first stock be one commit.
+   */
+  create(doc: InventoryDoc): void {
+    if (this.docs.has(doc.sku)) throw new Error(`inventory/${doc.sku} is already loaded`);
+    if (doc.onHand !== 0 || doc.reserved !== 0 || Object.keys(doc.locations).length > 0)
+      throw new Error(`a new inventory/${doc.sku} starts empty; stock arrives by movements`);
+    this.docs.set(doc.sku, doc);
+    this.dirtyDocs.add(doc.sku);
+  }
+
   inventory(sku: string): InventoryDoc {
     const doc = this.docs.get(sku);
     if (!doc) throw new Error(`inventory/${sku} was not loaded in this transaction`);
