@@ -19,8 +19,11 @@ export interface SkuSetup {
   productId: string;
   madeToOrder?: boolean;
   backorderable?: boolean;
-  /** Planning figures per location (not stock: stock comes by restock). */
-  locations?: Record<string, { incoming?: number; safetyStock?: number }>;
+  /**
+   * Planning figures per location (not stock: stock comes by restock, and what is on its way by a
+   * purchase order, so `incoming` is not set here).
+   */
+  locations?: Record<string, { safetyStock?: number }>;
 }
 
 /** Creates `inventory/{sku}` if missing and sets its planning figures; never touches stock counters. */
@@ -33,11 +36,7 @@ export async function defineSku(deps: Deps, setup: SkuSetup): Promise<void> {
     const locations = { ...doc.locations };
     for (const [id, plan] of Object.entries(setup.locations ?? {})) {
       const cur = locations[id] ?? emptyLocationStock();
-      locations[id] = {
-        ...cur,
-        incoming: plan.incoming ?? cur.incoming,
-        safetyStock: plan.safetyStock ?? cur.safetyStock,
-      };
+      locations[id] = { ...cur, safetyStock: plan.safetyStock ?? cur.safetyStock };
     }
     tx.set(
       ref,

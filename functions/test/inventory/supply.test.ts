@@ -338,6 +338,24 @@ describe('supply: purchase orders, counts, policy', () => {
     await assertInvariants(fs.adminDb);
   });
 
+  test('reconciliation reports an incoming figure the ledger does not give, and leaves it for a person', async () => {
+    await create([{ sku: 'sofa', qty: 5 }]);
+    await noDrift(deps);
+    // A write past the functions (a bad script): incoming says 9 where the orders await 5.
+    const doc = await inv('sofa');
+    doc.locations['wh-north'].incoming = 9;
+    await fs.adminDb.doc('inventory/sofa').set(doc);
+    const report = await reconcileInventory(deps);
+    const found = report.drift.find((d) => d.field === 'incoming');
+    assert.deepEqual(found && [found.sku, found.locationId, found.ledger, found.counter, found.repaired], [
+      'sofa',
+      'wh-north',
+      5,
+      9,
+      false,
+    ]);
+  });
+
   test('bad input and wrong callers: a clear error, nothing written', async () => {
     const made = await create([{ sku: 'sofa', qty: 2 }]);
     const k = () => key('bad');
