@@ -43,7 +43,7 @@ export {
   type StockFilter,
   type WithId,
 } from './staff-watch';
-export { watchMyOrders } from './orders';
+export { watchMyOrders, cancelOrder, advanceFulfilment } from './orders';
 export {
   createPurchaseOrder,
   receivePurchaseOrder,

@@ -1,8 +1,43 @@
-/** The signed-in customer's orders, newest first, as they change (a return updates one live). */
+/**
+ * Orders: the signed-in customer's, newest first, as they change (a cancellation, a shipment or a
+ * return updates one live); cancelling (the customer's own before it ships, staff any) and moving
+ * lines through fulfilment (staff). The calls check the request against the function's own schema
+ * and make an idempotency key unless given one (send it again to retry safely).
+ */
 import { collection, limit, onSnapshot, orderBy, query, where, type Unsubscribe } from 'firebase/firestore';
-import type { OrderDoc } from '@hearth/contracts';
+import type { z } from 'zod';
+import {
+  AdvanceFulfilmentRequest,
+  AdvanceFulfilmentResponse,
+  CancelOrderRequest,
+  CancelOrderResponse,
+  type OrderDoc,
+} from '@hearth/contracts';
+import { call, newIdempotencyKey } from './call';
 import type { HearthClient } from './client';
-import { toHearthError, type HearthError } from './errors';
+import { toHearthError, type HearthError, type Result } from './errors';
+
+type Keyed<S extends z.ZodType> = Omit<z.input<S>, 'idempotencyKey'> & { idempotencyKey?: string };
+
+/** Cancels the whole order, or the lines and units named; a line of a bundle cancels its bundle. */
+export const cancelOrder = (
+  client: Pick<HearthClient, 'functions'>,
+  req: Keyed<typeof CancelOrderRequest>,
+): Promise<Result<CancelOrderResponse>> =>
+  call(client, 'cancelOrder', CancelOrderRequest, CancelOrderResponse, {
+    ...req,
+    idempotencyKey: req.idempotencyKey ?? newIdempotencyKey(),
+  });
+
+/** Staff: moves one line a step (picked, shipped, delivered, ready_for_pickup, collected). */
+export const advanceFulfilment = (
+  client: Pick<HearthClient, 'functions'>,
+  req: Keyed<typeof AdvanceFulfilmentRequest>,
+): Promise<Result<AdvanceFulfilmentResponse>> =>
+  call(client, 'advanceFulfilment', AdvanceFulfilmentRequest, AdvanceFulfilmentResponse, {
+    ...req,
+    idempotencyKey: req.idempotencyKey ?? newIdempotencyKey(),
+  });
 
 /**
  * The query filters on the customer because the rules allow a customer only queries that can

@@ -25,6 +25,9 @@ export const MAX_CART_LINES = 50;
 
 export const CartLine = z.object({ sku: Sku, qty: Quantity });
 
+export const PickupChoice = z.object({ locationId: LocationId, allowTransfer: z.boolean().default(false) });
+export type PickupChoice = z.infer<typeof PickupChoice>;
+
 /** Bundles in one cart: each expands to one line per SKU of the set (bundle-cart.ts). */
 export const MAX_CART_BUNDLES = 10;
 /** A bundle in a cart: `qty` sets of the bundle product, held all or nothing with the rest of the cart. */
@@ -47,6 +50,11 @@ const ReserveStockShape = z.object({
   region: Region.optional(),
   /** Whether one line may be served from several locations (several deliveries). */
   allowSplit: z.boolean().default(false),
+  /**
+   * Click and collect: the store the customer collects from. Its own stock serves the cart, or, with
+   * allowTransfer, other locations' when it has too little (the goods travel there: a later pickup).
+   */
+  pickup: PickupChoice.optional(),
   /** Bundle products (a dining set), each held as one with its SKUs; none by default. */
   bundles: z
     .array(BundleCartLine)

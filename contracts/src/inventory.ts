@@ -114,6 +114,8 @@ export const ReservationDoc = z.object({
   expiresAt: FirestoreTime,
   closedAt: FirestoreTime.nullable(),
   orderId: OrderId.nullable(),
+  /** Click and collect (ReserveStockRequest.pickup); absent or null: delivered. */
+  pickup: z.object({ locationId: LocationId, allowTransfer: z.boolean() }).nullable().optional(),
   /** What it took from its customer's caps (absent: nothing, it had no limited SKU and holds were uncapped). */
   allowance: ReservationAllowance.optional(),
   /** Who it was held for (its duration depends on it); absent on holds made before this existed. */

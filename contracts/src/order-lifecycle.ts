@@ -80,6 +80,8 @@ export type OrderRefund = z.infer<typeof OrderRefund>;
 /** Click and collect: the store the customer collects from, and until when it keeps the goods. */
 export const OrderPickup = z.object({
   locationId: LocationId,
+  /** Some units are allocated elsewhere: they travel to the store first, so the pickup is later. */
+  viaTransfer: z.boolean().default(false),
   /** Set when the goods are ready: past it, uncollected lines are cancelled and restocked. */
   expiresAt: FirestoreTime.nullable(),
 });

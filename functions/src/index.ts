@@ -141,6 +141,9 @@ const triggers = {
       ]);
       const d = inventoryDeps();
       const { expired } = await expireReservations(d);
+      // Click-and-collect goods not collected in time go back on sale on the same tick.
+      const pickups = await (await import('./inventory/pickup-expiry.js')).expirePickups(d);
+      if (pickups.expired > 0) console.log(`cancelled ${pickups.expired} uncollected pickup orders`);
       await d.refresher?.idle();
       const refreshed = await refreshAllSharded(d);
       console.log(`expired ${expired} reservations; refreshed ${refreshed} hot SKUs' availability`);

@@ -342,6 +342,20 @@ rows('server-owned fields and timestamps', () => [
         .update({ expiresAt: Timestamp.fromMillis(Date.now() + 1e9) }),
   ],
   ['own order marked refunded', false, () => alice().doc('orders/o-alice').update({ status: 'refunded' })],
+  // Cancellation and fulfilment are the functions' (cancelOrder, advanceFulfilment): no client writes them.
+  [
+    'own order line cancelled, with a refund, by the app',
+    false,
+    () =>
+      alice()
+        .doc('orders/o-alice')
+        .update({ status: 'cancelled', refundedMinor: 1_000_000, refunds: [{ amountMinor: 1_000_000 }] }),
+  ],
+  [
+    'staff mark an order collected by writing it',
+    false,
+    () => h.db('staff').doc('orders/o-alice').update({ status: 'completed', history: [] }),
+  ],
   ['own recommendations rewritten', false, () => alice().doc('recommendations/alice').set({ items: [] })],
   [
     'availability counter changed',

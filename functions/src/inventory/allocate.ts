@@ -5,6 +5,10 @@
  * shortest lead time, then id (so the choice is deterministic). A line goes whole to the first
  * ranked location that can cover it; only if none can, and the customer allows split deliveries,
  * it is filled greedily down the ranking. Inactive locations never serve.
+ *
+ * Click and collect: a cart collected at a store is served by that store's stock alone, or, if the
+ * customer allows a transfer into it (and a later pickup), by the ranking above when the store
+ * cannot cover the line.
  */
 import type { LocationDoc } from '@hearth/contracts';
 
@@ -40,8 +44,17 @@ function rankSources(sources: Source[], region: string | undefined): Source[] {
 export function allocateLine(
   qty: number,
   sources: Source[],
-  customer: { region?: string; allowSplit: boolean },
+  customer: { region?: string; allowSplit: boolean; pickup?: { locationId: string; allowTransfer: boolean } },
 ): LineAllocation {
+  const pickup = customer.pickup;
+  if (pickup) {
+    const store = allocateLine(
+      qty,
+      sources.filter((s) => s.location.id === pickup.locationId),
+      { ...customer, pickup: undefined },
+    );
+    if (store.ok || !pickup.allowTransfer) return store;
+  }
   const ranked = rankSources(sources, customer.region).filter((s) => s.available > 0);
   const whole = ranked.find((s) => s.available >= qty);
   if (whole) return { ok: true, allocations: [{ locationId: whole.location.id, qty }] };

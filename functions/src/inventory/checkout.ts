@@ -14,7 +14,7 @@ import { once } from './idempotency';
 import { orderRef, reservationRef, variantRef } from './paths';
 import { assertHeld, type Caller, readReservation, settleAllocations } from './reservations';
 import { eventsOf } from '../platform/paths';
-import { newOrder, newOrderLine } from './order-lines';
+import { newOrder, newOrderLine, pickupOf } from './order-lines';
 import { StockTx } from './stock-tx';
 import { orderPlaced } from './outbox-events';
 import { giveBack } from './customer-limits';
@@ -83,7 +83,7 @@ export async function checkout(
         status: 'placed',
         statusHistory: [{ status: 'placed', at }],
         createdAt: at,
-        ...newOrder(caller.uid, at, null),
+        ...newOrder(caller.uid, at, pickupOf(res)),
       };
       st.emit(orderPlaced(id, order));
       st.write();

@@ -24,6 +24,7 @@ import {
   orderStatusOf,
   readOrder,
 } from './order-lines';
+import { orderEvent } from './outbox-events';
 import { orderRef } from './paths';
 import { StockTx } from './stock-tx';
 
@@ -117,6 +118,17 @@ export async function advanceFulfilment(
               expiresAt: Timestamp.fromMillis(now.getTime() + settingsOf(deps).pickupHoldMs),
             }
           : order.pickup;
+      // Shipped is what the outside hears about (a carrier, a mail); the other steps are the store's.
+      if (to === 'shipped')
+        st.emit(
+          orderEvent('order.shipped', orderId, {
+            customerId: order.customerId,
+            lineIndex,
+            sku: line.sku,
+            qty: line.qty - line.cancelled,
+            status,
+          }),
+        );
       st.write();
       tx.update(ref, {
         lines,
@@ -138,7 +150,6 @@ export async function advanceFulfilment(
           }),
         ],
       });
-      // TODO(outbox): emit order.shipped here (to === 'shipped') once StockTx has `emit` (issue 15).
       return { orderId, lineIndex, from, to, status, ledgerEntryIds };
     },
   );

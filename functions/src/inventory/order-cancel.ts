@@ -13,6 +13,7 @@ import type {
   OrderHistoryEntry,
   OrderRefund,
 } from '@hearth/contracts';
+import { countReads } from '../platform/deps';
 import { eventsOf } from '../platform/paths';
 import type { Deps } from './deps';
 import { InventoryError, precondition } from './errors';
@@ -28,7 +29,8 @@ import {
   orderStatusOf,
   readOrder,
 } from './order-lines';
-import { orderRef } from './paths';
+import { orderEvent } from './outbox-events';
+import { orderRef, reservationRef } from './paths';
 import { giveBackCancelled } from './customer-limits';
 import { StockTx } from './stock-tx';
 import type { Tx } from '../platform/transaction';
@@ -51,7 +53,12 @@ export const cancellable = (line: Order['lines'][number]) =>
 export function planCuts(order: Order, orderId: string, req: CancelOrderRequest, actor: OrderActor): Cut[] {
   const asked = new Map<number, number>();
   if (req.lines) for (const l of req.lines) asked.set(l.lineIndex, l.qty);
-  else order.lines.forEach((line, i) => cancellable(line) > 0 && asked.set(i, cancellable(line)));
+  // The whole order; a job (the pickup expiry) takes back only what is still in the store.
+  else
+    order.lines.forEach((line, i) => {
+      if (cancellable(line) > 0 && !(actor.role === 'system' && hasLeft(line)))
+        asked.set(i, cancellable(line));
+    });
   if (asked.size === 0) throw precondition('order_cancelled', `Order ${orderId} has nothing left to cancel`);
   for (const i of [...asked.keys()]) {
     const line = lineAt(order, orderId, i);
@@ -84,6 +91,14 @@ export function planCuts(order: Order, orderId: string, req: CancelOrderRequest,
   return cuts;
 }
 
+/** Each SKU's product, from the order's reservation (read outside the transaction's locks). */
+async function productsOf(deps: Deps, order: Order): Promise<Map<string, string>> {
+  const snap = await reservationRef(deps.db, order.reservationId).get();
+  countReads(deps, 1);
+  const lines = (snap.data()?.lines ?? []) as { sku: string; productId: string }[];
+  return new Map(lines.map((l) => [l.sku, l.productId]));
+}
+
 export async function cancelOrder(
   deps: Deps,
   actor: OrderActor,
@@ -114,6 +129,8 @@ export async function cancelInTx(
   actor: OrderActor,
   req: Pick<CancelOrderRequest, 'orderId' | 'lines' | 'reason'> & { idempotencyKey: string | null },
   opId: string,
+  /** The pickup expiry's: its history says so, and the order leaves the expiry's query. */
+  pickupExpired = false,
 ): Promise<{ answer: CancelOrderResponse; skus: string[] }> {
   const { orderId } = req;
   const ref = orderRef(deps.db, orderId);
@@ -133,12 +150,16 @@ export async function cancelInTx(
         }))
       : [],
   );
-  await st.loadInventory([...new Set(restocks.map((r) => r.sku))]);
-  // Units sold before their location was sharded sit in shard 0, where sharding put the location's.
+  // Only unsharded units need the availability document: a hot SKU's cancellations lock its shards
+  // alone, so a storm of them spreads like the sale did. Units sold before their location was
+  // sharded sit in shard 0, where sharding put the location's.
+  await st.loadInventory([...new Set(restocks.filter((r) => r.shard === null).map((r) => r.sku))]);
   const moves = restocks.map((r) => ({
     ...r,
     shard: r.shard ?? (st.inventory(r.sku).shards[r.locationId] ? 0 : null),
   }));
+  // The products, for the customer's events: fixed since the cart, so read without locks.
+  const products = await productsOf(deps, order);
   await st.loadShards(
     moves.flatMap((m) =>
       m.shard === null ? [] : [{ sku: m.sku, locationId: m.locationId, index: m.shard }],
@@ -195,7 +216,7 @@ export async function cancelInTx(
     historyEntry({
       at,
       by,
-      action: c.outcome === 'restocked' ? 'cancelled' : 'return_requested',
+      action: pickupExpired ? 'pickup_expired' : c.outcome === 'restocked' ? 'cancelled' : 'return_requested',
       lineIndex: c.lineIndex,
       from: order.lines[c.lineIndex]!.fulfilment,
       to: lines[c.lineIndex]!.fulfilment,
@@ -204,6 +225,21 @@ export async function cancelInTx(
     }),
   );
   const status = orderStatusOf(lines);
+  st.emit(
+    orderEvent('order.cancelled', orderId, {
+      customerId: order.customerId,
+      status,
+      lines: cuts.map((c) => ({
+        lineIndex: c.lineIndex,
+        sku: order.lines[c.lineIndex]!.sku,
+        qty: c.qty,
+        outcome: c.outcome,
+      })),
+      refundMinor,
+      currency: order.currency,
+      by: actor.role,
+    }),
+  );
   st.write();
   tx.update(ref, {
     lines,
@@ -212,17 +248,19 @@ export async function cancelInTx(
     history: [...order.history, ...history],
     refunds: [...order.refunds, refund],
     refundedMinor: order.refundedMinor + refundMinor,
+    ...(pickupExpired && order.pickup ? { pickup: { ...order.pickup, expiresAt: null } } : {}),
   });
-  // TODO(outbox): emit order.cancelled here once StockTx has `emit` (issue 15).
   // A cancellation counts against the item for the customer's recommendations; ids follow the
   // operation, so a retried commit writes the same events.
   // (A refunded line that left the store records its return when the goods come back.)
   for (const c of cuts) {
     if (c.outcome !== 'restocked') continue;
     const line = order.lines[c.lineIndex]!;
+    const productId = products.get(line.sku);
+    if (!productId) continue;
     const event: CustomerEvent = {
       kind: 'cancel',
-      productId: st.inventory(line.sku).productId,
+      productId,
       sku: line.sku,
       quantity: c.qty,
       at,

@@ -9,6 +9,7 @@ import {
   OrderDoc,
   type OrderHistoryEntry,
   type OrderStatus,
+  type ReservationDoc,
 } from '@hearth/contracts';
 import { InventoryError, notFound } from './errors';
 
@@ -93,6 +94,17 @@ export const historyEntry = (
 
 /** What checkout writes of the lifecycle on a new order's line: nothing moved yet. */
 export const newOrderLine = { fulfilment: 'allocated', cancelled: 0, returnRequested: 0 } as const;
+
+/**
+ * Click and collect on the order: the store, and whether some units come from elsewhere (the
+ * customer allowed a transfer into the store, so the goods are ready later).
+ */
+export function pickupOf(res: ReservationDoc): Order['pickup'] {
+  if (!res.pickup) return null;
+  const { locationId } = res.pickup;
+  const viaTransfer = res.lines.some((l) => l.allocations.some((a) => a.locationId !== locationId));
+  return { locationId, viaTransfer, expiresAt: null };
+}
 
 /** What checkout writes of the lifecycle on a new order: placed by its customer, nothing refunded. */
 export const newOrder = (uid: string, at: Timestamp, pickup: Order['pickup']) => ({

@@ -11,7 +11,11 @@ import { inventoryCallables } from '../../src/inventory/callables';
 import type { Deps } from '../../src/inventory/deps';
 import { assertInvariants } from './support/invariants';
 import { everything } from './support/snapshot';
-import { FakeClock, key, seedStore } from './support/store';
+import { FakeClock, instance, key, seedStore } from './support/store';
+import { expireReservations } from '../../src/inventory/release';
+import { expirePickups } from '../../src/inventory/pickup-expiry';
+import { refreshAvailability } from '../../src/inventory/refresh';
+import { defaultSettings } from '../../src/platform/settings';
 
 type Api = ReturnType<typeof inventoryCallables>;
 const who = (uid: string, claims: Record<string, unknown> = {}) => ({
@@ -23,6 +27,13 @@ const ada = who('ada');
 const ben = who('ben');
 const sam = who('sam', { staff: true });
 const as = (auth: CallRequest['auth'], data: unknown): CallRequest => ({ data, auth });
+
+/**
+ * The harness's clear, tried twice: its fetch reuses a keep-alive connection that the emulator's
+ * HTTP server closes after 5 s idle, and a test longer than that met ECONNRESET on the next clear
+ * (twice in a row at load 16). To be fixed in test/support/emulator.ts, which is not this suite's.
+ */
+const clear = (fs: TestFirestore) => fs.clear().catch(() => fs.clear());
 
 /** The code and details a call was refused with. */
 async function refusal(
@@ -46,7 +57,7 @@ describe('orders: cancellation and fulfilment', () => {
   });
   after(() => fs.stop());
   beforeEach(async () => {
-    await fs.clear();
+    await clear(fs);
     deps = { db: fs.adminDb, clock: new FakeClock() };
     api = inventoryCallables(() => deps);
     await seedStore(deps, [
@@ -62,6 +73,11 @@ describe('orders: cancellation and fulfilment', () => {
     (await fs.adminDb.collection('ledger').where('correlationId', '==', orderId).get()).docs
       .map((d) => d.data())
       .filter((e) => e.kind === kind);
+
+  const outboxOf = async (orderId: string, type: string) =>
+    (await fs.adminDb.collection('outbox').where('correlationId', '==', orderId).get()).docs
+      .map((d) => d.data())
+      .filter((e) => e.type === type);
 
   async function placeOrder(
     lines: { sku: string; qty: number }[],
@@ -114,6 +130,12 @@ describe('orders: cancellation and fulfilment', () => {
     assert.deepEqual(
       [last.action, last.by.uid, last.by.role, last.lineIndex, last.qty],
       ['cancelled', 'ada', 'customer', 0, 3],
+    );
+    // The outside hears of it in the same commit (the outbox, issue 15).
+    const told = await outboxOf(id, 'order.cancelled');
+    assert.deepEqual(
+      told.map((e) => [e.data.refundMinor, e.data.status, e.data.lines]),
+      [[6_000, 'partially_cancelled', [{ lineIndex: 0, sku: 'lamp', qty: 3, outcome: 'restocked' }]]],
     );
     const entries = await ledgerOf(id, 'cancel');
     assert.deepEqual(
@@ -188,6 +210,10 @@ describe('orders: cancellation and fulfilment', () => {
     assert.deepEqual(await stock('sofa').then((s) => [s.onHand, s.available]), [
       before.onHand,
       before.available,
+    ]);
+    assert.deepEqual((await outboxOf(id, 'order.shipped')).map((e) => [e.data.sku, e.data.qty]).sort(), [
+      ['lamp', 1],
+      ['sofa', 2],
     ]);
     const ships = await ledgerOf(id, 'ship');
     assert.deepEqual(ships.map((e) => [e.sku, e.qty, e.actor.uid]).sort(), [
@@ -666,6 +692,259 @@ describe('orders: bad input and wrong callers', () => {
         assert.deepEqual(r.details[field], v, `${c.name}: details.${field} (${r.message})`);
       assert.deepEqual(await everything(fs.adminDb), before, `${c.name} wrote something`);
     }
+    await assertInvariants(fs.adminDb);
+  });
+});
+
+describe('orders under contention', () => {
+  let fs: TestFirestore;
+  let deps: Deps;
+  let clock: FakeClock;
+  before(async () => {
+    fs = await useEmulator();
+  });
+  after(() => fs.stop());
+  beforeEach(async () => {
+    await clear(fs);
+    clock = new FakeClock();
+    deps = { db: fs.adminDb, clock };
+    await seedStore(deps, [
+      { sku: 'chair', priceMinor: 9_000, stock: { 'wh-north': 200 } },
+      { sku: 'hot-stool', priceMinor: 3_000, stock: { 'wh-north': 200 }, shards: { 'wh-north': 4 } },
+    ]);
+  });
+
+  async function settle<T>(calls: Promise<T>[]) {
+    const results = await Promise.allSettled(calls);
+    const codes: Record<string, number> = {};
+    for (const r of results) {
+      const code = r.status === 'fulfilled' ? 'ok' : String((r.reason as { code?: string }).code ?? r.reason);
+      codes[code] = (codes[code] ?? 0) + 1;
+    }
+    return codes;
+  }
+
+  async function place(api: Api, uid: string, sku: string, qty: number): Promise<string> {
+    const held = await api.reserveStock(as(who(uid), { idempotencyKey: key(), lines: [{ sku, qty }] }));
+    return (await api.checkout(as(who(uid), { idempotencyKey: key(), reservationId: held.reservationId })))
+      .orderId;
+  }
+
+  test('12 cancellations of one unit each race for a line of 5 on 3 instances: exactly 5 win', async () => {
+    const others = [1, 2].map(() => instance(fs.host, fs.projectId, clock));
+    const apis = [deps, ...others.map((o) => o.deps)].map((d) => inventoryCallables(() => d));
+    const id = await place(apis[0]!, 'ada', 'hot-stool', 5);
+    const codes = await settle(
+      Array.from({ length: 12 }, (_, i) =>
+        apis[i % 3]!.cancelOrder(
+          as(ada, { idempotencyKey: key(), orderId: id, lines: [{ lineIndex: 0, qty: 1 }] }),
+        ),
+      ),
+    );
+    await Promise.all(others.map((o) => o.close()));
+    assert.deepEqual(codes, { ok: 5, 'failed-precondition': 7 });
+    const o = (await fs.adminDb.doc(`orders/${id}`).get()).data()!;
+    assert.deepEqual(
+      [o.lines[0].cancelled, o.lines[0].fulfilment, o.status, o.refundedMinor],
+      [5, 'cancelled', 'cancelled', 15_000],
+    );
+    assert.equal(o.refunds.length, 5);
+    await assertInvariants(fs.adminDb);
+  });
+
+  test('cancellation racing shipment on 30 orders: each line is either back on sale or shipped, never both', async () => {
+    const api = inventoryCallables(() => deps);
+    const other = instance(fs.host, fs.projectId, clock);
+    const staffApi = inventoryCallables(() => other.deps);
+    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => place(api, `c${i}`, 'chair', 2)));
+    await Promise.all(
+      ids.map((id) =>
+        staffApi.advanceFulfilment(
+          as(sam, { idempotencyKey: key(), orderId: id, lineIndex: 0, to: 'picked' }),
+        ),
+      ),
+    );
+    const before = (await fs.adminDb.doc('inventory/chair').get()).data()!;
+    const outcomes = await Promise.all(
+      ids.map(async (id, i) => {
+        const [cancelled, shipped] = await Promise.allSettled([
+          api.cancelOrder(as(who(`c${i}`), { idempotencyKey: key(), orderId: id })),
+          staffApi.advanceFulfilment(
+            as(sam, { idempotencyKey: key(), orderId: id, lineIndex: 0, to: 'shipped' }),
+          ),
+        ]);
+        assert.ok(
+          (cancelled.status === 'fulfilled') !== (shipped.status === 'fulfilled'),
+          `order ${id}: exactly one wins`,
+        );
+        return cancelled.status === 'fulfilled' ? 'cancelled' : 'shipped';
+      }),
+    );
+    await other.close();
+    const cancelledCount = outcomes.filter((o) => o === 'cancelled').length;
+    const after = (await fs.adminDb.doc('inventory/chair').get()).data()!;
+    assert.equal(
+      after.available,
+      before.available + 2 * cancelledCount,
+      'exactly the cancelled units are back',
+    );
+    for (const [i, id] of ids.entries()) {
+      const o = (await fs.adminDb.doc(`orders/${id}`).get()).data()!;
+      assert.equal(o.lines[0].fulfilment, outcomes[i], `order ${id}`);
+    }
+    await assertInvariants(fs.adminDb);
+  });
+
+  test('cancellations racing the expiry sweep over the same SKUs lose and double nothing', async () => {
+    const api = inventoryCallables(() => deps);
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => place(api, `o${i}`, i % 2 ? 'chair' : 'hot-stool', 1)),
+    );
+    // Holds that will be due when the sweep runs, on the same documents and shards.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        api.reserveStock(
+          as(who(`h${i}`), {
+            idempotencyKey: key(),
+            lines: [{ sku: i % 2 ? 'chair' : 'hot-stool', qty: 2 }],
+          }),
+        ),
+      ),
+    );
+    clock.advance(defaultSettings.holdMs + 1);
+    const [swept, ...cancels] = await Promise.allSettled([
+      expireReservations(deps),
+      ...ids.map((id, i) => api.cancelOrder(as(who(`o${i}`), { idempotencyKey: key(), orderId: id }))),
+    ]);
+    assert.equal(swept.status, 'fulfilled');
+    assert.equal(swept.status === 'fulfilled' && swept.value.expired, 20);
+    assert.deepEqual(
+      cancels.map((c) => c.status),
+      Array(20).fill('fulfilled'),
+    );
+    for (const sku of ['chair', 'hot-stool']) await refreshAvailability(deps, sku, true);
+    const chair = (await fs.adminDb.doc('inventory/chair').get()).data()!;
+    assert.deepEqual([chair.onHand, chair.reserved, chair.available], [200, 0, 200]);
+    await assertInvariants(fs.adminDb, { aggregates: true });
+  });
+});
+
+describe('click and collect', () => {
+  let fs: TestFirestore;
+  let deps: Deps;
+  let clock: FakeClock;
+  let api: Api;
+  before(async () => {
+    fs = await useEmulator();
+  });
+  after(() => fs.stop());
+  beforeEach(async () => {
+    await clear(fs);
+    clock = new FakeClock();
+    deps = { db: fs.adminDb, clock };
+    api = inventoryCallables(() => deps);
+    await seedStore(deps, [{ sku: 'vase', priceMinor: 1_500, stock: { 'wh-north': 5, 'store-bath': 2 } }]);
+  });
+
+  const collect = async (qty: number, allowTransfer = false) => {
+    const held = await api.reserveStock(
+      as(ada, {
+        idempotencyKey: key(),
+        lines: [{ sku: 'vase', qty }],
+        pickup: { locationId: 'store-bath', allowTransfer },
+      }),
+    );
+    return {
+      held,
+      orderId: (await api.checkout(as(ada, { idempotencyKey: key(), reservationId: held.reservationId })))
+        .orderId,
+    };
+  };
+  const order = async (id: string) => (await fs.adminDb.doc(`orders/${id}`).get()).data()!;
+  const step = (orderId: string, to: string) =>
+    api.advanceFulfilment(as(sam, { idempotencyKey: key(), orderId, lineIndex: 0, to }));
+
+  test("the cart takes the store's stock, though the warehouses come first for delivery", async () => {
+    const { held, orderId } = await collect(2);
+    assert.deepEqual(held.lines[0]!.allocations, [{ locationId: 'store-bath', qty: 2 }]);
+    const o = await order(orderId);
+    assert.deepEqual(
+      [o.pickup.locationId, o.pickup.viaTransfer, o.pickup.expiresAt],
+      ['store-bath', false, null],
+    );
+    await assertInvariants(fs.adminDb);
+  });
+
+  test('more than the store holds: refused with what it has, unless the customer allows a transfer in', async () => {
+    const r = await refusal(
+      api.reserveStock(
+        as(ada, {
+          idempotencyKey: key(),
+          lines: [{ sku: 'vase', qty: 3 }],
+          pickup: { locationId: 'store-bath' },
+        }),
+      ),
+    );
+    assert.deepEqual([r.code, r.details.available], ['resource-exhausted', 2]);
+    const { held, orderId } = await collect(3, true);
+    assert.deepEqual(held.lines[0]!.allocations, [{ locationId: 'wh-north', qty: 3 }]);
+    assert.equal((await order(orderId)).pickup.viaTransfer, true);
+    await assertInvariants(fs.adminDb);
+  });
+
+  test('picked, ready for pickup (the hold starts), collected: the units leave the store in the ledger', async () => {
+    const { orderId } = await collect(1);
+    await step(orderId, 'picked');
+    const r = await refusal(step(orderId, 'shipped'));
+    assert.deepEqual(
+      [r.details.reason, r.details.from, r.details.to],
+      ['illegal_transition', 'picked', 'shipped'],
+    );
+    assert.match(r.message, /collects it at store-bath/);
+    assert.equal((await step(orderId, 'ready_for_pickup')).status, 'ready_for_pickup');
+    const ready = await order(orderId);
+    assert.equal(ready.pickup.expiresAt.toMillis(), clock.now().getTime() + defaultSettings.pickupHoldMs);
+    const done = await step(orderId, 'collected');
+    assert.equal(done.status, 'completed');
+    const ship = (await fs.adminDb.collection('ledger').where('correlationId', '==', orderId).get()).docs
+      .map((d) => d.data())
+      .filter((e) => e.kind === 'ship');
+    assert.deepEqual(
+      ship.map((e) => [e.locationId, e.qty, e.reason]),
+      [['store-bath', 1, `collected for order ${orderId}`]],
+    );
+    await assertInvariants(fs.adminDb);
+  });
+
+  test('not collected within PICKUP_HOLD_HOURS: cancelled, restocked at the store, refunded, once', async () => {
+    const { orderId } = await collect(2);
+    await step(orderId, 'picked');
+    await step(orderId, 'ready_for_pickup');
+    const early = await expirePickups(deps);
+    assert.equal(early.expired, 0);
+    clock.advance(defaultSettings.pickupHoldMs - 1);
+    assert.equal((await expirePickups(deps)).expired, 0, 'not a millisecond early');
+    clock.advance(1);
+    const [a, b] = await Promise.all([expirePickups(deps), expirePickups(deps)]);
+    assert.equal(a.expired + b.expired, 1, 'two overlapping runs expire it once');
+    const o = await order(orderId);
+    assert.deepEqual(
+      [o.status, o.lines[0].fulfilment, o.refundedMinor, o.pickup.expiresAt],
+      ['cancelled', 'cancelled', 3_000, null],
+    );
+    assert.deepEqual([o.history.at(-1).action, o.history.at(-1).by.uid], ['pickup_expired', 'expirePickups']);
+    const vase = (await fs.adminDb.doc('inventory/vase').get()).data()!;
+    assert.equal(vase.locations['store-bath'].available, 2);
+    assert.equal((await expirePickups(deps)).expired, 0);
+    await assertInvariants(fs.adminDb);
+  });
+
+  test('a collected order is never expired', async () => {
+    const { orderId } = await collect(1);
+    for (const to of ['picked', 'ready_for_pickup', 'collected']) await step(orderId, to);
+    clock.advance(defaultSettings.pickupHoldMs + 1);
+    assert.equal((await expirePickups(deps)).expired, 0);
+    assert.equal((await order(orderId)).status, 'completed');
     await assertInvariants(fs.adminDb);
   });
 });

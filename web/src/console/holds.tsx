@@ -7,6 +7,7 @@ import { href } from '../router';
 import { useClient } from '../session';
 import { Alert } from '../ui/field';
 import { useLive, useNow } from '../ui/hooks';
+import { OrderPanel } from './order-panel';
 
 const lineText = (lines: Array<{ sku: string; qty: number }>) =>
   lines.map((l) => `${l.qty} × ${l.sku}`).join(', ');
@@ -56,6 +57,7 @@ export function HoldsAndOrders() {
             <th scope="col">Order</th>
             <th scope="col">Customer</th>
             <th scope="col">Lines</th>
+            <th scope="col">Status</th>
             <th scope="col">Total</th>
             <th scope="col">Placed</th>
           </tr>
@@ -68,6 +70,7 @@ export function HoldsAndOrders() {
               </th>
               <td>{o.customerId}</td>
               <td>{lineText(o.lines)}</td>
+              <td>{o.status.replace(/_/g, ' ')}</td>
               <td class="num">{money(o.totalMinor)}</td>
               <td>{dateTime(o.createdAt.toMillis())}</td>
             </tr>
@@ -102,22 +105,7 @@ export function ReservationPage({ id }: { id: string }) {
           {lineText(hold.value.lines)} · expires {dateTime(hold.value.expiresAt.toMillis())}
         </p>
       )}
-      {order.value && (
-        <>
-          <h2>Order</h2>
-          <p>
-            {order.value.status.replace('_', ' ')} · {money(order.value.totalMinor)} ·{' '}
-            {lineText(order.value.lines)}
-          </p>
-          <ul>
-            {order.value.statusHistory.map((h) => (
-              <li>
-                {dateTime(h.at.toMillis())}: {h.status.replace('_', ' ')}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      {order.value && <OrderPanel id={id} order={order.value} />}
     </article>
   );
 }
