@@ -18,6 +18,7 @@ import { orderRef } from './paths';
 import { putUnits, takeUnits } from './placement';
 import { StockTx } from './stock-tx';
 import { orderEvent } from './outbox-events';
+import { returnBundle } from './bundle-return';
 import type { Tx } from '../platform/transaction';
 
 export interface Staff {
@@ -99,6 +100,8 @@ export function recordReturn(
     const lineIndex = order.lines.findIndex((l) => l.sku === req.sku);
     const line = order.lines[lineIndex];
     if (!line) throw notFound('order line', `${req.orderId}/${req.sku}`);
+    // A line of a bundle returns the whole bundle (bundle-return.ts).
+    if (line.bundleId) return returnBundle(deps, staff, st, tx, ref, order, lineIndex, req);
     // Units cancelled before they left went back on sale already (order-cancel.ts): never twice.
     const returnable = line.qty - line.cancelled - line.returned;
     if (req.qty > returnable)
