@@ -56,6 +56,14 @@ export {
   type PurchaseOrderRow,
 } from './supply';
 export {
+  startImport,
+  cancelImport,
+  exportCsv,
+  watchImportJob,
+  watchImportIssues,
+  importIssuesCsv,
+} from './imports';
+export {
   verifyWebhook,
   createWebhookSubscription,
   setWebhookSubscriptionStatus,
