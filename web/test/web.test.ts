@@ -361,4 +361,48 @@ describe('the staff console', () => {
     await assert.rejects(getAdminAuth(stack.admin).getUser(USERS.buyer.uid), { code: 'auth/user-not-found' });
     await assertInvariants(stack.db);
   });
+
+  it('opens a purchase order, receives part of it, refuses an over-receipt and a stale count', async () => {
+    // MUG-HEART is the hot SKU: its exact figure at wh-north is the sum of its shards.
+    const onHandNow = async () =>
+      (await stack.db.collection('inventory/MUG-HEART/shards').get()).docs
+        .filter((d) => d.data().locationId === 'wh-north')
+        .reduce((sum, d) => sum + (d.data().onHand as number), 0);
+    const start = await onHandNow();
+    const page = await open('#/console/purchase-orders');
+    await signIn(page, USERS.staff.email, DEMO_PASSWORD);
+    const create = page.getByRole('form', { name: 'New purchase order' });
+    await create.getByLabel('Supplier').fill('Oak & Co');
+    await create.getByLabel('Location').selectOption('wh-north');
+    await create.getByLabel('SKU').fill('MUG-HEART');
+    await create.getByLabel('Units').fill('6');
+    await create.getByRole('button', { name: 'New purchase order' }).click();
+    const opened = create.getByText(/^Purchase order \S+ is open$/);
+    await opened.waitFor();
+    const id = /^Purchase order (\S+) is open$/.exec(await opened.innerText())![1]!;
+    await page.getByText('MUG-HEART 0/6').waitFor(); // the open list, live
+
+    const receive = page.getByRole('form', { name: `Receive on ${id}` });
+    await receive.getByLabel('Units received').fill('4');
+    await receive.getByRole('button', { name: `Receive on ${id}` }).click();
+    await page.getByText('MUG-HEART 4/6').waitFor();
+    assert.equal(await onHandNow(), start + 4);
+    const again = page.getByRole('form', { name: `Receive on ${id}` });
+    await again.getByLabel('Units received').fill('3');
+    await again.getByRole('button', { name: `Receive on ${id}` }).click();
+    await page
+      .getByText(`Purchase order ${id} awaits 2 × MUG-HEART; 3 were received`, { exact: false })
+      .waitFor();
+
+    const count = page.getByRole('form', { name: 'Record a count' });
+    await count.getByLabel('SKU').fill('MUG-HEART');
+    await count.getByLabel('Location').selectOption('wh-north');
+    await count.getByLabel('On hand shown when counting began').fill(String(start));
+    await count.getByLabel('Counted').fill(String(start + 1));
+    await count.getByRole('button', { name: 'Record a count' }).click();
+    await count.getByText(`has ${start + 4} on hand now`, { exact: false }).waitFor();
+    assert.equal(await onHandNow(), start + 4, 'the stale count changed nothing');
+    assert.deepEqual(await axeViolations(page), [], 'purchase orders');
+    await assertInvariants(stack.db);
+  });
 });
