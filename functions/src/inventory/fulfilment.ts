@@ -21,6 +21,7 @@ import {
   liveAllocations,
   type Order,
   type OrderActor,
+  type OrderLine,
   orderStatusOf,
   readOrder,
 } from './order-lines';
@@ -69,6 +70,27 @@ function checkMove(
     throw illegal(orderId, lineIndex, from, to, 'the order is delivered, not collected');
 }
 
+/** The line's units leaving their locations (shipped, collected): a `ship` entry each, no counter moves. */
+function recordLeaving(st: StockTx, line: OrderLine, orderId: string, to: FulfilmentState, note: string) {
+  if (to !== 'shipped' && to !== 'collected') return [];
+  return liveAllocations(line).map((a) =>
+    st.apply({
+      kind: 'ship',
+      sku: line.sku,
+      locationId: a.locationId,
+      shard: a.shard,
+      qty: a.qty,
+      reason: `${to} for order ${orderId}${note ? `: ${note}` : ''}`,
+    }),
+  );
+}
+
+/** The goods wait at the store from the first line ready; past the hold, expirePickups cancels. */
+function pickupAfter(deps: Deps, order: Order, to: FulfilmentState, now: Date): Order['pickup'] {
+  if (to !== 'ready_for_pickup' || !order.pickup || order.pickup.expiresAt) return order.pickup;
+  return { ...order.pickup, expiresAt: Timestamp.fromMillis(now.getTime() + settingsOf(deps).pickupHoldMs) };
+}
+
 export async function advanceFulfilment(
   deps: Deps,
   actor: OrderActor,
@@ -91,33 +113,13 @@ export async function advanceFulfilment(
         idempotencyKey: req.idempotencyKey,
         opId,
       });
-      const note = req.note ? `: ${req.note}` : '';
-      const ledgerEntryIds =
-        to === 'shipped' || to === 'collected'
-          ? liveAllocations(line).map((a) =>
-              st.apply({
-                kind: 'ship',
-                sku: line.sku,
-                locationId: a.locationId,
-                shard: a.shard,
-                qty: a.qty,
-                reason: `${to} for order ${orderId}${note}`,
-              }),
-            )
-          : [];
+      const ledgerEntryIds = recordLeaving(st, line, orderId, to, req.note);
       deps.checkpoint?.('advanceFulfilment:before-write');
       const now = deps.clock.now();
       const at = Timestamp.fromDate(now);
       const lines = order.lines.map((l, i) => (i === lineIndex ? { ...l, fulfilment: to } : l));
       const status = orderStatusOf(lines);
-      // The goods wait at the store from the first line ready; past the hold, expirePickups cancels.
-      const pickup =
-        to === 'ready_for_pickup' && order.pickup && !order.pickup.expiresAt
-          ? {
-              ...order.pickup,
-              expiresAt: Timestamp.fromMillis(now.getTime() + settingsOf(deps).pickupHoldMs),
-            }
-          : order.pickup;
+      const qty = line.qty - line.cancelled;
       // Shipped is what the outside hears about (a carrier, a mail); the other steps are the store's.
       if (to === 'shipped')
         st.emit(
@@ -125,29 +127,21 @@ export async function advanceFulfilment(
             customerId: order.customerId,
             lineIndex,
             sku: line.sku,
-            qty: line.qty - line.cancelled,
+            qty,
             status,
           }),
         );
       st.write();
+      const by = { uid: actor.uid, role: actor.role };
       tx.update(ref, {
         lines,
         status,
-        pickup,
+        pickup: pickupAfter(deps, order, to, now),
         statusHistory:
           status === order.status ? order.statusHistory : [...order.statusHistory, { status, at }],
         history: [
           ...order.history,
-          historyEntry({
-            at,
-            by: { uid: actor.uid, role: actor.role },
-            action: 'fulfilment',
-            lineIndex,
-            from,
-            to,
-            qty: line.qty - line.cancelled,
-            note: req.note,
-          }),
+          historyEntry({ at, by, action: 'fulfilment', lineIndex, from, to, qty, note: req.note }),
         ],
       });
       return { orderId, lineIndex, from, to, status, ledgerEntryIds };

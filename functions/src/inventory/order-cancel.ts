@@ -119,9 +119,124 @@ export async function cancelOrder(
   return answer;
 }
 
+/** Puts the units of the restocked cuts back where they were sold from; returns the ledger ids and SKUs. */
+async function restock(st: StockTx, order: Order, orderId: string, cuts: Cut[], reason: string) {
+  const restocks = cuts.flatMap((c) =>
+    c.outcome === 'restocked'
+      ? cancelledAllocations(order.lines[c.lineIndex]!, c.qty).map((a) => ({
+          sku: order.lines[c.lineIndex]!.sku,
+          ...a,
+        }))
+      : [],
+  );
+  // Only unsharded units need the availability document: a hot SKU's cancellations lock its shards
+  // alone, so a storm of them spreads like the sale did. Units sold before their location was
+  // sharded sit in shard 0, where sharding put the location's.
+  await st.loadInventory([...new Set(restocks.filter((r) => r.shard === null).map((r) => r.sku))]);
+  const moves = restocks.map((r) => ({
+    ...r,
+    shard: r.shard ?? (st.inventory(r.sku).shards[r.locationId] ? 0 : null),
+  }));
+  await st.loadShards(
+    moves.flatMap((m) =>
+      m.shard === null ? [] : [{ sku: m.sku, locationId: m.locationId, index: m.shard }],
+    ),
+  );
+  const why = reason ? `: ${reason}` : '';
+  const ledgerEntryIds = moves.map((m) =>
+    st.apply({
+      kind: 'cancel',
+      sku: m.sku,
+      locationId: m.locationId,
+      shard: m.shard,
+      qty: m.qty,
+      reason: `cancelled from order ${orderId}${why}`,
+    }),
+  );
+  return { ledgerEntryIds, skus: [...new Set(moves.map((m) => m.sku))] };
+}
+
+/** The order's lines once the cuts are made. */
+function linesAfter(order: Order, cuts: Cut[]): Order['lines'] {
+  return order.lines.map((line, i) => {
+    const cut = cuts.find((c) => c.lineIndex === i);
+    if (!cut) return line;
+    if (cut.outcome === 'return_requested')
+      return { ...line, returnRequested: line.returnRequested + cut.qty };
+    const cancelled = line.cancelled + cut.qty;
+    return {
+      ...line,
+      cancelled,
+      fulfilment: cancelled === line.qty ? ('cancelled' as const) : line.fulfilment,
+    };
+  });
+}
+
+/** What the order records of the cancellation: its refund, and a history entry per line. */
+function recordsOf(
+  order: Order,
+  cuts: Cut[],
+  lines: Order['lines'],
+  actor: OrderActor,
+  reason: string,
+  at: Timestamp,
+  pickupExpired: boolean,
+): { refund: OrderRefund; history: OrderHistoryEntry[] } {
+  const by = { uid: actor.uid, role: actor.role };
+  const refund: OrderRefund = {
+    amountMinor: cuts.reduce((sum, c) => sum + c.qty * order.lines[c.lineIndex]!.unitPriceMinor, 0),
+    currency: order.currency,
+    lines: cuts.map((c) => ({ lineIndex: c.lineIndex, qty: c.qty })),
+    reason: reason || (actor.role === 'customer' ? 'cancelled by the customer' : 'cancelled by the store'),
+    at,
+    by,
+  };
+  const history = cuts.map((c) =>
+    historyEntry({
+      at,
+      by,
+      action: pickupExpired ? 'pickup_expired' : c.outcome === 'restocked' ? 'cancelled' : 'return_requested',
+      lineIndex: c.lineIndex,
+      from: order.lines[c.lineIndex]!.fulfilment,
+      to: lines[c.lineIndex]!.fulfilment,
+      qty: c.qty,
+      note: refund.reason,
+    }),
+  );
+  return { refund, history };
+}
+
+/**
+ * A cancellation counts against the item for the customer's recommendations; ids follow the
+ * operation, so a retried commit writes the same events. (A refunded line that left the store
+ * records its return when the goods come back.)
+ */
+function recordCancelEvents(
+  deps: Deps,
+  tx: Tx,
+  order: Order,
+  ids: { orderId: string; opId: string },
+  cuts: Cut[],
+  products: Map<string, string>,
+  at: Timestamp,
+): void {
+  for (const c of cuts) {
+    if (c.outcome !== 'restocked') continue;
+    const line = order.lines[c.lineIndex]!;
+    const productId = products.get(line.sku);
+    if (!productId) continue;
+    const event: CustomerEvent = { kind: 'cancel', productId, sku: line.sku, quantity: c.qty, at };
+    tx.set(
+      eventsOf(deps.db, order.customerId).doc(`order-${ids.orderId}-cancel-${ids.opId}-${c.lineIndex}`),
+      event,
+    );
+  }
+}
+
 /**
  * The cancellation inside a transaction (cancelOrder's, or the pickup expiry's): reads the order and
- * its SKUs' stock, then writes the order, the ledger entries and the customer's events.
+ * its SKUs' stock, then writes the order, the ledger entries, the outbox event and the customer's
+ * events.
  */
 export async function cancelInTx(
   deps: Deps,
@@ -142,40 +257,9 @@ export async function cancelInTx(
     idempotencyKey: req.idempotencyKey,
     opId,
   });
-  const restocks = cuts.flatMap((c) =>
-    c.outcome === 'restocked'
-      ? cancelledAllocations(order.lines[c.lineIndex]!, c.qty).map((a) => ({
-          sku: order.lines[c.lineIndex]!.sku,
-          ...a,
-        }))
-      : [],
-  );
-  // Only unsharded units need the availability document: a hot SKU's cancellations lock its shards
-  // alone, so a storm of them spreads like the sale did. Units sold before their location was
-  // sharded sit in shard 0, where sharding put the location's.
-  await st.loadInventory([...new Set(restocks.filter((r) => r.shard === null).map((r) => r.sku))]);
-  const moves = restocks.map((r) => ({
-    ...r,
-    shard: r.shard ?? (st.inventory(r.sku).shards[r.locationId] ? 0 : null),
-  }));
   // The products, for the customer's events: fixed since the cart, so read without locks.
   const products = await productsOf(deps, order);
-  await st.loadShards(
-    moves.flatMap((m) =>
-      m.shard === null ? [] : [{ sku: m.sku, locationId: m.locationId, index: m.shard }],
-    ),
-  );
-  const why = req.reason ? `: ${req.reason}` : '';
-  const ledgerEntryIds = moves.map((m) =>
-    st.apply({
-      kind: 'cancel',
-      sku: m.sku,
-      locationId: m.locationId,
-      shard: m.shard,
-      qty: m.qty,
-      reason: `cancelled from order ${orderId}${why}`,
-    }),
-  );
+  const { ledgerEntryIds, skus } = await restock(st, order, orderId, cuts, req.reason);
   // Cancelled units come back to the customer's caps (customer-limits.ts); shipped ones do not.
   await giveBackCancelled(
     deps,
@@ -187,59 +271,19 @@ export async function cancelInTx(
   );
   deps.checkpoint?.('cancelOrder:before-write');
 
-  const now = deps.clock.now();
-  const at = Timestamp.fromDate(now);
-  const lines = order.lines.map((line, i) => {
-    const cut = cuts.find((c) => c.lineIndex === i);
-    if (!cut) return line;
-    if (cut.outcome === 'return_requested')
-      return { ...line, returnRequested: line.returnRequested + cut.qty };
-    const cancelled = line.cancelled + cut.qty;
-    return {
-      ...line,
-      cancelled,
-      fulfilment: cancelled === line.qty ? ('cancelled' as const) : line.fulfilment,
-    };
-  });
-  const refundMinor = cuts.reduce((sum, c) => sum + c.qty * order.lines[c.lineIndex]!.unitPriceMinor, 0);
-  const by = { uid: actor.uid, role: actor.role };
-  const refund: OrderRefund = {
-    amountMinor: refundMinor,
-    currency: order.currency,
-    lines: cuts.map((c) => ({ lineIndex: c.lineIndex, qty: c.qty })),
-    reason:
-      req.reason || (actor.role === 'customer' ? 'cancelled by the customer' : 'cancelled by the store'),
-    at,
-    by,
-  };
-  const history: OrderHistoryEntry[] = cuts.map((c) =>
-    historyEntry({
-      at,
-      by,
-      action: pickupExpired ? 'pickup_expired' : c.outcome === 'restocked' ? 'cancelled' : 'return_requested',
-      lineIndex: c.lineIndex,
-      from: order.lines[c.lineIndex]!.fulfilment,
-      to: lines[c.lineIndex]!.fulfilment,
-      qty: c.qty,
-      note: refund.reason,
-    }),
-  );
+  const at = Timestamp.fromDate(deps.clock.now());
+  const lines = linesAfter(order, cuts);
+  const { refund, history } = recordsOf(order, cuts, lines, actor, req.reason, at, pickupExpired);
   const status = orderStatusOf(lines);
-  st.emit(
-    orderEvent('order.cancelled', orderId, {
-      customerId: order.customerId,
-      status,
-      lines: cuts.map((c) => ({
-        lineIndex: c.lineIndex,
-        sku: order.lines[c.lineIndex]!.sku,
-        qty: c.qty,
-        outcome: c.outcome,
-      })),
-      refundMinor,
-      currency: order.currency,
-      by: actor.role,
-    }),
-  );
+  const cancelled = cuts.map(({ lineIndex, qty, outcome }) => ({
+    lineIndex,
+    sku: order.lines[lineIndex]!.sku,
+    qty,
+    outcome,
+  }));
+  const refundMinor = refund.amountMinor;
+  const told = { customerId: order.customerId, status, lines: cancelled, refundMinor, by: actor.role };
+  st.emit(orderEvent('order.cancelled', orderId, { ...told, currency: order.currency }));
   st.write();
   tx.update(ref, {
     lines,
@@ -250,37 +294,9 @@ export async function cancelInTx(
     refundedMinor: order.refundedMinor + refundMinor,
     ...(pickupExpired && order.pickup ? { pickup: { ...order.pickup, expiresAt: null } } : {}),
   });
-  // A cancellation counts against the item for the customer's recommendations; ids follow the
-  // operation, so a retried commit writes the same events.
-  // (A refunded line that left the store records its return when the goods come back.)
-  for (const c of cuts) {
-    if (c.outcome !== 'restocked') continue;
-    const line = order.lines[c.lineIndex]!;
-    const productId = products.get(line.sku);
-    if (!productId) continue;
-    const event: CustomerEvent = {
-      kind: 'cancel',
-      productId,
-      sku: line.sku,
-      quantity: c.qty,
-      at,
-    };
-    tx.set(eventsOf(deps.db, order.customerId).doc(`order-${orderId}-cancel-${opId}-${c.lineIndex}`), event);
-  }
+  recordCancelEvents(deps, tx, order, { orderId, opId }, cuts, products, at);
   return {
-    answer: {
-      orderId,
-      status,
-      lines: cuts.map((c) => ({
-        lineIndex: c.lineIndex,
-        sku: order.lines[c.lineIndex]!.sku,
-        qty: c.qty,
-        outcome: c.outcome,
-      })),
-      refundMinor,
-      currency: order.currency,
-      ledgerEntryIds,
-    },
-    skus: [...new Set(moves.map((m) => m.sku))],
+    answer: { orderId, status, lines: cancelled, refundMinor, currency: order.currency, ledgerEntryIds },
+    skus,
   };
 }
