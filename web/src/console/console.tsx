@@ -9,6 +9,8 @@ import { ModelsPage } from './models';
 import { Reconciliations } from './reconciliations';
 import { Customers } from './customers';
 import { PurchaseOrdersPage } from './purchase-orders';
+import { ReplenishmentPage } from './replenishment';
+import { ImportsPage } from './imports';
 
 function ConsoleNav({ at }: { at: string }) {
   const here = (name: string) => (at === name ? { 'aria-current': 'page' as const } : {});
@@ -25,6 +27,12 @@ function ConsoleNav({ at }: { at: string }) {
       </a>
       <a href={href('console', 'purchase-orders')} {...here('purchase-orders')}>
         Purchase orders
+      </a>
+      <a href={href('console', 'replenishment')} {...here('replenishment')}>
+        Replenishment
+      </a>
+      <a href={href('console', 'imports')} {...here('imports')}>
+        Imports
       </a>
       <a href={href('console', 'reconciliation')} {...here('reconciliation')}>
         Reconciliation
@@ -66,6 +74,10 @@ export function ConsolePage({ route }: { route: Route }) {
         return <Customers route={route} />;
       case 'purchase-orders':
         return <PurchaseOrdersPage />;
+      case 'replenishment':
+        return <ReplenishmentPage sku={id} />;
+      case 'imports':
+        return <ImportsPage />;
       default:
         return <Board route={route} />;
     }

@@ -1,0 +1,137 @@
+/**
+ * Replenishment: the forecasting job's reorder suggestions, and per SKU its weekly sales history
+ * with the next 8 weeks' forecast plotted (uPlot; the table is the accessible copy) and its
+ * replenishment figures. "Order" turns a suggestion into a purchase order (the supply page's button).
+ */
+import type { ForecastDoc } from '@hearth/contracts';
+import { watchForecast, watchReorderSuggestions, type WithId } from '@hearth/client';
+import type { AlignedData } from 'uplot';
+import { href } from '../router';
+import { useClient } from '../session';
+import { LineChart } from '../ui/chart';
+import { Alert } from '../ui/field';
+import { useLive } from '../ui/hooks';
+import { useLocations } from './locations';
+import { OrderSuggestionButton } from './purchase-orders';
+
+const WEEK_S = 7 * 24 * 3600;
+
+/** History then forecast on one weekly time axis; each series is null where the other one is. */
+function chartData(f: ForecastDoc): AlignedData {
+  const from = f.historyFrom.seconds;
+  const hist = f.history.map((_, i) => from + i * WEEK_S);
+  const next = f.weeks.map((w) => w.weekStart.seconds);
+  const x = [...hist, ...next];
+  const sold = [...f.history, ...next.map(() => null)];
+  // The forecast line starts from the last week sold, so the two lines meet.
+  const ahead = [
+    ...f.history.map((u, i) => (i === f.history.length - 1 ? u : null)),
+    ...f.weeks.map((w) => w.units),
+  ];
+  return [x, sold, ahead] as AlignedData;
+}
+
+function SkuForecast({ sku }: { sku: string }) {
+  const client = useClient();
+  const forecast = useLive<WithId<ForecastDoc> | null>(
+    (set, fail) => watchForecast(client, sku, set, fail),
+    [sku],
+  );
+  const f = forecast.value;
+  const first = useLocations()[0]?.id ?? '';
+  if (forecast.error) return <Alert>{forecast.error.message}</Alert>;
+  if (f === undefined) return <p aria-busy="true">Loading…</p>;
+  if (f === null) return <p>No forecast for {sku} yet (the job runs nightly from the ledger's sales).</p>;
+  const r = f.replenishment;
+  return (
+    <section aria-labelledby="forecast-title">
+      <h2 id="forecast-title">
+        {sku}: {f.method}, generated {new Date(f.generatedAt.toMillis()).toISOString().slice(0, 10)}
+      </h2>
+      <LineChart
+        title={`Weekly units of ${sku}: sold, and forecast for the next ${f.weeks.length} weeks`}
+        data={chartData(f)}
+        series={[
+          { label: 'sold', stroke: '#1f5fb4' },
+          { label: 'forecast', stroke: '#b45f1f' },
+        ]}
+      />
+      <dl class="figures">
+        <dt>Inventory position</dt>
+        <dd>{r.inventoryPosition}</dd>
+        <dt>Reorder point</dt>
+        <dd>{r.reorderPoint}</dd>
+        <dt>Order up to</dt>
+        <dd>{r.orderUpTo}</dd>
+        <dt>Safety stock</dt>
+        <dd>{r.safetyStock}</dd>
+        <dt>Lead time</dt>
+        <dd>{r.leadTimeWeeks} weeks</dd>
+        <dt>Suggested order</dt>
+        <dd>{r.reorder ? r.suggestedQty : 'none'}</dd>
+      </dl>
+      {r.reorder && <OrderSuggestionButton forecast={f} locationId={first} />}
+      <table>
+        <caption>Forecast for the next weeks</caption>
+        <thead>
+          <tr>
+            <th scope="col">Week from</th>
+            <th scope="col">Units</th>
+          </tr>
+        </thead>
+        <tbody>
+          {f.weeks.map((w) => (
+            <tr>
+              <td>{new Date(w.weekStart.toMillis()).toISOString().slice(0, 10)}</td>
+              <td>{w.units.toFixed(1)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function ReplenishmentPage({ sku }: { sku: string }) {
+  const client = useClient();
+  const first = useLocations()[0]?.id ?? '';
+  const rows = useLive<WithId<ForecastDoc>[]>(
+    (set, fail) => watchReorderSuggestions(client, set, { limit: 50, onError: fail }),
+    [],
+  );
+  return (
+    <section aria-labelledby="replenishment-title">
+      <h1 id="replenishment-title">Replenishment</h1>
+      {rows.error && <Alert>{rows.error.message}</Alert>}
+      {rows.value?.length === 0 && <p>Nothing to reorder (forecasts refresh nightly).</p>}
+      <table>
+        <caption>Reorder suggestions, largest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">SKU</th>
+            <th scope="col">Position</th>
+            <th scope="col">Reorder point</th>
+            <th scope="col">Suggested</th>
+            <th scope="col">Action</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.value?.map((f) => (
+            <tr>
+              <th scope="row">
+                <a href={href('console', 'replenishment', f.sku)}>{f.sku}</a>
+              </th>
+              <td>{f.replenishment.inventoryPosition}</td>
+              <td>{f.replenishment.reorderPoint}</td>
+              <td>{f.replenishment.suggestedQty}</td>
+              <td>
+                <OrderSuggestionButton forecast={f} locationId={first} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {sku && <SkuForecast sku={sku} />}
+    </section>
+  );
+}
