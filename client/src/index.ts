@@ -70,5 +70,7 @@ export {
   rotateWebhookSecret,
   deleteWebhookSubscription,
   replayWebhookEvents,
+  watchWebhookSubscriptions,
+  watchWebhookDeliveries,
   type WebhookVerification,
 } from './webhooks';

@@ -8,6 +8,8 @@
  * delivery is at least once.
  */
 import type { z } from 'zod';
+import { collection, limit, onSnapshot, orderBy, query, type Unsubscribe, where } from 'firebase/firestore';
+import type { WebhookDeliveryDoc, WebhookSubscriptionDoc } from '@hearth/contracts';
 import {
   CreateWebhookSubscriptionRequest,
   DeleteWebhookSubscriptionRequest,
@@ -22,7 +24,7 @@ import {
 } from '@hearth/contracts';
 import { call, newIdempotencyKey } from './call';
 import type { HearthClient } from './client';
-import type { Result } from './errors';
+import { type HearthError, type Result, toHearthError } from './errors';
 
 export type WebhookVerification =
   | { ok: true; event: WebhookPayload; timestamp: number }
@@ -146,3 +148,40 @@ export const replayWebhookEvents = (
   req: Keyed<typeof ReplayWebhookEventsRequest>,
 ): Promise<Result<z.infer<typeof ReplayWebhookEventsResponse>>> =>
   call(client, 'replayWebhookEvents', ReplayWebhookEventsRequest, ReplayWebhookEventsResponse, keyed(req));
+
+type OnError = (e: HearthError) => void;
+const logError: OnError = (e) => console.error(`webhook watch: ${e.message}`);
+
+/** Every webhook subscription, newest first (staff only; the documents hold no secret). */
+export const watchWebhookSubscriptions = (
+  client: Pick<HearthClient, 'db'>,
+  onChange: (subs: WebhookSubscriptionDoc[]) => void,
+  onError: OnError = logError,
+): Unsubscribe =>
+  onSnapshot(
+    query(collection(client.db, 'webhookSubscriptions'), orderBy('createdAt', 'desc'), limit(100)),
+    (snap) => onChange(snap.docs.map((d) => d.data() as WebhookSubscriptionDoc)),
+    (err) => onError(toHearthError(err)),
+  );
+
+/**
+ * A subscription's delivery log, newest event first: each delivery's status, attempts and every
+ * try's status code, error and latency. `status` narrows it (e.g. 'dead' for the failures).
+ */
+export const watchWebhookDeliveries = (
+  client: Pick<HearthClient, 'db'>,
+  subscriptionId: string,
+  onChange: (rows: (WebhookDeliveryDoc & { id: string })[]) => void,
+  opts: { status?: WebhookDeliveryDoc['status']; limit?: number; onError?: OnError } = {},
+): Unsubscribe =>
+  onSnapshot(
+    query(
+      collection(client.db, 'webhookDeliveries'),
+      where('subscriptionId', '==', subscriptionId),
+      ...(opts.status ? [where('status', '==', opts.status)] : []),
+      orderBy('eventAt', 'desc'),
+      limit(opts.limit ?? 50),
+    ),
+    (snap) => onChange(snap.docs.map((d) => ({ ...(d.data() as WebhookDeliveryDoc), id: d.id }))),
+    (err) => (opts.onError ?? logError)(toHearthError(err)),
+  );

@@ -125,6 +125,8 @@ async function deliverOne(
   }
   const event = OutboxEvent.parse(eventSnap.data());
   const r = await attemptDelivery(deps, target, event, JSON.stringify(payloadOf(event)));
+  // The consumer may have answered already: a crash here is how a duplicate delivery comes about.
+  deps.checkpoint?.('webhooks:after-attempt');
   const now = deps.clock.now();
   const attempts = d.attempts + 1;
   const status = r.ok ? 'delivered' : attempts >= settings.maxAttempts ? 'dead' : 'pending';

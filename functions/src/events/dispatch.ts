@@ -38,6 +38,7 @@ export async function dispatchEvent(deps: EventDeps, eventId: string): Promise<S
       if (existing.get(refs[i]!.path)?.exists) continue;
       tx.create(refs[i]!, newDelivery(s.id, event, event.orderKey, null, now));
     }
+    deps.checkpoint?.('webhooks:dispatch-before-write');
     tx.update(ref, { dispatched: true });
     return streams;
   });

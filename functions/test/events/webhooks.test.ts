@@ -38,7 +38,12 @@ describe('webhooks', () => {
   before(async () => {
     fs = await useEmulator();
   });
-  after(() => fs.stop());
+  after(async () => {
+    trigger?.stop();
+    await trigger?.idle();
+    await receiver?.stop();
+    await fs.stop();
+  });
   beforeEach(async () => {
     trigger?.stop();
     trigger = null;
