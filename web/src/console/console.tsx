@@ -7,6 +7,7 @@ import { FlashMonitor } from './flash';
 import { HoldsAndOrders, ReservationPage } from './holds';
 import { ModelsPage } from './models';
 import { Reconciliations } from './reconciliations';
+import { WebhooksPage } from './webhooks';
 import { Customers } from './customers';
 import { PurchaseOrdersPage } from './purchase-orders';
 import { ReplenishmentPage } from './replenishment';
@@ -33,6 +34,9 @@ function ConsoleNav({ at }: { at: string }) {
       </a>
       <a href={href('console', 'imports')} {...here('imports')}>
         Imports
+      </a>
+      <a href={href('console', 'webhooks')} {...here('webhooks')}>
+        Webhooks
       </a>
       <a href={href('console', 'reconciliation')} {...here('reconciliation')}>
         Reconciliation
@@ -70,6 +74,8 @@ export function ConsolePage({ route }: { route: Route }) {
         return <ModelsPage />;
       case 'reconciliation':
         return <Reconciliations />;
+      case 'webhooks':
+        return <WebhooksPage />;
       case 'customers':
         return <Customers route={route} />;
       case 'purchase-orders':
