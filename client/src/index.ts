@@ -17,6 +17,7 @@ export {
   type ReservationState,
 } from './reservations';
 export { recommendations, similarItems } from './recommendations';
+export { extendReservation, setPurchaseLimit, usedOf, watchAllowance } from './limits';
 export { trackEvents, type EventTracker, type TrackerOptions } from './events';
 export { ensureProfile, setConsent, updateProfile, exportMyData, deleteMyData } from './privacy';
 export {

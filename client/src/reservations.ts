@@ -22,6 +22,8 @@ export interface ReserveOptions {
   allowSplit?: boolean;
   /** Send the key of a failed attempt to retry it safely; a new one is made otherwise. */
   idempotencyKey?: string;
+  /** Bundle products (a dining set), each held as one with its SKUs, all or nothing with the lines. */
+  bundles?: { productId: string; qty: number }[];
 }
 
 /** Holds stock for a cart, all lines or none; `out-of-stock` says which SKU and how many are left. */

@@ -20,6 +20,12 @@
  * FLASH_LATENCIES (comma list of ms), FLASH_INSTANCES, FLASH_ONLY_GC=1 (group commit on only),
  * FLASH_HTTP=0 (skip the HTTP path), FLASH_ONLY=http (only the HTTP path: its result replaces the
  * `http` section of the existing bench/results/flash-sale.json, the other runs stay as they are).
+ *
+ * With per-customer limits on (FLASH_LIMIT=N): the SKU is capped at N units per customer
+ * (setPurchaseLimit's field), and each buyer sends FLASH_CARTS_PER_BUYER carts of one unit (default
+ * N + 1) at once, spread over the instances, so every buyer's carts race their own cap inside the
+ * batches' transactions; the check counts any customer holding more than N. Written to
+ * bench/results/flash-sale-limits.json beside the others.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +47,10 @@ const UNITS = Number(process.env.FLASH_UNITS ?? 1000);
 const SHARDS = (process.env.FLASH_SHARDS ?? '0,4,16,64').split(',').map(Number);
 const LATENCIES = (process.env.FLASH_LATENCIES ?? '0,10').split(',').map(Number);
 const INSTANCES = Number(process.env.FLASH_INSTANCES ?? 4);
+/** Per-customer cap (0: off) and carts per buyer (the calls are BUYERS in all either way). */
+const LIMIT = Number(process.env.FLASH_LIMIT ?? 0);
+const CARTS_PER_BUYER = LIMIT > 0 ? Number(process.env.FLASH_CARTS_PER_BUYER ?? LIMIT + 1) : 1;
+const CUSTOMERS = Math.ceil(BUYERS / CARTS_PER_BUYER);
 const HOT_DOC_CLIENTS = 64;
 const HOT_DOC_SECONDS = 3;
 const SKU = 'flash-armchair';
@@ -80,7 +90,7 @@ async function hotDocTransactions(host: string) {
   return { perSecond: round(committed / seconds), committed, counterMatches: counter === committed };
 }
 
-async function seed(db: Firestore, shards: number) {
+async function seed(db: Firestore, shards: number, limit: number) {
   const base = { db, clock: systemClock };
   await upsertLocation(base, {
     id: LOCATION,
@@ -109,16 +119,23 @@ async function seed(db: Firestore, shards: number) {
       locationId: LOCATION,
       count: shards,
     });
+  if (limit > 0)
+    await db.doc(`inventory/${SKU}`).update({ purchaseLimit: { units: limit, periodHours: 24 } });
 }
 
 /** Oversold, from what Firestore holds: units held by reservations against units there were. */
-async function check(db: Firestore) {
+async function check(db: Firestore, limit: number) {
   const held = await db.collection('reservations').where('status', '==', 'held').get();
   const unitsHeld = held.docs.reduce((sum, d) => sum + d.data().lines[0].qty, 0);
+  const perCustomer = new Map<string, number>();
+  for (const d of held.docs)
+    perCustomer.set(d.data().customerId, (perCustomer.get(d.data().customerId) ?? 0) + d.data().lines[0].qty);
+  const overCap = limit > 0 ? [...perCustomer.values()].filter((n) => n > limit).length : 0;
   const ledger = await db.collection('ledger').where('kind', '==', 'reserve').get();
   const inventory = (await db.doc(`inventory/${SKU}`).get()).data()!;
   return {
     oversold: Math.max(0, unitsHeld - UNITS),
+    customersOverCap: overCap,
     check: {
       unitsHeld,
       reserveLedgerEntries: ledger.size,
@@ -131,10 +148,10 @@ async function check(db: Firestore) {
   };
 }
 
-async function run(host: string, modelLatencyMs: number, shards: number, groupCommit: boolean) {
-  const projectId = `flash-${modelLatencyMs}-${shards}-${groupCommit}-${Date.now()}`;
+async function run(host: string, modelLatencyMs: number, shards: number, groupCommit: boolean, limit = 0) {
+  const projectId = `flash-${modelLatencyMs}-${shards}-${groupCommit}-${limit}-${Date.now()}`;
   const setup = client(host, projectId);
-  await seed(setup.db, shards);
+  await seed(setup.db, shards, limit);
   // Several function instances serve the buyers; they share only Firestore (and the metrics).
   const metrics = newMetrics();
   const instances = Array.from({ length: INSTANCES }, () => {
@@ -146,7 +163,7 @@ async function run(host: string, modelLatencyMs: number, shards: number, groupCo
   });
   const { latencies, okLatencies, outcomes, seconds } = await sale(instances);
   await Promise.all(instances.map((x) => x.refresher.idle()));
-  const checked = await check(setup.db);
+  const checked = await check(setup.db, limit);
   latencies.sort((a, b) => a - b);
   okLatencies.sort((a, b) => a - b);
   const ok = outcomes.ok ?? 0;
@@ -158,6 +175,9 @@ async function run(host: string, modelLatencyMs: number, shards: number, groupCo
     groupCommit,
     buyers: BUYERS,
     units: UNITS,
+    ...(LIMIT > 0
+      ? { perCustomerLimit: limit || null, customers: CUSTOMERS, cartsPerCustomer: CARTS_PER_BUYER }
+      : {}),
     instances: INSTANCES,
     succeeded: ok,
     outcomes,
@@ -195,7 +215,8 @@ async function sale(instances: { api: ReturnType<typeof inventoryCallables> }[])
       try {
         await instances[i % instances.length]!.api.reserveStock({
           data: { idempotencyKey: `flash-buyer-${i}`, lines: [{ sku: SKU, qty: 1 }] },
-          auth: { uid: `buyer-${i}`, token: {} as never, rawToken: '' },
+          // With limits on, CARTS_PER_BUYER carts per customer, consecutive ones on different instances.
+          auth: { uid: `buyer-${i % CUSTOMERS}`, token: {} as never, rawToken: '' },
         });
       } catch (err) {
         outcome = String((err as { code?: string }).code ?? err);
@@ -286,7 +307,9 @@ async function main() {
       if (latencyMs < 0) continue;
       for (const shards of SHARDS)
         for (const groupCommit of process.env.FLASH_ONLY_GC === '1' ? [true] : [true, false])
-          runs.push(await run(`${emulator.host}:${emulator.port}`, latencyMs, shards, groupCommit));
+          // With limits on, each mode also runs uncapped with the same carts: the cap's own cost.
+          for (const limit of LIMIT > 0 ? [0, LIMIT] : [0])
+            runs.push(await run(`${emulator.host}:${emulator.port}`, latencyMs, shards, groupCommit, limit));
     }
     // The HTTP leg failing (a server not starting, say) must not lose the runs above.
     if (process.env.FLASH_HTTP !== '0')
@@ -298,7 +321,10 @@ async function main() {
     bench: 'flash-sale',
     at: new Date().toISOString(),
     node: process.version,
-    command: 'npm run bench -- flash',
+    command: `${Object.entries(process.env)
+      .filter(([k]) => k.startsWith('FLASH_'))
+      .map(([k, v]) => `${k}=${v} `)
+      .join('')}npm run bench -- flash`,
     note: 'One process: the project emulator (exclusive locks, FIFO queues) and the function instances share its CPU. modelLatencyMs is the latency model: that many ms added to every RPC round trip, half each way, so transactions hold their locks across round trips.',
     machine: { cpus: cpus().length, loadAverage: loadavg().map((n) => round(n, 2)) },
     emulatorHotDocTxnPerSecond: hotDoc.perSecond,
@@ -307,7 +333,13 @@ async function main() {
     runs,
     http,
   };
-  writeResult('flash-sale', report);
+  writeResult(
+    LIMIT > 0 ? 'flash-sale-limits' : 'flash-sale',
+    LIMIT > 0 ? { ...report, bench: 'flash-sale-limits' } : report,
+  );
+  const overCap = runs.filter((r) => r.customersOverCap > 0);
+  if (overCap.length > 0)
+    throw new Error(`a customer passed the cap in ${overCap.map((r) => r.mode).join(', ')}`);
   const oversold = runs.filter((r) => r.oversold > 0);
   if (oversold.length > 0) throw new Error(`oversold in ${oversold.map((r) => r.mode).join(', ')}`);
 }

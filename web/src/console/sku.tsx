@@ -9,6 +9,7 @@ import { Alert } from '../ui/field';
 import { useLive, useNow } from '../ui/hooks';
 import { Actions } from './actions';
 import { Ledger } from './ledger';
+import { PurchaseLimitPanel } from './purchase-limit';
 
 export function Shards({ sku }: { sku: string }) {
   const client = useClient();
@@ -140,6 +141,7 @@ export function SkuPage({ sku }: { sku: string }) {
       )}
       <div class="columns">
         <div>
+          {inv.value && <PurchaseLimitPanel sku={sku} limit={inv.value.purchaseLimit ?? null} />}
           <Shards sku={sku} />
           <HoldsOn sku={sku} />
           <Ledger sku={sku} />
