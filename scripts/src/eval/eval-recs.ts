@@ -97,18 +97,8 @@ function comparisons(results: (MethodResult & { perUser: PerUser })[]) {
   return out;
 }
 
-async function main(): Promise<void> {
-  const splitArg = arg('split') as SplitName | undefined;
-  const childMethod = arg('child') as Method | undefined;
-  if (childMethod && splitArg) return child(childMethod, splitArg, arg('result')!);
-
-  const only = arg('only')?.split(',') ?? [...methods];
-  const splits = (arg('splits')?.split(',') ?? Object.keys(splitPairs)) as SplitName[];
-  const unknown = only.filter((m) => !methods.includes(m as Method));
-  if (unknown.length) throw new Error(`unknown methods ${unknown.join(', ')}; known: ${methods.join(', ')}`);
-  const reuse = process.argv.includes('--reuse');
-  const started = Date.now();
-  const loadBefore = loadavg();
+/** Runs (or with --reuse, reads back) each method on each split; a failed method is left out. */
+async function runAll(splits: SplitName[], only: string[], reuse: boolean) {
   mkdirSync(cacheDir, { recursive: true });
   const results: (MethodResult & { perUser: PerUser })[] = [];
   for (const split of splits) {
@@ -128,6 +118,22 @@ async function main(): Promise<void> {
         results.push(JSON.parse(readFileSync(file, 'utf8')) as MethodResult & { perUser: PerUser });
     }
   }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const splitArg = arg('split') as SplitName | undefined;
+  const childMethod = arg('child') as Method | undefined;
+  if (childMethod && splitArg) return child(childMethod, splitArg, arg('result')!);
+
+  const only = arg('only')?.split(',') ?? [...methods];
+  const splits = (arg('splits')?.split(',') ?? Object.keys(splitPairs)) as SplitName[];
+  const unknown = only.filter((m) => !methods.includes(m as Method));
+  if (unknown.length) throw new Error(`unknown methods ${unknown.join(', ')}; known: ${methods.join(', ')}`);
+  const reuse = process.argv.includes('--reuse');
+  const started = Date.now();
+  const loadBefore = loadavg();
+  const results = await runAll(splits, only, reuse);
   const report: EvalReport = {
     generatedBy: `${gridName === 'coarse' ? 'HEARTH_EVAL_GRID=coarse ' : ''}npm run eval:recs`,
     data: 'data/online-retail/transactions.csv.gz (UCI Online Retail, CC BY 4.0, doi:10.24432/C5BW33)',
@@ -144,10 +150,14 @@ async function main(): Promise<void> {
     machine: {
       cpus: 'one core per method (single-threaded), on a 2-core machine shared with other work',
       node: process.version,
-      loadAverageBefore: loadBefore,
-      loadAverageAfter: loadavg(),
+      // A report rebuilt with --reuse did not run the methods: their load was not measured here.
+      loadAverageBefore: reuse ? null : loadBefore,
+      loadAverageAfter: reuse ? null : loadavg(),
     },
-    totalSeconds: Math.round((Date.now() - started) / 100) / 10,
+    // With --reuse, the methods' own time (grid and test training, data loading aside).
+    totalSeconds: reuse
+      ? Math.round(results.reduce((t, r) => t + r.gridSeconds + r.trainSeconds, 0))
+      : Math.round((Date.now() - started) / 100) / 10,
     results: results.map(({ perUser: _perUser, ...r }) => r),
     comparisons: comparisons(results),
   };

@@ -1,7 +1,7 @@
 /**
  * A hand-written SVG of the evaluation: test recall@10 and NDCG@10 of every method on each split,
  * as bars with +-1 standard error (over test users) on recall, and the hybrid's lift over the
- * tuned ALS baseline with its paired standard error in each panel's title.
+ * tuned ALS baseline and today's model, with paired standard errors, in each panel's title.
  */
 import type { EvalReport } from './recs-results';
 
@@ -29,14 +29,15 @@ export function renderRecsPlot(report: EvalReport): string {
   const parts: string[] = [];
   splits.forEach((split, s) => {
     const x0 = left + s * (pw + gap);
-    const c = report.comparisons.find((c) => c.split === split && c.a === 'als' && c.b === 'hybrid');
-    const lift = c
-      ? `hybrid vs tuned ALS: ${(c.relative * 100).toFixed(1)}% ± ${(c.relativeStdErr * 100).toFixed(1)}%`
-      : '';
+    const lift = (a: string, label: string) => {
+      const c = report.comparisons.find((c) => c.split === split && c.a === a && c.b === 'hybrid');
+      return c ? `${label} ${(c.relative * 100).toFixed(1)}% ± ${(c.relativeStdErr * 100).toFixed(1)}%` : '';
+    };
+    const lifts = [lift('als', 'vs tuned ALS'), lift('tfjs', "vs today's model")].filter(Boolean);
     const w = report.splits[split]?.test;
     parts.push(
       `<text x="${x0}" y="${top - 38}" font-size="14" font-weight="bold">${esc(split)} test: ${w?.trainEnd ?? ''} to ${w?.testEnd ?? ''}</text>`,
-      `<text x="${x0}" y="${top - 20}" font-size="12">${esc(lift)} (paired s.e.)</text>`,
+      `<text x="${x0}" y="${top - 20}" font-size="12">${esc(lifts.length ? `hybrid recall@10 ${lifts.join(', ')} (paired s.e.)` : '')}</text>`,
       `<line x1="${x0}" y1="${top + ph}" x2="${x0 + pw}" y2="${top + ph}" stroke="#333"/>`,
       `<line x1="${x0}" y1="${top}" x2="${x0}" y2="${top + ph}" stroke="#333"/>`,
     );

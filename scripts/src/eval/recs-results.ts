@@ -47,8 +47,8 @@ export interface EvalReport {
   machine: {
     cpus: string;
     node: string;
-    loadAverageBefore: number[];
-    loadAverageAfter: number[];
+    loadAverageBefore: number[] | null;
+    loadAverageAfter: number[] | null;
   };
   totalSeconds: number;
   results: MethodResult[];
