@@ -91,6 +91,13 @@ const expected: Record<string, Trigger> = {
   exportCsv: callable(),
   runImportOnQueued: { ...onDoc('written', 'importJobs/{jobId}'), timeoutSeconds: 540 },
   sweepImports: every('every 1 minutes', { timeoutSeconds: 540 }),
+  createWebhookSubscription: callable(),
+  setWebhookSubscriptionStatus: callable(),
+  rotateWebhookSecret: callable(),
+  deleteWebhookSubscription: callable(),
+  replayWebhookEvents: callable(),
+  webhookDeliverOnOutbox: onDoc('created', 'outbox/{eventId}'),
+  sweepWebhooks: every('every 1 minutes', { timeoutSeconds: 300 }),
 };
 
 /** Runs in the deployed folder with plain node: each export's endpoint, as the kinds above. */
