@@ -9,6 +9,7 @@ import { useClient, useSession } from '../session';
 import { useLive } from '../ui/hooks';
 import { Alert } from '../ui/field';
 import { addToCart } from './cart-store';
+import { BundleContents, LimitNote } from './drop-info';
 import { label } from './facets';
 import { ProductCard } from './product-card';
 import { optionsText, productsById, watchProduct, type Product, type Variant } from './products';
@@ -36,6 +37,7 @@ function VariantRow(props: { product: Product; variant: Variant }) {
       <td>{money(variant.priceMinor)}</td>
       <td class={`availability status-${a?.status ?? 'loading'}`} data-testid={`availability-${variant.sku}`}>
         {shown}
+        <LimitNote sku={variant.sku} />
       </td>
       <td>
         <button
@@ -116,6 +118,7 @@ export function ProductPage({ productId }: { productId: string }) {
       </p>
       <h1 id="product-title">{product.name}</h1>
       {product.description && <p>{product.description}</p>}
+      <BundleContents product={product} />
       <table class="variants">
         <caption>Variants and live availability</caption>
         <thead>
