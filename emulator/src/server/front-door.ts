@@ -22,6 +22,11 @@ export async function openFrontDoor(
 ): Promise<FrontDoor & { port: number }> {
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   const httpServer = http.createServer(onHttp);
+  // An idle keep-alive connection must be closed by the client, not by us: Node's default of 5 s
+  // sits just above undici's (fetch's) 4 s, so on a loaded machine a client reused a socket the
+  // server was closing and got ECONNRESET. A minute outlives every client's idle timeout.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
