@@ -10,7 +10,8 @@
  * exactly once to the consumer's dedupe store. Writes bench/results/webhooks.json.
  *
  * Overrides: WEBHOOK_BUYERS (default 1000), WEBHOOK_UNITS (300), WEBHOOK_INSTANCES (2),
- * WEBHOOK_SHARDS (0: one document; N: N shards, whose stock events come from the refresh).
+ * WEBHOOK_SHARDS (0: one document; N: N shards, whose stock events come from the refresh),
+ * WEBHOOK_TIMEOUT_MS (30000: a delivery attempt with no answer by then is retried).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,7 +38,12 @@ const SHARDS = Number(process.env.WEBHOOK_SHARDS ?? 0);
 const SKU = 'flash-armchair';
 const LOCATION = 'wh-flash';
 const admin = { uid: 'bench', role: 'admin' as const };
-const delivery = { inlineWaitMs: 2_000, baseDelayMs: 200, timeoutMs: 5_000, sweepGraceMs: 0 };
+const delivery = {
+  inlineWaitMs: 2_000,
+  baseDelayMs: 200,
+  timeoutMs: Number(process.env.WEBHOOK_TIMEOUT_MS ?? 30_000),
+  sweepGraceMs: 0,
+};
 
 function consumer(secret: () => string) {
   const arrivals = new Map<string, { at: number; createdAt: number; type: string }>();
@@ -159,6 +165,7 @@ async function main() {
     }),
   );
   const saleSeconds = (Date.now() - started) / 1000;
+  console.log(`sale done in ${saleSeconds.toFixed(1)} s: ${JSON.stringify(outcomes)}`);
   await Promise.all(made.map((m) => m.deps.refresher!.idle()));
   // Every event committed after the subscription: wait until the consumer has each (or 120 s).
   const subAt = Date.parse(sub.subscription.createdAt);
@@ -170,8 +177,9 @@ async function main() {
   const deadline = Date.now() + 120_000;
   while (ids.some((id) => !sink.arrivals.has(id)) && Date.now() < deadline) {
     if (running.size === 0) await sweepWebhooks(deps);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 1000));
     ids = await owed();
+    console.log(`delivered ${ids.filter((id) => sink.arrivals.has(id)).length} of ${ids.length}`);
   }
   stop();
   const got = ids.filter((id) => sink.arrivals.has(id)).map((id) => sink.arrivals.get(id)!);
@@ -194,6 +202,7 @@ async function main() {
       subscriptions: 1,
       topics: ['*'],
       emulatorLatencyMs: 0,
+      delivery,
     },
     sale: { seconds: round(saleSeconds, 2), outcomes },
     events: {
