@@ -51,33 +51,7 @@ export async function returnBundle(
       `Order ${req.orderId} has ${setsLeft(order.lines[short]!)} set(s) of bundle ${bundleId} left to return (${order.lines[short]!.sku} is short); ${sets} were brought back`,
       { reason: 'return_exceeds_order', returnable: setsLeft(order.lines[short]!) * perSet(named) },
     );
-  await st.loadInventory(members.map((i) => order.lines[i]!.sku));
-  const ids: string[] = [];
-  const at = Timestamp.fromDate(deps.clock.now());
-  const back = new Map<number, number>();
-  for (const i of members) {
-    const line = order.lines[i]!;
-    const qty = sets * perSet(line);
-    back.set(i, qty);
-    const move = {
-      sku: line.sku,
-      locationId: req.locationId,
-      reason: `return of bundle ${bundleId} of order ${req.orderId}`,
-    };
-    const lineIds =
-      req.condition === 'resellable'
-        ? await putUnits(st, { ...move, kind: 'return' }, qty)
-        : [st.apply({ ...move, kind: 'damaged', qty, shard: null })];
-    ids.push(...lineIds);
-    const event: CustomerEvent = {
-      kind: 'return',
-      productId: st.inventory(line.sku).productId,
-      sku: line.sku,
-      quantity: qty,
-      at,
-    };
-    tx.set(eventsOf(deps.db, order.customerId).doc(`return-${lineIds[0]}`), event);
-  }
+  const { ids, back, at } = await takeBack(deps, st, tx, order, members, sets, req, bundleId);
   const lines = order.lines.map((l, i) => (back.has(i) ? { ...l, returned: l.returned + back.get(i)! } : l));
   const status = orderStatusOf(lines);
   tx.update(ref, {
@@ -109,4 +83,45 @@ export async function returnBundle(
     }),
   );
   return { kind: req.condition === 'resellable' ? 'return' : 'damaged', qty: req.qty, ledgerEntryIds: ids };
+}
+
+/** Puts every line of the bundle back (or records it damaged), with the customer's return events. */
+async function takeBack(
+  deps: Deps,
+  st: StockTx,
+  tx: Tx,
+  order: OrderDoc,
+  members: number[],
+  sets: number,
+  req: RecordReturnRequest,
+  bundleId: string,
+): Promise<{ ids: string[]; back: Map<number, number>; at: Timestamp }> {
+  await st.loadInventory(members.map((i) => order.lines[i]!.sku));
+  const ids: string[] = [];
+  const at = Timestamp.fromDate(deps.clock.now());
+  const back = new Map<number, number>();
+  for (const i of members) {
+    const line = order.lines[i]!;
+    const qty = sets * perSet(line);
+    back.set(i, qty);
+    const move = {
+      sku: line.sku,
+      locationId: req.locationId,
+      reason: `return of bundle ${bundleId} of order ${req.orderId}`,
+    };
+    const lineIds =
+      req.condition === 'resellable'
+        ? await putUnits(st, { ...move, kind: 'return' }, qty)
+        : [st.apply({ ...move, kind: 'damaged', qty, shard: null })];
+    ids.push(...lineIds);
+    const event: CustomerEvent = {
+      kind: 'return',
+      productId: st.inventory(line.sku).productId,
+      sku: line.sku,
+      quantity: qty,
+      at,
+    };
+    tx.set(eventsOf(deps.db, order.customerId).doc(`return-${lineIds[0]}`), event);
+  }
+  return { ids, back, at };
 }
