@@ -15,7 +15,7 @@ import { InventoryError } from './errors';
 import { historyEntry, orderStatusOf } from './order-lines';
 import { orderEvent } from './outbox-events';
 import { putUnits } from './placement';
-import type { Staff } from './stock-changes';
+import type { Staff } from './staff';
 import type { StockTx } from './stock-tx';
 
 type Line = OrderDoc['lines'][number];

@@ -25,7 +25,8 @@ import { reserveStock } from './reserve';
 import { setShardCount } from './shards';
 import { supplyCallables } from './supply-callables';
 import { limitsCallables } from './limits-callables';
-import { adjustStock, recordReturn, restock, type Staff } from './stock-changes';
+import type { Staff } from './staff';
+import { adjustStock, recordReturn, restock } from './stock-changes';
 import { receiveTransfer, transferStock } from './transfer';
 
 const asStaff = (c: Caller): Staff => ({ uid: c.uid, role: c.role === 'admin' ? 'admin' : 'staff' });
@@ -42,9 +43,9 @@ export function inventoryCallables(deps: () => Deps) {
     receiveTransfer: handler('staff', ReceiveTransferRequest, (d, c, r) => receiveTransfer(d, asStaff(c), r)),
     recordReturn: handler('staff', RecordReturnRequest, (d, c, r) => recordReturn(d, asStaff(c), r)),
     setShardCount: handler('admin', SetShardCountRequest, (d, c, r) => setShardCount(d, asStaff(c), r)),
-    cancelOrder: handler('customer', CancelOrderRequest, (d, c, r) => cancelOrder(d, c, r)),
-    advanceFulfilment: handler('staff', AdvanceFulfilmentRequest, (d, c, r) => advanceFulfilment(d, c, r)),
     ...supplyCallables(deps),
     ...limitsCallables(deps),
+    cancelOrder: handler('customer', CancelOrderRequest, (d, c, r) => cancelOrder(d, c, r)),
+    advanceFulfilment: handler('staff', AdvanceFulfilmentRequest, (d, c, r) => advanceFulfilment(d, c, r)),
   };
 }

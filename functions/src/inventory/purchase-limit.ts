@@ -12,7 +12,7 @@ import type { Deps } from './deps';
 import { notFound } from './errors';
 import { once } from './idempotency';
 import { inventoryRef } from './paths';
-import type { Staff } from './stock-changes';
+import type { Staff } from './staff';
 
 export function setPurchaseLimit(
   deps: Deps,

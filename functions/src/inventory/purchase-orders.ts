@@ -21,7 +21,7 @@ import { InventoryError, invalidField, notFound } from './errors';
 import { once } from './idempotency';
 import { loadLocations } from './locations';
 import { putUnits } from './placement';
-import type { Staff } from './stock-changes';
+import type { Staff } from './staff';
 import { StockTx } from './stock-tx';
 import type { Tx } from '../platform/transaction';
 

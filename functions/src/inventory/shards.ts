@@ -17,7 +17,7 @@ import { notFound, precondition } from './errors';
 import { once } from './idempotency';
 import { loadLocations } from './locations';
 import { inventoryRef, shardRef } from './paths';
-import type { Staff } from './stock-changes';
+import type { Staff } from './staff';
 import { runInTransaction } from '../platform/transaction';
 
 export async function setShardCount(

@@ -20,11 +20,7 @@ import { StockTx } from './stock-tx';
 import { orderEvent } from './outbox-events';
 import { returnBundle } from './bundle-return';
 import type { Tx } from '../platform/transaction';
-
-export interface Staff {
-  uid: string;
-  role: 'staff' | 'admin';
-}
+import type { Staff } from './staff';
 
 /** The frame every staff change shares: idempotency, a known location, one StockTx, a refresh after. */
 async function staffChange<Req extends { idempotencyKey: string; sku: string; locationId: string }>(

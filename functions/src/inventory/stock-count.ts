@@ -11,7 +11,7 @@ import { InventoryError, notFound } from './errors';
 import { once } from './idempotency';
 import { loadLocations } from './locations';
 import { putUnits, takeUnits } from './placement';
-import type { Staff } from './stock-changes';
+import type { Staff } from './staff';
 import { StockTx } from './stock-tx';
 
 /** onHand and reserved of one location: its shards' sum where it is sharded. */

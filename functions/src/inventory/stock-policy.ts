@@ -10,7 +10,7 @@ import { notFound } from './errors';
 import { once } from './idempotency';
 import { loadLocations } from './locations';
 import { inventoryRef } from './paths';
-import type { Staff } from './stock-changes';
+import type { Staff } from './staff';
 
 export async function setStockPolicy(
   deps: Deps,

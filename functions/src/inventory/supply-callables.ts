@@ -12,7 +12,7 @@ import {
 } from '@hearth/contracts';
 import type { Deps } from './deps';
 import { closePurchaseOrder, createPurchaseOrder, receivePurchaseOrder } from './purchase-orders';
-import type { Staff } from './stock-changes';
+import type { Staff } from './staff';
 import { setStockCount } from './stock-count';
 import { setStockPolicy } from './stock-policy';
 

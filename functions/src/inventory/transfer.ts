@@ -15,7 +15,7 @@ import { once } from './idempotency';
 import { loadLocations } from './locations';
 import { transferRef } from './paths';
 import { putUnits, takeUnits } from './placement';
-import type { Staff } from './stock-changes';
+import type { Staff } from './staff';
 import { StockTx } from './stock-tx';
 
 export async function transferStock(
