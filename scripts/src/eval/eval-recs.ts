@@ -5,6 +5,9 @@
  *   HEARTH_EVAL_GRID=coarse npm run eval:recs a few grid points only (for development)
  *   npm run eval:recs -- --only als,hybrid --splits late
  *   npm run eval:recs -- --reuse              rebuild the report from the methods' last results
+ *   npm run eval:recs -- --only als --keep-grid
+ *                     rerun ALS, keeping the validation scores of grid points its last result already
+ *                     has (same code and data) and training only the new ones; then --reuse
  * For each split pair (recs-protocol.ts) and method, a child process chooses the method's knobs on
  * the validation window, then trains with them on everything before the test window and is scored
  * there once. Each child has its own process, so its peak memory is its own.
@@ -31,13 +34,18 @@ function arg(name: string): string | undefined {
 type SplitName = keyof typeof splitPairs;
 
 async function child(method: Method, splitName: SplitName, file: string): Promise<void> {
-  const result = await runMethod(method, splitPairs[splitName], gridOf(method, gridName));
+  const prior =
+    process.argv.includes('--keep-grid') && existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as MethodResult).grid
+      : [];
+  const result = await runMethod(method, splitPairs[splitName], gridOf(method, gridName), prior);
   writeFileSync(file, JSON.stringify(result));
 }
 
 function runChild(method: Method, splitName: string, file: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const args = [...process.execArgv, __filename, '--child', method, '--split', splitName, '--result', file];
+    if (process.argv.includes('--keep-grid')) args.push('--keep-grid');
     const proc = spawn(process.execPath, args, { stdio: 'inherit' });
     proc.on('error', reject);
     proc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${method} exited with ${code}`))));

@@ -4,6 +4,8 @@ import type { SplitPair, Summary } from './recs-protocol';
 export interface GridPoint {
   params: Record<string, number>;
   validation: Summary;
+  /** Scored in an earlier run of the same method and split (same code and data), not retrained. */
+  reused?: boolean;
 }
 
 export interface MethodResult {
@@ -24,6 +26,8 @@ export interface MethodResult {
   trainSeconds: number;
   gridSeconds: number;
   peakRssMB: number;
+  /** The machine's 1/5/15-minute load average when this method's run started and ended. */
+  loadAverage?: { start: number[]; end: number[] };
   backend?: string;
 }
 
