@@ -62,7 +62,13 @@ export function effectsOf(m: Pick<Movement, 'kind' | 'locationId' | 'toLocationI
   }
 }
 
-export const zeroCounters = (): Counters => ({ onHand: 0, reserved: 0, inTransit: 0, damaged: 0, incoming: 0 });
+export const zeroCounters = (): Counters => ({
+  onHand: 0,
+  reserved: 0,
+  inTransit: 0,
+  damaged: 0,
+  incoming: 0,
+});
 
 export function addDelta(c: Counters, delta: Partial<Counters>): void {
   c.onHand += delta.onHand ?? 0;
