@@ -60,6 +60,7 @@ export const MODULES: MutationModule[] = [
     // of it, and the project's own rules attacked and tabulated.
     tests: [
       'emulator/test/rules/policy.test.ts',
+      'emulator/test/rules/policy-request.test.ts',
       'emulator/test/rules/reference-semantics.test.ts',
       'emulator/test/rules/through-sdk.test.ts',
       'test/rules/access-table.test.ts',

@@ -1,0 +1,109 @@
+/**
+ * What the access policy hands the rules about a request (method, path, time, the query's limit,
+ * offset and order) and how it refuses get() of paths that are not documents of this database.
+ * Written against the survivors of the access policy's mutation run (bench/results/mutation.md).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RpcError, status } from '../../src/errors';
+import type { Caller } from '../../src/server/auth';
+import { compileRulesPolicy, type RulesPolicy } from '../../src/rules/policy';
+
+const RULES = `rules_version = '2';
+service cloud.firestore {
+  match /databases/{database}/documents {
+    match /asked/{id} {
+      allow get: if request.method == 'get'
+        && request.path == /databases/$(database)/documents/asked/$(id);
+      allow list: if request.method == 'list';
+    }
+    match /paged/{id} {
+      allow list: if request.query.offset == 0 && request.query.limit == null;
+    }
+    match /sorted/{id} {
+      allow list: if request.query.orderBy.get('price', 'none') == 'DESC';
+    }
+    match /clock/{id} {
+      allow get: if request.time > timestamp.date(2020, 1, 1)
+        && request.time < timestamp.date(2100, 1, 1);
+    }
+    match /peek/{which} {
+      allow get: if which == 'collection' ? exists(/databases/$(database)/documents/users)
+        : which == 'short' ? exists(/databases/$(database))
+        : which == 'elsewhere' ? exists(/databases/other/documents/users/u)
+        : which == 'root' ? exists(/somewhere/$(database)/documents/users/u)
+        : which == 'subcollection' ? exists(/databases/$(database)/documents/users/u/posts)
+        : which == 'notdocuments' ? exists(/databases/$(database)/elsewhere/users/u)
+        : exists(/databases/$(database)/documents/users/u);
+    }
+  }
+}`;
+
+const policy = (() => {
+  const { policy, issues } = compileRulesPolicy(RULES, 'p');
+  assert.deepEqual(issues, []);
+  return policy as RulesPolicy;
+})();
+
+const DB = 'projects/p/databases/(default)/documents';
+const alice: Caller = { kind: 'user', uid: 'alice', token: { sub: 'alice' } };
+const nothing = () => null;
+
+function denied(f: () => void): string {
+  try {
+    f();
+  } catch (err) {
+    assert.ok(err instanceof RpcError);
+    assert.equal(err.code, status.PERMISSION_DENIED);
+    return err.message;
+  }
+  assert.fail('expected PERMISSION_DENIED');
+}
+
+const get = (path: string) => () => policy.checkGet(alice, 'p', '(default)', `${DB}/${path}`, null, nothing);
+const list =
+  (collectionId: string, query: object = {}) =>
+  () =>
+    policy.checkList(alice, 'p', '(default)', DB, { from: [{ collectionId }], ...query }, [], nothing);
+
+describe('rules policy: what request holds', () => {
+  it('request.method and request.path name the operation and the document', () => {
+    get('asked/a1')();
+    list('asked')();
+  });
+
+  it('request.query.limit is null without a limit and offset is 0 without one', () => {
+    list('paged')();
+    list('paged', { limit: null })();
+    denied(list('paged', { limit: { value: 5 } }));
+    denied(list('paged', { limit: 5 }));
+    denied(list('paged', { offset: 3 }));
+  });
+
+  it('request.query.orderBy maps each field to ASC or DESC', () => {
+    const by = (direction: string) => ({ orderBy: [{ field: { fieldPath: 'price' }, direction }] });
+    list('sorted', by('DESCENDING'))();
+    denied(list('sorted', by('ASCENDING')));
+    denied(list('sorted'));
+  });
+
+  it('request.time is now, as a timestamp', () => get('clock/c')());
+});
+
+describe('rules policy: get() and exists() read documents of this database only', () => {
+  it('a document path reads (here: absent, so exists() is false)', () => {
+    assert.match(denied(get('peek/document')), /false for 'get'/);
+  });
+  for (const [which, message] of [
+    ['collection', /is not a document path/],
+    ['short', /is not a document path/],
+    ['root', /is not a document path/],
+    ['subcollection', /is not a document path/],
+    ['notdocuments', /is not a document path/],
+    ['elsewhere', /only read documents of their own database \(\(default\)\), not other/],
+  ] as const) {
+    it(`refuses ${which} with an evaluation error that says why`, () => {
+      assert.match(denied(get(`peek/${which}`)), message);
+    });
+  }
+});
