@@ -19,10 +19,8 @@ import { type Clock, type Deps, newMetrics } from '../../../functions/src/invent
 import { addDelta, effectsOf, zeroCounters } from '../../../functions/src/inventory/movements';
 import { refreshAvailability } from '../../../functions/src/inventory/refresh';
 import { expireReservations } from '../../../functions/src/inventory/release';
-import { defineSku, upsertLocation } from '../../../functions/src/inventory/setup';
-import { setShardCount } from '../../../functions/src/inventory/shards';
-import { restock } from '../../../functions/src/inventory/stock-changes';
 import { defaultSettings } from '../../../functions/src/platform/settings';
+import { seedHotSku } from './_hot-sku';
 import { percentile, round, runBenchmark, writeResult } from './_support';
 
 const ORDERS = Number(process.env.CANCEL_ORDERS ?? 1000);
@@ -36,7 +34,6 @@ const RESEND_UNAVAILABLE = Number(process.env.CANCEL_RESEND ?? 3);
 const UNITS_PER_ORDER = 2;
 const SKU = 'storm-chair';
 const LOCATION = 'wh-storm';
-const admin = { uid: 'bench', role: 'admin' as const };
 
 /** A clock the bench moves: holds made now are due once it is moved past the hold time. */
 class BenchClock implements Clock {
@@ -74,35 +71,15 @@ const as = (uid: string, data: unknown) => ({
   auth: { uid, token: { uid } as never, rawToken: 'bench' },
 });
 
-async function seed(deps: Deps, units: number) {
-  await upsertLocation(deps, {
-    id: LOCATION,
-    name: 'Storm warehouse',
-    kind: 'warehouse',
-    region: 'south',
-    leadTimeDays: 2,
-    priority: 1,
-    active: true,
-  });
-  await deps.db
-    .doc(`products/p-${SKU}/variants/${SKU}`)
-    .set({ sku: SKU, productId: `p-${SKU}`, options: {}, priceMinor: 8_900, currency: 'GBP' });
-  await defineSku(deps, { sku: SKU, productId: `p-${SKU}` });
-  await restock(deps, admin, {
-    idempotencyKey: 'storm-restock',
+const seed = (deps: Deps, units: number) =>
+  seedHotSku(deps, {
     sku: SKU,
     locationId: LOCATION,
-    qty: units,
-    reason: 'bench',
+    locationName: 'Storm warehouse',
+    priceMinor: 8_900,
+    units,
+    shards: SHARDS,
   });
-  if (SHARDS > 0)
-    await setShardCount(deps, admin, {
-      idempotencyKey: 'storm-shards',
-      sku: SKU,
-      locationId: LOCATION,
-      count: SHARDS,
-    });
-}
 
 /** Lost and doubled units, from the documents alone. */
 async function check(db: Firestore, units: number, orderIds: string[]) {

@@ -36,10 +36,8 @@ import { type RunningEmulator, start } from '@hearth/firestore-emulator';
 import { inventoryCallables } from '../../../functions/src/inventory/callables';
 import { type Deps, newMetrics, systemClock } from '../../../functions/src/inventory/deps';
 import { AvailabilityRefresher } from '../../../functions/src/inventory/refresh';
-import { defineSku, upsertLocation } from '../../../functions/src/inventory/setup';
-import { setShardCount } from '../../../functions/src/inventory/shards';
-import { restock } from '../../../functions/src/inventory/stock-changes';
 import { httpFlashSale } from './_flash-http';
+import { seedHotSku } from './_hot-sku';
 import { percentile, root, round, runBenchmark, writeResult } from './_support';
 
 const BUYERS = Number(process.env.FLASH_BUYERS ?? 5000);
@@ -55,7 +53,6 @@ const HOT_DOC_CLIENTS = 64;
 const HOT_DOC_SECONDS = 3;
 const SKU = 'flash-armchair';
 const LOCATION = 'wh-flash';
-const admin = { uid: 'bench', role: 'admin' as const };
 
 let apps = 0;
 function client(host: string, projectId: string): { app: App; db: Firestore } {
@@ -91,34 +88,17 @@ async function hotDocTransactions(host: string) {
 }
 
 async function seed(db: Firestore, shards: number, limit: number) {
-  const base = { db, clock: systemClock };
-  await upsertLocation(base, {
-    id: LOCATION,
-    name: 'Flash warehouse',
-    kind: 'warehouse',
-    region: 'south',
-    leadTimeDays: 2,
-    priority: 1,
-    active: true,
-  });
-  await db
-    .doc(`products/p-${SKU}/variants/${SKU}`)
-    .set({ sku: SKU, productId: `p-${SKU}`, options: {}, priceMinor: 19900, currency: 'GBP' });
-  await defineSku(base, { sku: SKU, productId: `p-${SKU}` });
-  await restock(base, admin, {
-    idempotencyKey: 'bench-restock',
-    sku: SKU,
-    locationId: LOCATION,
-    qty: UNITS,
-    reason: 'bench',
-  });
-  if (shards > 0)
-    await setShardCount(base, admin, {
-      idempotencyKey: 'bench-shards',
+  await seedHotSku(
+    { db, clock: systemClock },
+    {
       sku: SKU,
       locationId: LOCATION,
-      count: shards,
-    });
+      locationName: 'Flash warehouse',
+      priceMinor: 19900,
+      units: UNITS,
+      shards,
+    },
+  );
   if (limit > 0)
     await db.doc(`inventory/${SKU}`).update({ purchaseLimit: { units: limit, periodHours: 24 } });
 }

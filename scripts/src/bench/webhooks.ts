@@ -23,12 +23,10 @@ import { verifyWebhook } from '@hearth/client';
 import { inventoryCallables } from '../../../functions/src/inventory/callables';
 import { type Deps, systemClock } from '../../../functions/src/inventory/deps';
 import { AvailabilityRefresher } from '../../../functions/src/inventory/refresh';
-import { defineSku, upsertLocation } from '../../../functions/src/inventory/setup';
-import { setShardCount } from '../../../functions/src/inventory/shards';
-import { restock } from '../../../functions/src/inventory/stock-changes';
 import { createSubscription } from '../../../functions/src/events/subscriptions';
 import { deliverNewEvent, sweepWebhooks } from '../../../functions/src/events/sweep';
 import type { EventDeps } from '../../../functions/src/events/deps';
+import { seedHotSku } from './_hot-sku';
 import { percentile, round, runBenchmark, writeResult } from './_support';
 
 const BUYERS = Number(process.env.WEBHOOK_BUYERS ?? 1000);
@@ -37,7 +35,6 @@ const INSTANCES = Number(process.env.WEBHOOK_INSTANCES ?? 2);
 const SHARDS = Number(process.env.WEBHOOK_SHARDS ?? 0);
 const SKU = 'flash-armchair';
 const LOCATION = 'wh-flash';
-const admin = { uid: 'bench', role: 'admin' as const };
 const delivery = {
   inlineWaitMs: 2_000,
   baseDelayMs: 200,
@@ -71,35 +68,15 @@ function consumer(secret: () => string) {
   return { server, arrivals, counts: () => ({ duplicates, badSignatures }) };
 }
 
-async function seed(deps: Deps) {
-  await upsertLocation(deps, {
-    id: LOCATION,
-    name: 'Flash warehouse',
-    kind: 'warehouse',
-    region: 'south',
-    leadTimeDays: 2,
-    priority: 1,
-    active: true,
-  });
-  await deps.db
-    .doc(`products/p-${SKU}/variants/${SKU}`)
-    .set({ sku: SKU, productId: `p-${SKU}`, options: {}, priceMinor: 19900, currency: 'GBP' });
-  await defineSku(deps, { sku: SKU, productId: `p-${SKU}` });
-  await restock(deps, admin, {
-    idempotencyKey: 'bench-restock',
+const seed = (deps: Deps) =>
+  seedHotSku(deps, {
     sku: SKU,
     locationId: LOCATION,
-    qty: UNITS,
-    reason: 'bench',
+    locationName: 'Flash warehouse',
+    priceMinor: 19900,
+    units: UNITS,
+    shards: SHARDS,
   });
-  if (SHARDS > 0)
-    await setShardCount(deps, admin, {
-      idempotencyKey: 'bench-shards',
-      sku: SKU,
-      locationId: LOCATION,
-      count: SHARDS,
-    });
-}
 
 async function main() {
   const emulator = await start();
