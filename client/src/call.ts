@@ -33,3 +33,12 @@ export async function call<Req extends z.ZodType, Res extends z.ZodType>(
 
 /** A fresh idempotency key: keep it and send it again to retry the same call safely. */
 export const newIdempotencyKey = () => crypto.randomUUID();
+
+/** A request without its idempotency key, which is optional here (a fresh one is made). */
+export type Keyed<S extends z.ZodType> = Omit<z.input<S>, 'idempotencyKey'> & { idempotencyKey?: string };
+
+/** The request with its idempotency key, a fresh one when the caller gave none. */
+export const keyed = <T extends { idempotencyKey?: string }>(req: T) => ({
+  ...req,
+  idempotencyKey: req.idempotencyKey ?? newIdempotencyKey(),
+});

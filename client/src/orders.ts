@@ -5,7 +5,6 @@
  * and make an idempotency key unless given one (send it again to retry safely).
  */
 import { collection, limit, onSnapshot, orderBy, query, where, type Unsubscribe } from 'firebase/firestore';
-import type { z } from 'zod';
 import {
   AdvanceFulfilmentRequest,
   AdvanceFulfilmentResponse,
@@ -13,11 +12,9 @@ import {
   CancelOrderResponse,
   type OrderDoc,
 } from '@hearth/contracts';
-import { call, newIdempotencyKey } from './call';
+import { call, type Keyed, newIdempotencyKey } from './call';
 import type { HearthClient } from './client';
 import { toHearthError, type HearthError, type Result } from './errors';
-
-type Keyed<S extends z.ZodType> = Omit<z.input<S>, 'idempotencyKey'> & { idempotencyKey?: string };
 
 /** Cancels the whole order, or the lines and units named; a line of a bundle cancels its bundle. */
 export const cancelOrder = (

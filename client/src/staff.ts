@@ -20,18 +20,11 @@ import {
   TransferResponse,
   TransferStockRequest,
 } from '@hearth/contracts';
-import { call, newIdempotencyKey } from './call';
+import { call, keyed, type Keyed } from './call';
 import type { HearthClient } from './client';
 import type { Result } from './errors';
 
 type Client = Pick<HearthClient, 'functions'>;
-/** A request without its idempotency key, which is optional here (a fresh one is made). */
-type Keyed<S extends z.ZodType> = Omit<z.input<S>, 'idempotencyKey'> & { idempotencyKey?: string };
-
-const keyed = <T extends { idempotencyKey?: string }>(req: T) => ({
-  ...req,
-  idempotencyKey: req.idempotencyKey ?? newIdempotencyKey(),
-});
 
 export const restock = (
   client: Client,

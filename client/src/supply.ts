@@ -5,7 +5,6 @@
  * idempotency key is made unless one is given.
  */
 import { collection, onSnapshot, query, where, limit, type Unsubscribe } from 'firebase/firestore';
-import type { z } from 'zod';
 import {
   ClosePurchaseOrderRequest,
   CreatePurchaseOrderRequest,
@@ -19,16 +18,11 @@ import {
   SetStockPolicyRequest,
   SetStockPolicyResponse,
 } from '@hearth/contracts';
-import { call, newIdempotencyKey } from './call';
+import { call, keyed, type Keyed } from './call';
 import type { HearthClient } from './client';
 import { toHearthError, type HearthError, type Result } from './errors';
 
 type Client = Pick<HearthClient, 'functions'>;
-type Keyed<S extends z.ZodType> = Omit<z.input<S>, 'idempotencyKey'> & { idempotencyKey?: string };
-const keyed = <T extends { idempotencyKey?: string }>(req: T) => ({
-  ...req,
-  idempotencyKey: req.idempotencyKey ?? newIdempotencyKey(),
-});
 
 export const createPurchaseOrder = (
   client: Client,

@@ -22,7 +22,7 @@ import {
   WebhookSecretResponse,
   WebhookSubscriptionResponse,
 } from '@hearth/contracts';
-import { call, newIdempotencyKey } from './call';
+import { call, keyed, type Keyed } from './call';
 import type { HearthClient } from './client';
 import { type HearthError, type Result, toHearthError } from './errors';
 
@@ -100,11 +100,6 @@ export async function verifyWebhook(
 }
 
 type Client = Pick<HearthClient, 'functions'>;
-type Keyed<S extends z.ZodType> = Omit<z.input<S>, 'idempotencyKey'> & { idempotencyKey?: string };
-const keyed = <T extends { idempotencyKey?: string }>(req: T) => ({
-  ...req,
-  idempotencyKey: req.idempotencyKey ?? newIdempotencyKey(),
-});
 
 /** A new subscription (staff); the answer holds its secret, shown this once. */
 export const createWebhookSubscription = (
