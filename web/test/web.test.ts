@@ -237,8 +237,8 @@ describe('the staff console', () => {
     const receive = sku.getByRole('form', { name: 'Receive a transfer' });
     await receive.getByLabel('Transfer in transit').selectOption(transferId);
     await receive.getByRole('button', { name: 'Receive a transfer' }).click();
-    // The form's own status line: the same line shows a second time elsewhere on the SKU page.
-    await receive.getByText(`Transfer ${transferId} received`).waitFor();
+    // Shown beside the form, not in it: receiving the last transfer in transit takes the form away.
+    await sku.getByRole('region', { name: 'Transfers in transit' }).getByText(`Transfer ${transferId} received`).waitFor();
     await sku.locator('.timeline li[data-kind="transfer_out"]', { hasText: 'to wh-south' }).waitFor();
     await sku.locator('.timeline li[data-kind="transfer_in"]', { hasText: 'at wh-south' }).waitFor();
     await sku.locator('tr[data-location="wh-south"] td[data-figure="onHand"]', { hasText: /^7$/ }).waitFor();

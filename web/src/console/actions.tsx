@@ -37,11 +37,12 @@ function InTransit({ sku }: { sku: string }) {
       ),
     [sku],
   );
-  // Receiving one takes it off this list (it is no longer in transit): the message outlives the form.
+  // Receiving one takes it off this list (it is no longer in transit), and the form with it when it
+  // was the last: the message is shown once, outside the form, so it outlives it.
   const [received, setReceived] = useState<string | null>(null);
   const list = transfers.value ?? [];
   return (
-    <>
+    <section aria-label="Transfers in transit">
       {received && <Alert kind="ok">{received}</Alert>}
       {list.length > 0 && (
         <ActionForm
@@ -62,11 +63,11 @@ function InTransit({ sku }: { sku: string }) {
           submit={(v) => receiveTransfer(client, { transferId: v.transferId ?? '' })}
           done={(r: { transferId: string }) => {
             setReceived(`Transfer ${r.transferId} received`);
-            return `Transfer ${r.transferId} received`;
+            return '';
           }}
         />
       )}
-    </>
+    </section>
   );
 }
 
