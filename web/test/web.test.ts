@@ -238,7 +238,10 @@ describe('the staff console', () => {
     await receive.getByLabel('Transfer in transit').selectOption(transferId);
     await receive.getByRole('button', { name: 'Receive a transfer' }).click();
     // Shown beside the form, not in it: receiving the last transfer in transit takes the form away.
-    await sku.getByRole('region', { name: 'Transfers in transit' }).getByText(`Transfer ${transferId} received`).waitFor();
+    await sku
+      .getByRole('region', { name: 'Transfers in transit' })
+      .getByText(`Transfer ${transferId} received`)
+      .waitFor();
     await sku.locator('.timeline li[data-kind="transfer_out"]', { hasText: 'to wh-south' }).waitFor();
     await sku.locator('.timeline li[data-kind="transfer_in"]', { hasText: 'at wh-south' }).waitFor();
     await sku.locator('tr[data-location="wh-south"] td[data-figure="onHand"]', { hasText: /^7$/ }).waitFor();

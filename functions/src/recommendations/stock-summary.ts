@@ -27,31 +27,55 @@ type StockFields = DocumentData | undefined;
 
 const sellable = (inv: StockFields) => sellableStatuses.has(inv?.status as string);
 
-/** Recomputes one product's entry from its inventory documents; returns whether it is unavailable. */
-export async function refreshProductStock(deps: Deps, productId: string): Promise<boolean> {
+/**
+ * Firestore's cap on the values of one `in` filter: the most products one repair transaction
+ * re-reads with a single query.
+ */
+const PRODUCTS_PER_REPAIR = 30;
+
+/**
+ * Recomputes the entries of some products (at most PRODUCTS_PER_REPAIR) from their inventory
+ * documents, in one transaction with one query; returns those now listed as unavailable.
+ */
+async function refreshProductsStock(deps: Deps, productIds: string[]): Promise<Set<string>> {
   const { db } = deps;
   const summary = stockSummaryRef(db);
   return runInTransaction(deps, 'update the stock summary', async (tx) => {
     const [skus, summarySnap] = await Promise.all([
-      tx.raw.get(inventoryCol(db).where('productId', '==', productId).select('status')),
+      tx.raw.get(inventoryCol(db).where('productId', 'in', productIds).select('productId', 'status')),
       tx.get(summary),
     ]);
-    const unavailable = !skus.empty && !skus.docs.some((d) => sellable(d.data()));
-    const listed = summarySnap.get(new FieldPath('unavailable', productId)) === true;
-    if (unavailable === listed) return unavailable;
+    const hasSkus = new Set<string>();
+    const anySellable = new Set<string>();
+    for (const d of skus.docs) {
+      hasSkus.add(d.get('productId'));
+      if (sellable(d.data())) anySellable.add(d.get('productId'));
+    }
+    const unavailable = new Set(productIds.filter((id) => hasSkus.has(id) && !anySellable.has(id)));
+    const changes = productIds.filter(
+      (id) => unavailable.has(id) !== (summarySnap.get(new FieldPath('unavailable', id)) === true),
+    );
+    if (changes.length === 0) return unavailable;
     const updatedAt = Timestamp.fromDate(deps.clock.now());
-    if (!summarySnap.exists) tx.set(summary, { unavailable: { [productId]: true }, updatedAt });
-    else {
-      tx.raw.update(
-        summary,
-        new FieldPath('unavailable', productId),
-        unavailable ? true : FieldValue.delete(),
-        'updatedAt',
+    if (!summarySnap.exists) {
+      tx.set(summary, {
+        unavailable: Object.fromEntries([...unavailable].map((id) => [id, true])),
         updatedAt,
-      );
+      });
+    } else {
+      const fields = changes.flatMap((id) => [
+        new FieldPath('unavailable', id),
+        unavailable.has(id) ? true : FieldValue.delete(),
+      ]);
+      tx.raw.update(summary, 'updatedAt', updatedAt, ...fields);
     }
     return unavailable;
   });
+}
+
+/** Recomputes one product's entry from its inventory documents; returns whether it is unavailable. */
+export async function refreshProductStock(deps: Deps, productId: string): Promise<boolean> {
+  return (await refreshProductsStock(deps, [productId])).has(productId);
 }
 
 /** The inventory/{sku} trigger: acts only when a SKU crosses between sellable and not. */
@@ -83,10 +107,13 @@ export async function rebuildStockSummary(deps: Deps, pageSize = 1000): Promise<
     ...[...anySellable].filter(([id, ok]) => ok === (listed[id] === true)).map(([id]) => id),
     ...Object.keys(listed).filter((id) => !anySellable.has(id)),
   ];
+  // A batch of products per transaction: every repair writes the same summary document, so one at
+  // a time was a transaction per product after a seed (hundreds, seconds of start-up).
   const repaired: string[] = [];
-  for (const productId of suspects) {
-    const wasListed = listed[productId] === true;
-    if ((await refreshProductStock(deps, productId)) !== wasListed) repaired.push(productId);
+  for (let i = 0; i < suspects.length; i += PRODUCTS_PER_REPAIR) {
+    const batch = suspects.slice(i, i + PRODUCTS_PER_REPAIR);
+    const unavailable = await refreshProductsStock(deps, batch);
+    repaired.push(...batch.filter((id) => unavailable.has(id) !== (listed[id] === true)));
   }
   return repaired;
 }

@@ -273,6 +273,40 @@ describe('recommendation serving', () => {
     t += 60_000;
   });
 
+  test('the rebuild repairs more products than one transaction takes (30), each on its own figures', async () => {
+    const before = (await stockSummaryRef(db).get()).get('unavailable');
+    const ids = Array.from({ length: 65 }, (_, i) => `bulk-${i}`);
+    const batch = db.batch();
+    // Every third product has a sellable SKU beside its sold-out one; the rest are sold out.
+    for (const [i, id] of ids.entries()) {
+      batch.set(db.collection('inventory').doc(`${id}-a`), { productId: id, status: 'out' });
+      batch.set(db.collection('inventory').doc(`${id}-b`), {
+        productId: id,
+        status: i % 3 === 0 ? 'low' : 'out',
+      });
+    }
+    await batch.commit();
+    // One listed wrongly the other way: sellable, yet in the summary.
+    await stockSummaryRef(db).update({ 'unavailable.bulk-0': true });
+    const soldOutIds = ids.filter((_, i) => i % 3 !== 0);
+    assert.deepEqual((await rebuildStockSummary({ db, clock })).sort(), [...soldOutIds, 'bulk-0'].sort());
+    const after = (await stockSummaryRef(db).get()).get('unavailable');
+    assert.deepEqual(after, { ...before, ...Object.fromEntries(soldOutIds.map((id) => [id, true])) });
+    assert.deepEqual(
+      await rebuildStockSummary({ db, clock }),
+      [],
+      'a second rebuild finds nothing to repair',
+    );
+    const cleanup = db.batch();
+    for (const id of ids) {
+      cleanup.delete(db.collection('inventory').doc(`${id}-a`));
+      cleanup.delete(db.collection('inventory').doc(`${id}-b`));
+    }
+    await cleanup.commit();
+    await rebuildStockSummary({ db, clock });
+    assert.deepEqual((await stockSummaryRef(db).get()).get('unavailable'), before);
+  });
+
   test('similarItems: nearest products of the same cluster, never itself or what is sold out', async () => {
     const answer = await similarItems(deps(), { productId: 'a-item-1', limit: 6 });
     assert.equal(answer.version, version);
