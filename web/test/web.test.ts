@@ -23,7 +23,7 @@ import { runImport } from '../../functions/src/bulk/import-job';
 import { assertInvariants } from '../../functions/test/inventory/support/invariants';
 import { launchAppBrowser, signIn, type AppBrowser, type AppPage } from './support/browser';
 import { startTestStack, type TestStack } from './support/stack';
-import { USERS } from './support/store';
+import { product, seedProduct, USERS } from './support/store';
 
 const shots = process.env.HEARTH_SCREENSHOTS === '1' ? join(__dirname, '..', 'screenshots') : null;
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -469,6 +469,74 @@ describe('the staff console', () => {
     await count.getByText(`has ${start + 4} on hand now`, { exact: false }).waitFor();
     assert.equal(await onHandNow(), start + 4, 'the stale count changed nothing');
     assert.deepEqual(await axeViolations(page), [], 'purchase orders');
+    await assertInvariants(stack.db);
+  });
+});
+
+describe('drops and bundles', () => {
+  // A reading-nook set (one lamp, two cushions) whose cushions are a drop: two per customer.
+  const nook = { id: 'p-nook', lamp: 'LAMP-NOOK', cushion: 'CUSHION-OAT' };
+
+  before(async () => {
+    await seedProduct(stack.db, {
+      id: 'p-nook-parts',
+      doc: product('Nook Parts', 'furnishing', 'study', [], 'The parts of the reading-nook set'),
+      variants: [
+        { sku: nook.lamp, options: {}, priceMinor: 3_000, stock: { 'wh-north': 5 } },
+        { sku: nook.cushion, options: {}, priceMinor: 1_500, stock: { 'wh-north': 10 } },
+      ],
+    });
+    await stack.db.doc(`products/${nook.id}`).set({
+      ...product('Reading Nook Set', 'furnishing', 'study', [], 'A lamp and two cushions'),
+      bundle: {
+        components: [
+          { sku: nook.lamp, qty: 1 },
+          { sku: nook.cushion, qty: 2 },
+        ],
+      },
+    });
+  });
+
+  it('staff cap a SKU per customer; the set shows the cap live, holds whole once and is refused past the cap', async () => {
+    const staff = await open(`#/console/sku/${nook.cushion}`);
+    await signIn(staff, USERS.staff.email, DEMO_PASSWORD);
+    const shop = await open(`#/p/${nook.id}`);
+    await signIn(shop, USERS.shopper.email, DEMO_PASSWORD);
+    const set = shop.getByRole('region', { name: 'In this set' });
+    await set.getByText(`2 × ${nook.cushion}`).waitFor();
+    assert.equal(await set.locator('[data-limit]').count(), 0, 'no cap shown before staff set one');
+
+    const limit = staff.getByRole('form', { name: 'Set the limit' });
+    await limit.getByLabel('Units per customer').fill('0');
+    await limit.getByRole('button', { name: 'Set the limit' }).click();
+    await limit.getByText('must be at least 1 (remove the limit instead)').waitFor(); // the schema's, on the field
+    await limit.getByLabel('Units per customer').fill('2');
+    await limit.getByRole('button', { name: 'Set the limit' }).click();
+    await limit.getByText(`${nook.cushion}: at most 2 per customer for the whole drop`).waitFor();
+
+    // The shopper's page learns of the cap from the availability document, live.
+    await set.locator('[data-limit="2"]', { hasText: 'Limit 2 per customer' }).waitFor();
+    await set.getByRole('button', { name: 'Hold the whole set' }).click();
+    await set.getByText('The set is held until', { exact: false }).waitFor();
+    await set.getByRole('button', { name: 'Hold the whole set' }).click();
+    await set
+      .getByText(`${nook.cushion} is limited to 2 per customer; you have 2 held or bought`, { exact: false })
+      .waitFor();
+    assert.deepEqual(await axeViolations(shop), [], 'bundle page');
+
+    // One hold of the whole set, and nothing of the refused second one.
+    const holds = await stack.db
+      .collection('reservations')
+      .where('customerId', '==', USERS.shopper.uid)
+      .where('status', '==', 'held')
+      .get();
+    const ofSet = holds.docs.filter((d) =>
+      d.get('lines').some((l: { bundleId?: string }) => l.bundleId === nook.id),
+    );
+    assert.equal(ofSet.length, 1);
+    const reserved = async (sku: string) => (await stack.db.doc(`inventory/${sku}`).get()).get('reserved');
+    assert.equal(await reserved(nook.lamp), 1);
+    assert.equal(await reserved(nook.cushion), 2);
     await assertInvariants(stack.db);
   });
 });

@@ -16,7 +16,7 @@ import { upsertUsers } from '../../../scripts/src/seed/users';
 
 const SEEDER = { uid: 'seed', role: 'admin' as const };
 
-interface TestProduct {
+export interface TestProduct {
   id: string;
   doc: ProductDoc;
   variants: Array<{
@@ -63,7 +63,7 @@ export const PRODUCTS: TestProduct[] = [
   },
 ];
 
-function product(
+export function product(
   name: string,
   category: string,
   room: string,
@@ -83,30 +83,34 @@ export const USERS = {
 let seq = 0;
 const key = () => `web-seed-${process.pid}-${++seq}`;
 
+/** One product of the test store, its variants priced and stocked as the seed does it. */
+export async function seedProduct(db: Firestore, p: TestProduct): Promise<void> {
+  const deps: Deps = { db, clock: systemClock };
+  const prices = p.variants.map((v) => v.priceMinor);
+  await db
+    .doc(`products/${p.id}`)
+    .set({ ...p.doc, priceRangeMinor: { min: Math.min(...prices), max: Math.max(...prices) } });
+  for (const v of p.variants) {
+    await variantRef(db, p.id, v.sku).set({
+      sku: v.sku,
+      productId: p.id,
+      options: v.options,
+      priceMinor: v.priceMinor,
+      currency: 'GBP',
+      madeToOrder: false,
+    } satisfies VariantDoc);
+    await defineSku(deps, { sku: v.sku, productId: p.id });
+    for (const [locationId, qty] of Object.entries(v.stock))
+      await restock(deps, SEEDER, { idempotencyKey: key(), sku: v.sku, locationId, qty, reason: 'seed' });
+    for (const [locationId, count] of Object.entries(p.shards ?? {}))
+      await setShardCount(deps, SEEDER, { idempotencyKey: key(), sku: v.sku, locationId, count });
+  }
+}
+
 export async function seedTestStore(db: Firestore, auth: Auth): Promise<void> {
   const deps: Deps = { db, clock: systemClock };
   for (const location of LOCATIONS) await upsertLocation(deps, location);
-  for (const p of PRODUCTS) {
-    const prices = p.variants.map((v) => v.priceMinor);
-    await db
-      .doc(`products/${p.id}`)
-      .set({ ...p.doc, priceRangeMinor: { min: Math.min(...prices), max: Math.max(...prices) } });
-    for (const v of p.variants) {
-      await variantRef(db, p.id, v.sku).set({
-        sku: v.sku,
-        productId: p.id,
-        options: v.options,
-        priceMinor: v.priceMinor,
-        currency: 'GBP',
-        madeToOrder: false,
-      } satisfies VariantDoc);
-      await defineSku(deps, { sku: v.sku, productId: p.id });
-      for (const [locationId, qty] of Object.entries(v.stock))
-        await restock(deps, SEEDER, { idempotencyKey: key(), sku: v.sku, locationId, qty, reason: 'seed' });
-      for (const [locationId, count] of Object.entries(p.shards ?? {}))
-        await setShardCount(deps, SEEDER, { idempotencyKey: key(), sku: v.sku, locationId, count });
-    }
-  }
+  for (const p of PRODUCTS) await seedProduct(db, p);
   // What the nightly job's refreshPopular leaves for serving: the picks of a shopper without a model.
   await db.doc('serving/popular').set({
     generatedAt: Timestamp.now(),
