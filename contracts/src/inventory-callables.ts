@@ -95,6 +95,11 @@ export const ReservationView = z.object({
   ),
   /** Whether extendReservation has been used on it (a hold is extended at most once). */
   extended: z.boolean().optional(),
+  /**
+   * Click and collect: the store, and the earliest the goods can be ready there (later than now when
+   * some units travel from elsewhere: the slowest source's lead time).
+   */
+  pickup: z.object({ locationId: LocationId, readyFrom: IsoTime }).optional(),
 });
 export type ReservationView = z.infer<typeof ReservationView>;
 

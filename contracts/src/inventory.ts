@@ -115,7 +115,15 @@ export const ReservationDoc = z.object({
   closedAt: FirestoreTime.nullable(),
   orderId: OrderId.nullable(),
   /** Click and collect (ReserveStockRequest.pickup); absent or null: delivered. */
-  pickup: z.object({ locationId: LocationId, allowTransfer: z.boolean() }).nullable().optional(),
+  pickup: z
+    .object({
+      locationId: LocationId,
+      allowTransfer: z.boolean(),
+      /** The earliest the goods can be ready at the store (absent on holds made before it existed). */
+      readyFrom: FirestoreTime.optional(),
+    })
+    .nullable()
+    .optional(),
   /** What it took from its customer's caps (absent: nothing, it had no limited SKU and holds were uncapped). */
   allowance: ReservationAllowance.optional(),
   /** Who it was held for (its duration depends on it); absent on holds made before this existed. */

@@ -82,6 +82,8 @@ export const OrderPickup = z.object({
   locationId: LocationId,
   /** Some units are allocated elsewhere: they travel to the store first, so the pickup is later. */
   viaTransfer: z.boolean().default(false),
+  /** The earliest the goods can be ready at the store, as the customer was told when they held them. */
+  readyFrom: FirestoreTime.nullable().default(null),
   /** Set when the goods are ready: past it, uncollected lines are cancelled and restocked. */
   expiresAt: FirestoreTime.nullable(),
 });

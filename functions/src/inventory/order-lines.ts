@@ -101,9 +101,9 @@ export const newOrderLine = { fulfilment: 'allocated', cancelled: 0, returnReque
  */
 export function pickupOf(res: ReservationDoc): Order['pickup'] {
   if (!res.pickup) return null;
-  const { locationId } = res.pickup;
+  const { locationId, readyFrom } = res.pickup;
   const viaTransfer = res.lines.some((l) => l.allocations.some((a) => a.locationId !== locationId));
-  return { locationId, viaTransfer, expiresAt: null };
+  return { locationId, viaTransfer, readyFrom: readyFrom ?? null, expiresAt: null };
 }
 
 /** What checkout writes of the lifecycle on a new order: placed by its customer, nothing refunded. */

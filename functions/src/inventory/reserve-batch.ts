@@ -484,10 +484,31 @@ function reservationOf(
     expiresAt: Timestamp.fromMillis(now + (cart.holdMs ?? holdMs)),
     closedAt: null,
     orderId: null,
-    ...(cart.req.pickup ? { pickup: cart.req.pickup } : {}),
+    ...(cart.req.pickup ? { pickup: pickupOf(picture, cart.req.pickup, takes.flat(), now) } : {}),
     ...(allowance ? { allowance } : {}),
     ...(cart.shopper ? { shopper: cart.shopper } : {}),
   };
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * A pickup is ready once its slowest unit has travelled to the store: units at the store are ready
+ * now, units elsewhere after their location's lead time (the transfer into the store).
+ */
+function pickupOf(
+  picture: Picture,
+  pickup: { locationId: string; allowTransfer: boolean },
+  takes: Take[],
+  now: number,
+): NonNullable<ReservationDoc['pickup']> {
+  const days = Math.max(
+    0,
+    ...takes
+      .filter((t) => t.locationId !== pickup.locationId)
+      .map((t) => picture.locations.get(t.locationId)?.leadTimeDays ?? 0),
+  );
+  return { ...pickup, readyFrom: Timestamp.fromMillis(now + days * DAY_MS) };
 }
 
 export function toView(reservationId: string, r: ReservationDoc): ReservationView {
@@ -502,6 +523,14 @@ export function toView(reservationId: string, r: ReservationDoc): ReservationVie
       ...(l.bundleId ? { bundleId: l.bundleId } : {}),
     })),
     ...(r.extendedAt ? { extended: true } : {}),
+    ...(r.pickup?.readyFrom
+      ? {
+          pickup: {
+            locationId: r.pickup.locationId,
+            readyFrom: new Date(r.pickup.readyFrom.toMillis()).toISOString(),
+          },
+        }
+      : {}),
   };
 }
 

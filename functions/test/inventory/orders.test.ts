@@ -867,15 +867,17 @@ describe('click and collect', () => {
   test("the cart takes the store's stock, though the warehouses come first for delivery", async () => {
     const { held, orderId } = await collect(2);
     assert.deepEqual(held.lines[0]!.allocations, [{ locationId: 'store-bath', qty: 2 }]);
+    // All at the store: ready as soon as it is picked.
+    assert.deepEqual(held.pickup, { locationId: 'store-bath', readyFrom: clock.now().toISOString() });
     const o = await order(orderId);
     assert.deepEqual(
-      [o.pickup.locationId, o.pickup.viaTransfer, o.pickup.expiresAt],
-      ['store-bath', false, null],
+      [o.pickup.locationId, o.pickup.viaTransfer, o.pickup.expiresAt, o.pickup.readyFrom.toMillis()],
+      ['store-bath', false, null, clock.now().getTime()],
     );
     await assertInvariants(fs.adminDb);
   });
 
-  test('more than the store holds: refused with what it has, unless the customer allows a transfer in', async () => {
+  test('more than the store holds: refused with what it has, unless the customer allows a transfer in, ready after its lead time', async () => {
     const r = await refusal(
       api.reserveStock(
         as(ada, {
@@ -888,7 +890,11 @@ describe('click and collect', () => {
     assert.deepEqual([r.code, r.details.available], ['resource-exhausted', 2]);
     const { held, orderId } = await collect(3, true);
     assert.deepEqual(held.lines[0]!.allocations, [{ locationId: 'wh-north', qty: 3 }]);
-    assert.equal((await order(orderId)).pickup.viaTransfer, true);
+    // The units travel from wh-north (lead time 2 days) first: the pickup is two days later.
+    const twoDaysOn = clock.now().getTime() + 2 * 24 * 3600 * 1000;
+    assert.deepEqual(held.pickup, { locationId: 'store-bath', readyFrom: new Date(twoDaysOn).toISOString() });
+    const o = await order(orderId);
+    assert.deepEqual([o.pickup.viaTransfer, o.pickup.readyFrom.toMillis()], [true, twoDaysOn]);
     await assertInvariants(fs.adminDb);
   });
 

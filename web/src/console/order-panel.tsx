@@ -46,6 +46,9 @@ export function OrderPanel({ id, order }: { id: string; order: OrderDoc }) {
       <p>
         {say(order.status)} · {money(order.totalMinor)}
         {order.pickup && <> · collect at {order.pickup.locationId}</>}
+        {order.pickup?.viaTransfer && order.pickup.readyFrom && (
+          <> (transferred in: ready from {dateTime(order.pickup.readyFrom.toMillis())})</>
+        )}
         {(order.refundedMinor ?? 0) > 0 && <> · refunded {money(order.refundedMinor)}</>}
       </p>
       {error && <Alert>{error.message}</Alert>}
