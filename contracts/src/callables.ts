@@ -35,6 +35,9 @@ import {
 import {
   GetRecommendationsRequest,
   GetRecommendationsResponse,
+  PromoteRecommenderArmRequest,
+  RecommenderSplitResponse,
+  SetRecommenderSplitRequest,
   SimilarItemsRequest,
   SimilarItemsResponse,
 } from './recommendations';
@@ -104,6 +107,8 @@ export const callables = {
   eraseCustomer: callable('admin', EraseCustomerRequest, DeleteMyDataResponse),
   getRecommendations: callable('customer', GetRecommendationsRequest, GetRecommendationsResponse),
   similarItems: callable('customer', SimilarItemsRequest, SimilarItemsResponse),
+  setRecommenderSplit: callable('staff', SetRecommenderSplitRequest, RecommenderSplitResponse),
+  promoteRecommenderArm: callable('staff', PromoteRecommenderArmRequest, RecommenderSplitResponse),
   extendReservation: callable('customer', ExtendReservationRequest, ReservationView),
   setPurchaseLimit: callable('staff', SetPurchaseLimitRequest, SetPurchaseLimitResponse),
   cancelOrder: callable('customer', CancelOrderRequest, CancelOrderResponse),

@@ -20,6 +20,7 @@ import {
 } from './inventory';
 import {
   CurrentModelDoc,
+  ExposureDoc,
   ModelDoc,
   PopularDoc,
   RecommendationsDoc,
@@ -41,6 +42,7 @@ export const documents = {
   'customers/{uid}': CustomerProfile,
   'customers/{uid}/events/{eventId}': CustomerEvent,
   'customers/{uid}/quota/events': EventQuota,
+  'customers/{uid}/exposures/{experimentId}': ExposureDoc,
   'recommendations/{uid}': RecommendationsDoc,
   'models/{version}': ModelDoc,
   'models/current': CurrentModelDoc,

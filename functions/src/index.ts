@@ -183,6 +183,18 @@ const triggers = {
     ),
   getRecommendations: () => callable(recommendations, 'getRecommendations'),
   similarItems: () => callable(recommendations, 'similarItems'),
+  setRecommenderSplit: () => callable(recommendations, 'setRecommenderSplit'),
+  promoteRecommenderArm: () => callable(recommendations, 'promoteRecommenderArm'),
+  refreshExperimentMetrics: () =>
+    scheduled('every 60 minutes', async () => {
+      const [{ refreshExperimentMetrics }, { inventoryDeps }] = await Promise.all([
+        import('./recommendations/experiment-metrics.js'),
+        instance(),
+      ]);
+      const metrics = await refreshExperimentMetrics(inventoryDeps());
+      if (metrics)
+        console.log(`experiment: ${metrics.arms.map((a) => `${a.slot} ${a.customers}`).join(', ')}`);
+    }),
   recommendationStockOnInventoryWrite: () =>
     firestore().onDocumentWritten('inventory/{sku}', async (event) => {
       const [{ onInventoryWritten }, { inventoryDeps }] = await Promise.all([
@@ -308,6 +320,9 @@ export const eraseCustomer = define('eraseCustomer');
 export const retrainRecommender = define('retrainRecommender');
 export const getRecommendations = define('getRecommendations');
 export const similarItems = define('similarItems');
+export const setRecommenderSplit = define('setRecommenderSplit');
+export const promoteRecommenderArm = define('promoteRecommenderArm');
+export const refreshExperimentMetrics = define('refreshExperimentMetrics');
 export const recommendationStockOnInventoryWrite = define('recommendationStockOnInventoryWrite');
 export const recommendationBoughtOnEvent = define('recommendationBoughtOnEvent');
 export const refreshPopularRecommendations = define('refreshPopularRecommendations');

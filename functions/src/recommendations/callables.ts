@@ -4,7 +4,13 @@
  * zod contract, call the domain, map errors.
  */
 import { callableHandler } from '../platform/callable';
-import { GetRecommendationsRequest, SimilarItemsRequest } from '@hearth/contracts';
+import {
+  GetRecommendationsRequest,
+  PromoteRecommenderArmRequest,
+  SetRecommenderSplitRequest,
+  SimilarItemsRequest,
+} from '@hearth/contracts';
+import { promoteRecommenderArm, setRecommenderSplit } from './experiment';
 import { getRecommendations } from './serve';
 import type { ServingDeps } from './serving-state';
 import { similarItems } from './similar';
@@ -16,5 +22,12 @@ export function recommendationCallables(deps: () => ServingDeps) {
       getRecommendations(d, c.uid, r),
     ),
     similarItems: handler('customer', SimilarItemsRequest, (d, _c, r) => similarItems(d, r)),
+    // A/B arms (staff): the split between the two slots' models, and promoting one of them.
+    setRecommenderSplit: handler('staff', SetRecommenderSplitRequest, (d, _c, r) =>
+      setRecommenderSplit(d, r),
+    ),
+    promoteRecommenderArm: handler('staff', PromoteRecommenderArmRequest, (d, _c, r) =>
+      promoteRecommenderArm(d, r),
+    ),
   };
 }

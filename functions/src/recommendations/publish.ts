@@ -108,12 +108,14 @@ export async function switchIfBetter(
       DocumentSnapshot,
       DocumentSnapshot,
     ];
+    const live = currentSnap.exists ? CurrentModelDoc.parse(currentSnap.data()) : null;
+    // Both slots serve while an experiment runs; staff decide what goes live by promoting an arm.
+    if (live?.experiment) return { switched: false, reason: `experiment ${live.experiment.id} is running` };
     if (!candidateSnap.exists) return { switched: false, reason: `models/${version} does not exist` };
     const candidate = ModelDoc.parse(candidateSnap.data());
     if (candidate.status !== 'complete') {
       return { switched: false, reason: `models/${version} is ${candidate.status}, not complete` };
     }
-    const live = currentSnap.exists ? CurrentModelDoc.parse(currentSnap.data()) : null;
     if (live && candidate.metrics.recall10 < live.metrics.recall10 * (1 - margin)) {
       const reason =
         `recall@10 ${candidate.metrics.recall10.toFixed(4)} is more than ${margin * 100}% below ` +

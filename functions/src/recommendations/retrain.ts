@@ -8,7 +8,7 @@
  * Customers who withdrew consent are not read into training and get no personal list.
  */
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
-import type { ModelDoc, ModelMetrics, RecommendationList } from '@hearth/contracts';
+import type { CurrentModelDoc, ModelDoc, ModelMetrics, RecommendationList } from '@hearth/contracts';
 import { addLaterPurchase, heldOutTargets, type LaterPurchases } from './holdout';
 import { writeItemFactors } from './factors-store';
 import {
@@ -37,6 +37,7 @@ import {
   type SwitchOutcome,
 } from './publish';
 import { consentingCustomers, forEachEventPage, productIds } from './read-interactions';
+import { RecommendationError } from './serving-state';
 
 export interface RetrainOptions {
   /** Events older than this are not read into training. */
@@ -93,6 +94,19 @@ export interface RetrainResult {
 
 const dayMs = 86_400_000;
 
+/**
+ * While an experiment runs both slots serve customers, so there is no idle slot to write into: the
+ * run stops before it reads (and again before it writes) until staff promote an arm.
+ */
+function refuseDuringExperiment(live: CurrentModelDoc | null): void {
+  if (live?.experiment)
+    throw new RecommendationError(
+      'failed-precondition',
+      `Experiment ${live.experiment.id} serves both slots: promote an arm (promoteRecommenderArm) ` +
+        'before retraining',
+    );
+}
+
 export async function retrainRecommender(
   deps: RetrainDeps,
   options: Partial<RetrainOptions> = {},
@@ -114,6 +128,8 @@ export async function retrainRecommender(
     await deps.afterPhase?.(phase);
     phaseStarted = Date.now();
   };
+
+  refuseDuringExperiment(await liveModel(db));
 
   // 1. Read.
   const consenting = await consentingCustomers(db, o.pageSize);
@@ -183,6 +199,8 @@ export async function retrainRecommender(
 
   // 4. Publish into the idle slot, then switch.
   const live = await liveModel(db);
+  // Checked again: a split may have been set while the model trained.
+  refuseDuringExperiment(live);
   const slot = idleSlot(live);
   const counts = {
     events: full.eventsSeen,

@@ -8,6 +8,10 @@
  * a customer who withdrew personalisation gets the non-personal answer at once, whatever list
  * is still stored for them.
  *
+ * While an A/B experiment runs (models/current.experiment), a consenting customer's arm, a hash of
+ * their uid (assignment.ts), decides the slot and version served, and each answer is recorded in
+ * customers/{uid}/exposures/{experimentId} (one write) for the per-arm funnel.
+ *
  * Filtering: out of stock via serving/stock (seconds behind inventory, plus the cache time);
  * already bought via the list itself (owned products are left out when it is written) and the
  * `bought` field the purchase-event trigger maintains since.
@@ -18,12 +22,15 @@ import {
   type FallbackReason,
   GetRecommendationsRequest,
   type GetRecommendationsResponse,
+  type ModelSlot,
   Preferences,
   type RecommendationList,
   RecommendationsDoc,
   type RecommendedItem,
 } from '@hearth/contracts';
 import { customerRef, recommendationsRef } from '../platform/paths';
+import { assignArm } from './assignment';
+import { recordExposure } from './exposures';
 import { readDocs, type ServingDeps, type ServingSnapshot } from './serving-state';
 
 /** What serving reads of a profile; a partial or odd profile means no consent and no preferences. */
@@ -47,7 +54,11 @@ export async function getRecommendations(
   const stored = RecommendationsDoc.safeParse(listSnap!.data() ?? {});
   const doc = stored.success ? stored.data : {};
 
-  const { list, fallback } = personalList(shared, consents, doc);
+  // While an experiment runs, a consenting customer is served their arm's slot and version.
+  const experiment = shared.live?.experiment;
+  const arm = consents && experiment ? assignArm(uid, experiment) : null;
+  const model = arm ?? shared.live;
+  const { list, fallback } = personalList(model, consents, doc);
   // Bought products and those already in the answer; the shared unavailable set is not copied.
   const excluded = new Set(doc.bought);
   const items: RecommendedItem[] = [];
@@ -66,21 +77,27 @@ export async function getRecommendations(
     if (items.length >= req.limit) break;
     add(candidate);
   }
-  return { version: personal ? list!.version : 'popular', fallback, items };
+  if (arm && experiment) await recordExposure(deps, uid, experiment.id, arm, items);
+  return {
+    version: personal ? list!.version : 'popular',
+    arm: arm && experiment ? { experimentId: experiment.id, slot: arm.slot, version: arm.version } : null,
+    fallback,
+    items,
+  };
 }
 
 function personalList(
-  shared: ServingSnapshot,
+  model: { slot: ModelSlot; version: string } | null | undefined,
   consents: boolean,
   doc: RecommendationsDoc,
 ): { list: RecommendationList | null; fallback: FallbackReason | null } {
   if (!consents) return { list: null, fallback: 'no-consent' };
-  if (!shared.live) return { list: null, fallback: 'no-live-model' };
-  const list = doc[shared.live.slot];
+  if (!model) return { list: null, fallback: 'no-live-model' };
+  const list = doc[model.slot];
   if (!list) return { list: null, fallback: 'no-list' };
   // The slot may still hold a list of an older model (its run crashed before the switch, or the
   // customer had no list in the live run): never serve a model that is not live.
-  if (list.version !== shared.live.version) return { list: null, fallback: 'stale-list' };
+  if (list.version !== model.version) return { list: null, fallback: 'stale-list' };
   return { list, fallback: null };
 }
 
