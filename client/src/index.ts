@@ -16,7 +16,7 @@ export {
   type ReserveOptions,
   type ReservationState,
 } from './reservations';
-export { recommendations, similarItems } from './recommendations';
+export { recommendations, similarItems, setRecommenderSplit, promoteRecommenderArm } from './recommendations';
 export { extendReservation, setPurchaseLimit, usedOf, watchAllowance } from './limits';
 export { trackEvents, type EventTracker, type TrackerOptions } from './events';
 export { ensureProfile, setConsent, updateProfile, exportMyData, deleteMyData } from './privacy';

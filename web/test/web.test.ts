@@ -345,6 +345,58 @@ describe('the staff console', () => {
       .locator('canvas')
       .waitFor();
     assert.deepEqual(await axeViolations(sku), [], 'recommender');
+
+    // An experiment between the two slots, with the hourly job's figures: shown per arm, and
+    // promoting slot a through the console makes v1 the only live model.
+    const proportion = (successes: number, trials: number, low: number, high: number) => ({
+      successes,
+      trials,
+      rate: successes / trials,
+      low,
+      high,
+    });
+    const arm = (slot: 'a' | 'b', version: string, buyers: number) => ({
+      slot,
+      version,
+      customers: 200,
+      answers: 400,
+      impressions: 4000,
+      clicks: 120,
+      cartAdds: 30,
+      purchases: buyers,
+      clickRate: proportion(120, 4000, 0.025, 0.036),
+      cartAddRate: proportion(25, 200, 0.086, 0.178),
+      conversion: proportion(buyers, 200, 0.05, 0.2),
+    });
+    await stack.db.doc('models/current').update({
+      experiment: {
+        id: 'x20261121T090000000Z',
+        arms: [
+          { slot: 'a', version: 'v1', share: 30 },
+          { slot: 'b', version: 'v2', share: 70 },
+        ],
+        startedAt: t('2026-11-21T09:00:00Z'),
+        metrics: { computedAt: t('2026-11-21T12:00:00Z'), arms: [arm('a', 'v1', 24), arm('b', 'v2', 18)] },
+      },
+    });
+    const arms = sku.getByRole('table', { name: 'Experiment arms' });
+    await arms.waitFor();
+    assert.equal(await arms.locator('tbody tr').count(), 2);
+    assert.match(
+      await arms.locator('tr[data-arm="a"]').innerText(),
+      /v1\s+30%\s+200\s+4000.*12\.0% \(5\.0%-20\.0%\)/s,
+    );
+    assert.match(await arms.locator('tr[data-arm="b"]').innerText(), /v2\s+70%.*\b18\b/s);
+    assert.deepEqual(await axeViolations(sku), [], 'recommender experiment');
+    await sku.getByRole('button', { name: 'Promote slot a (v1)' }).click();
+    await sku.getByText('v1 is now the only live model').waitFor();
+    await sku.getByText('v1 (slot a, recall@10 0.210').waitFor();
+    const live = (await stack.db.doc('models/current').get()).data()!;
+    assert.deepEqual(
+      [live.version, live.slot, live.experiment, live.endedExperiment.promoted],
+      ['v1', 'a', undefined, 'a'],
+    );
+    assert.equal(await sku.getByRole('table', { name: 'Experiment arms' }).count(), 0);
   });
   it('lets an admin erase a customer on their request, confirmed, and the account is gone', async () => {
     const adminPage = await open(`#/console/customers?q=${USERS.buyer.email}`);

@@ -1,4 +1,7 @@
-/** The recommender: the live model, every version's held-out recall@10 over time as a plot, and each run. */
+/**
+ * The recommender: the live model, its A/B arms (experiment.tsx), every version's held-out recall@10
+ * over time as a plot, and each run.
+ */
 import type { CurrentModelDoc, ModelDoc } from '@hearth/contracts';
 import { watchModels, type WithId } from '@hearth/client';
 import type { AlignedData } from 'uplot';
@@ -7,6 +10,7 @@ import { useClient } from '../session';
 import { LineChart } from '../ui/chart';
 import { Alert } from '../ui/field';
 import { useLive } from '../ui/hooks';
+import { ExperimentPanel } from './experiment';
 
 export function ModelsPage() {
   const client = useClient();
@@ -35,6 +39,7 @@ export function ModelsPage() {
           'none yet: recommendations fall back to popular items (npm run train)'
         )}
       </p>
+      {current && <ExperimentPanel current={current} />}
       {versions.length > 0 && (
         <LineChart
           title="Held-out recall@10 of each model version"
