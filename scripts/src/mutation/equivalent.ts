@@ -34,6 +34,44 @@ export const EQUIVALENT: EquivalentMutant[] = [
       'what the unmutated branch returns',
   },
   {
+    file: 'emulator/src/rules/engine.ts',
+    mutator: 'ConditionalExpression',
+    original: 'token === undefined',
+    replacement: 'false',
+    reason:
+      'a single wildcard let past the end of the path only moves the match beyond it, where no ' +
+      'literal matches, a recursive wildcard has nothing to take and the end never equals the ' +
+      "path's length again, so no allow statement becomes a candidate",
+  },
+  {
+    file: 'emulator/src/rules/policy.ts',
+    mutator: 'ConditionalExpression',
+    original: 'limit === undefined',
+    replacement: 'false',
+    reason:
+      'an absent limit then falls through to the last branch of the ternary, which is the limit ' +
+      'itself (undefined), so request.query.limit is null either way',
+  },
+  {
+    file: 'emulator/src/rules/policy.ts',
+    mutator: 'ConditionalExpression',
+    original: 'writes.length > 1',
+    replacement: 'true',
+    reason:
+      "a single write's rules read the same distinct documents into the per-document count " +
+      '(limit 10, checked first) as into the request count, so the 11th throws the per-document ' +
+      'error whether the request limit is 10 or 20',
+  },
+  {
+    file: 'emulator/src/rules/policy.ts',
+    mutator: 'EqualityOperator',
+    original: 'writes.length > 1',
+    replacement: 'writes.length >= 1',
+    reason:
+      'only a single write is affected, and its per-document limit of 10 (checked first, over the ' +
+      'same distinct documents) throws before a request limit of 10 or 20 could',
+  },
+  {
     file: 'functions/src/inventory/idempotency.ts',
     mutator: 'EqualityOperator',
     original: 'a < b',

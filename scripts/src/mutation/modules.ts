@@ -61,6 +61,7 @@ export const MODULES: MutationModule[] = [
     tests: [
       'emulator/test/rules/policy.test.ts',
       'emulator/test/rules/policy-request.test.ts',
+      'emulator/test/rules/policy-scope.test.ts',
       'emulator/test/rules/reference-semantics.test.ts',
       'emulator/test/rules/through-sdk.test.ts',
       'test/rules/access-table.test.ts',
