@@ -17,6 +17,7 @@ import {
   type RecommendationList,
 } from '@hearth/contracts';
 import { customerRef, eventsOf, recommendationsRef } from '../platform/paths';
+import { assignArm } from './assignment';
 import { readItemFactors, type ItemFactors } from './factors-store';
 import { defaultKindWeights, eventWeight, type InteractionEvent } from './interactions';
 import { currentModelRef, modelRef } from './publish';
@@ -31,7 +32,8 @@ export interface FoldInParams {
 }
 
 export interface LoadedModel {
-  live: CurrentModelDoc;
+  /** The model the customer is served: the live one, or their arm's while an experiment runs. */
+  live: Pick<CurrentModelDoc, 'slot' | 'version'>;
   factors: ItemFactors;
   index: Map<string, number>;
   /** Y'Y + l2 I, dim x dim. */
@@ -118,27 +120,35 @@ export function rankFor(model: LoadedModel, x: Float64Array, exclude: number[], 
 
 const num = (v: string | number | undefined, fallback: number) => (typeof v === 'number' ? v : fallback);
 
-/** The live model as fold-in needs it, loaded once per version and instance. */
+/**
+ * The model a customer is served as fold-in needs it (the live one, or their arm's while an
+ * experiment runs, so both arms follow their customers alike), loaded once per version and instance.
+ */
 export class FoldInCache {
-  private loaded: Promise<LoadedModel | null> | null = null;
-  private version: string | null = null;
+  private loaded = new Map<string, Promise<LoadedModel | null>>();
 
-  async get(db: Firestore): Promise<LoadedModel | null> {
+  async get(db: Firestore, uid: string): Promise<LoadedModel | null> {
     const snap = await currentModelRef(db).get();
     if (!snap.exists) return null;
     const live = CurrentModelDoc.parse(snap.data());
-    if (this.version !== live.version || !this.loaded) {
-      this.version = live.version;
-      this.loaded = load(db, live).catch((err: unknown) => {
-        this.loaded = null;
+    const served = live.experiment ? assignArm(uid, live.experiment) : live;
+    const target = { slot: served.slot, version: served.version };
+    let loading = this.loaded.get(target.version);
+    if (!loading) {
+      // Only the versions serving now stay loaded: one, or one per arm.
+      const serving = new Set([live.version, ...(live.experiment?.arms.map((a) => a.version) ?? [])]);
+      for (const version of this.loaded.keys()) if (!serving.has(version)) this.loaded.delete(version);
+      loading = load(db, target).catch((err: unknown) => {
+        this.loaded.delete(target.version);
         throw err;
       });
+      this.loaded.set(target.version, loading);
     }
-    return this.loaded;
+    return loading;
   }
 }
 
-async function load(db: Firestore, live: CurrentModelDoc): Promise<LoadedModel | null> {
+async function load(db: Firestore, live: LoadedModel['live']): Promise<LoadedModel | null> {
   const [doc, factors] = await Promise.all([
     modelRef(db, live.version).get(),
     readItemFactors(db, live.version),
@@ -217,7 +227,7 @@ async function customerSignal(
   return { weights, owned };
 }
 
-/** Re-solves `uid`'s vector from their trusted events and rewrites their list in the live slot. */
+/** Re-solves `uid`'s vector from their trusted events and rewrites their list in the slot they are served. */
 export async function foldInCustomer(
   deps: FoldInDeps,
   uid: string,
@@ -225,7 +235,7 @@ export async function foldInCustomer(
 ): Promise<FoldInOutcome> {
   const o = { ...defaultFoldInOptions, ...options };
   const { db } = deps;
-  const model = await deps.cache.get(db);
+  const model = await deps.cache.get(db, uid);
   if (!model) return { written: false, reason: 'no-live-model' };
   const now = deps.clock.now();
   const { weights, owned } = await customerSignal(db, uid, model, now.getTime(), o.maxEvents);

@@ -2,7 +2,8 @@
  * A/B arms against the emulator: staff set a split between the two slots' models (refused for
  * customers and for bad shares, with nothing changed), every customer is served their arm's slot
  * and version on every call, the per-arm funnel is computed from seeded events with known counts,
- * retraining waits while both slots serve, and promoting an arm makes it the only live model.
+ * fold-in follows each customer's arm, retraining waits while both slots serve, and promoting an
+ * arm makes it the only live model.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -10,12 +11,14 @@ import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 import { CurrentModelDoc, type Experiment, type ModelDoc, type ModelSlot } from '@hearth/contracts';
-import { customerRef, eventsOf, newProfile } from '../../src/customers/profile';
+import { customerRef, eventsOf, newProfile, recommendationsRef } from '../../src/customers/profile';
 import { newMetrics } from '../../src/inventory/deps';
 import { assignArm } from '../../src/recommendations/assignment';
 import { recommendationCallables } from '../../src/recommendations/callables';
 import { refreshExperimentMetrics } from '../../src/recommendations/experiment-metrics';
 import { exposureRef } from '../../src/recommendations/exposures';
+import { writeItemFactors } from '../../src/recommendations/factors-store';
+import { FoldInCache, foldInCustomer } from '../../src/recommendations/fold-in';
 import { currentModelRef, modelRef, switchIfBetter, writeLists } from '../../src/recommendations/publish';
 import { retrainRecommender } from '../../src/recommendations/retrain';
 import { getRecommendations } from '../../src/recommendations/serve';
@@ -101,6 +104,7 @@ describe('A/B arms', () => {
   const customer = (data: unknown) => ({ data, auth: { uid: 'shopper-1', token: {} } as never });
   const current = async () => CurrentModelDoc.parse((await currentModelRef(db).get()).data());
   let experiment: Experiment;
+  const folded = new Set<string>();
 
   before(async () => {
     fs = await useEmulator();
@@ -341,6 +345,38 @@ describe('A/B arms', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(stored.arms)), JSON.parse(JSON.stringify(metrics.arms)));
   });
 
+  test("fold-in rewrites the list of the customer's own arm, with that arm's model", async () => {
+    const ids = [...products('a'), ...products('b')];
+    for (const slot of ['a', 'b'] as const)
+      await writeItemFactors(db, {
+        version: versions[slot],
+        dim: 2,
+        ids,
+        vectors: Float32Array.from(
+          ids.flatMap((id, n) => (id.startsWith(slot) ? [1, n / 100] : [0.1, n / 100])),
+        ),
+        bias: new Float32Array(ids.length),
+      });
+    const cache = new FoldInCache();
+    for (const slot of ['a', 'b'] as const) {
+      const uid = uids.find((u) => assignArm(u, experiment).slot === slot)!;
+      const other = slot === 'a' ? 'b' : 'a';
+      const before = (await recommendationsRef(db, uid).get()).data()!;
+      t += 1000;
+      const outcome = await foldInCustomer({ db, clock, cache }, uid);
+      assert.equal(outcome.written, true, `${uid}: ${JSON.stringify(outcome)}`);
+      const after = (await recommendationsRef(db, uid).get()).data()!;
+      assert.equal(after[slot].version, versions[slot]);
+      assert.equal(after[slot].generatedAt.toMillis(), t, `arm ${slot}'s list is the one folded in`);
+      assert.ok(
+        after[slot].items.slice(0, 3).every((i: { productId: string }) => i.productId.startsWith(slot)),
+        `ranked by arm ${slot}'s vectors: ${JSON.stringify(after[slot].items.slice(0, 3))}`,
+      );
+      assert.deepEqual(after[other], before[other], 'the other arm is left as it was');
+      folded.add(uid);
+    }
+  });
+
   test('retraining waits while both slots serve, and the nightly switch does not end the experiment', async () => {
     await assert.rejects(
       retrainRecommender({ db, clock, log: () => {} }),
@@ -369,10 +405,12 @@ describe('A/B arms', () => {
     for (const uid of uids) {
       const served = await getRecommendations(deps(), uid, { limit: 3 });
       assert.deepEqual([served.version, served.arm], [versions.b, null], uid);
-      assert.deepEqual(
-        served.items.map((i) => i.productId),
-        products('b').slice(0, 3),
-      );
+      // Folded-in lists are ranked afresh; the rest are as trained.
+      if (!folded.has(uid))
+        assert.deepEqual(
+          served.items.map((i) => i.productId),
+          products('b').slice(0, 3),
+        );
     }
     // A retry of the same call answers the same; another promotion has no experiment to end.
     assert.deepEqual(await api().promoteRecommenderArm(staff({ slot: 'b', idempotencyKey: key })), answer);
