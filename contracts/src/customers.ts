@@ -216,6 +216,8 @@ export const ExportMyDataResponse = z.object({
   orders: z.array(ExportedDoc),
   reservations: z.array(ExportedDoc),
   recommendations: ExportedDoc.nullable(),
+  /** What the recommender's experiments showed them (customers/{uid}/exposures). */
+  exposures: z.array(ExportedDoc),
 });
 export type ExportMyDataResponse = z.infer<typeof ExportMyDataResponse>;
 

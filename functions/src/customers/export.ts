@@ -7,7 +7,7 @@ import { all, ownedDocs, queries } from './personal-data';
 export async function exportMyData(deps: CustomerDeps, uid: string): Promise<ExportMyDataResponse> {
   const owned = ownedDocs(deps.db, uid);
   const q = queries(deps.db, uid);
-  const [profile, recommendations, events, orders, reservations, account] = await Promise.all([
+  const [profile, recommendations, events, orders, reservations, account, exposures] = await Promise.all([
     owned.profile.get(),
     owned.recommendations.get(),
     all(q.events),
@@ -17,6 +17,7 @@ export async function exportMyData(deps: CustomerDeps, uid: string): Promise<Exp
       if (err.code === 'auth/user-not-found') return null;
       throw err;
     }),
+    all(q.exposures),
   ]);
   return {
     format: 'hearth-export/1',
@@ -32,5 +33,6 @@ export async function exportMyData(deps: CustomerDeps, uid: string): Promise<Exp
     orders: orders.map(exportedDoc),
     reservations: reservations.map(exportedDoc),
     recommendations: recommendations.exists ? exportedDoc(recommendations) : null,
+    exposures: exposures.map(exportedDoc),
   };
 }

@@ -18,6 +18,8 @@ export const ownedDocs = (db: Firestore, uid: string) => ({
 /** Queries for the customer's documents; `collection` names each set in the export. */
 export const queries = (db: Firestore, uid: string) => ({
   events: eventsOf(db, uid).orderBy('__name__'),
+  /** Under the profile: erased with it (its recursive delete). */
+  exposures: customerRef(db, uid).collection('exposures').orderBy('__name__'),
   orders: db.collection('orders').where('customerId', '==', uid).orderBy('__name__'),
   reservations: reservationsCol(db).where('customerId', '==', uid).orderBy('__name__'),
   /** Stock movements the customer caused: kept for the accounts, with the actor replaced. */

@@ -142,6 +142,16 @@ async function customerWithHistory(uid: string, events = 3): Promise<void> {
   await db
     .doc(`recommendations/${uid}`)
     .set({ items: [{ productId: 'p1', score: 0.9 }], modelVersion: 'v1', generatedAt: at });
+  await db.doc(`customers/${uid}/exposures/x1`).set({
+    experimentId: 'x1',
+    slot: 'b',
+    version: 'v2',
+    firstAt: at,
+    lastAt: at,
+    answers: 1,
+    impressions: 3,
+    served: ['p1', 'p2', 'p3'],
+  });
   await db
     .doc(`ledger/l-${uid}`)
     .set({ kind: 'sale', sku: 'S1', qty: 1, actor: { uid, role: 'customer' }, at });
@@ -168,6 +178,10 @@ describe('exportMyData and deleteMyData', () => {
       ['reservations/r-ada'],
     );
     assert.equal(parsed.recommendations?.path, 'recommendations/ada');
+    assert.deepEqual(
+      parsed.exposures.map((x) => [x.path, x.data.version]),
+      [['customers/ada/exposures/x1', 'v2']],
+    );
   });
 
   it('erases what is theirs, anonymises what the accounts keep, and an export then finds nothing', async () => {
@@ -191,6 +205,7 @@ describe('exportMyData and deleteMyData', () => {
         orders: [],
         reservations: [],
         recommendations: null,
+        exposures: [],
       },
     );
     const order = (await fs.adminDb.doc('orders/o-ada').get()).data()!;
