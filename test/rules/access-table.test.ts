@@ -108,6 +108,15 @@ const COLLECTIONS: Collection[] = [
     update: anyUpdate('customers/alice/events/e1'),
     allowed: { get: ['alice'], list: ['alice'], create: ['alice'] },
   },
+  {
+    // Written by serving alone: an app that could write them could move its arm's figures.
+    name: 'customers/{uid}/exposures',
+    doc: 'customers/alice/exposures/x1',
+    list: (db) => db.collection('customers/alice/exposures').limit(10).get(),
+    create: (db) => db.doc('customers/alice/exposures/x2').set({ experimentId: 'x2', slot: 'a' }),
+    update: anyUpdate('customers/alice/exposures/x1'),
+    allowed: {},
+  },
   staffCollection('idempotency', 'idempotency/reserve:alice:key12345'),
 ];
 // Idempotency records are for functions alone: not even staff read them.
