@@ -44,7 +44,18 @@ async function readCurrent(db: Firestore, tx: Transaction): Promise<CurrentModel
  */
 async function slotModel(db: Firestore, tx: Transaction, slot: ModelSlot): Promise<ModelDoc> {
   const snap = await tx.get(modelsCollection(db).where('slot', '==', slot));
-  const models = snap.docs.filter((d) => d.id !== 'current').map((d) => ModelDoc.parse(d.data()));
+  // A record that does not parse might be the newest: refuse rather than guess what the slot holds.
+  const models = snap.docs
+    .filter((d) => d.id !== 'current')
+    .map((d) => {
+      const parsed = ModelDoc.safeParse(d.data());
+      if (!parsed.success)
+        throw new RecommendationError(
+          'failed-precondition',
+          `models/${d.id} is not a model record (${parsed.error.issues[0]?.message}): repair or remove it`,
+        );
+      return parsed.data;
+    });
   const newest = models.sort((x, y) => y.createdAt.toMillis() - x.createdAt.toMillis())[0];
   if (!newest) throw new RecommendationError('failed-precondition', `Slot ${slot} holds no model yet`);
   if (newest.status === 'writing')

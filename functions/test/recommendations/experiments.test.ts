@@ -215,6 +215,16 @@ describe('A/B arms', () => {
     );
     assert.equal(await dump(), withWriting);
     await modelRef(db, 'v-writing').delete();
+
+    // A record in slot b that is no model record: the slot's content cannot be told, so no split.
+    await modelRef(db, 'v-broken').set({ slot: 'b', version: 'v-broken' });
+    const withBroken = await dump();
+    assert.match(
+      await failure(api().setRecommenderSplit(staff({ arms: arms(50, 50), idempotencyKey: key }))),
+      /^failed-precondition: models\/v-broken is not a model record/,
+    );
+    assert.equal(await dump(), withBroken);
+    await modelRef(db, 'v-broken').delete();
   });
 
   test('staff set a 50/50 split of the two slots; a retry with the same key changes nothing', async () => {
