@@ -346,8 +346,15 @@ describe('the staff console', () => {
       .waitFor();
     assert.deepEqual(await axeViolations(sku), [], 'recommender');
 
-    // An experiment between the two slots, with the hourly job's figures: shown per arm, and
-    // promoting slot a through the console makes v1 the only live model.
+    // Staff split customers 30/70 between the slots through the console; the hourly job's figures
+    // then show per arm, and promoting slot a through the console makes v1 the only live model.
+    const split = sku.getByRole('form', { name: 'Split customers between the slots' });
+    await split.getByLabel('Share of slot a (%); slot b gets the rest').fill('lots');
+    await split.getByRole('button', { name: 'Split customers between the slots' }).click();
+    await split.getByText('share must be a number').waitFor();
+    await split.getByLabel('Share of slot a (%); slot b gets the rest').fill('30');
+    await split.getByRole('button', { name: 'Split customers between the slots' }).click();
+    await split.getByText('Split: a v1 30%, b v2 70%').waitFor();
     const proportion = (successes: number, trials: number, low: number, high: number) => ({
       successes,
       trials,
@@ -369,14 +376,9 @@ describe('the staff console', () => {
       conversion: proportion(buyers, 200, 0.05, 0.2),
     });
     await stack.db.doc('models/current').update({
-      experiment: {
-        id: 'x20261121T090000000Z',
-        arms: [
-          { slot: 'a', version: 'v1', share: 30 },
-          { slot: 'b', version: 'v2', share: 70 },
-        ],
-        startedAt: t('2026-11-21T09:00:00Z'),
-        metrics: { computedAt: t('2026-11-21T12:00:00Z'), arms: [arm('a', 'v1', 24), arm('b', 'v2', 18)] },
+      'experiment.metrics': {
+        computedAt: t('2026-11-21T12:00:00Z'),
+        arms: [arm('a', 'v1', 24), arm('b', 'v2', 18)],
       },
     });
     const arms = sku.getByRole('table', { name: 'Experiment arms' });
