@@ -82,7 +82,7 @@ const expected: Record<string, Trigger> = {
   similarItems: callable(),
   setRecommenderSplit: callable(),
   promoteRecommenderArm: callable(),
-  refreshExperimentMetrics: every('every 60 minutes'),
+  refreshExperimentMetrics: every('every 60 minutes', { timeoutSeconds: 540 }),
   expireReservations: every('every 1 minutes'),
   reconcileInventory: every('every 60 minutes'),
   rebuildRecommendationStock: every('every 60 minutes'),
