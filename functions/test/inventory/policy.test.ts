@@ -111,3 +111,81 @@ describe('stock status', () => {
     assert.equal(stockStatus({ ...base, available: 0, madeToOrder: true }), 'made_to_order');
   });
 });
+
+describe('allocation policy: what a split takes, and ids as the last tie-break', () => {
+  test('a split takes nothing from a location with nothing, and stops once the line is covered', () => {
+    const sources: Source[] = [
+      { location: loc('first', 1, 'north'), available: 2 },
+      { location: loc('empty', 2, 'north'), available: 0 },
+      { location: loc('second', 3, 'north'), available: 2 },
+      { location: loc('spare', 4, 'north'), available: 9 },
+      { location: loc('more', 5, 'north'), available: 9 },
+    ];
+    // 13 > 9: no location covers it whole, so it is split down the ranking.
+    assert.deepEqual(allocateLine(13, sources, { allowSplit: true }), {
+      ok: true,
+      allocations: [
+        { locationId: 'first', qty: 2 },
+        { locationId: 'second', qty: 2 },
+        { locationId: 'spare', qty: 9 },
+      ],
+    });
+  });
+
+  test('locations equal on priority, region and lead time are taken in id order, whatever order they come in', () => {
+    const ids = ['c', 'a', 'd', 'b'];
+    const permutations = (xs: string[]): string[][] =>
+      xs.length <= 1
+        ? [xs]
+        : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
+    for (const order of permutations(ids)) {
+      const plan = allocateLine(
+        4,
+        order.map((id) => ({ location: loc(id, 1, 'north'), available: 1 })),
+        { allowSplit: true },
+      );
+      assert.ok(plan.ok);
+      assert.deepEqual(
+        plan.allocations.map((a) => a.locationId),
+        ['a', 'b', 'c', 'd'],
+        `from ${order.join(',')}`,
+      );
+    }
+  });
+});
+
+describe('allocation policy: click and collect', () => {
+  const sources: Source[] = [
+    { location: loc('wh', 1, 'north'), available: 20 },
+    { location: { ...loc('shop', 5, 'north', 1), kind: 'store' }, available: 3 },
+    { location: { ...loc('other-shop', 5, 'north', 1), kind: 'store' }, available: 30 },
+  ];
+
+  test("a pickup takes the store's own stock, though the warehouse ranks first for delivery", () => {
+    const pickup = { locationId: 'shop', allowTransfer: false };
+    assert.deepEqual(allocateLine(3, sources, { allowSplit: false, pickup }), {
+      ok: true,
+      allocations: [{ locationId: 'shop', qty: 3 }],
+    });
+    assert.deepEqual(allocateLine(3, sources, { allowSplit: false }), {
+      ok: true,
+      allocations: [{ locationId: 'wh', qty: 3 }],
+    });
+  });
+
+  test('more than the store holds: refused with what the store has, or, with a transfer allowed, served by the ranking', () => {
+    assert.deepEqual(
+      allocateLine(4, sources, { allowSplit: true, pickup: { locationId: 'shop', allowTransfer: false } }),
+      { ok: false, available: 3, total: 3 },
+    );
+    assert.deepEqual(
+      allocateLine(4, sources, { allowSplit: true, pickup: { locationId: 'shop', allowTransfer: true } }),
+      { ok: true, allocations: [{ locationId: 'wh', qty: 4 }] },
+    );
+    // A store the SKU is not stocked at has nothing of its own to give.
+    assert.deepEqual(
+      allocateLine(1, sources, { allowSplit: true, pickup: { locationId: 'nowhere', allowTransfer: false } }),
+      { ok: false, available: 0, total: 0 },
+    );
+  });
+});

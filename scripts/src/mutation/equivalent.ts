@@ -13,6 +13,59 @@ export interface EquivalentMutant {
 }
 
 export const EQUIVALENT: EquivalentMutant[] = [
+  // The allocation ranking's comparator (functions/src/inventory/allocate.ts rankSources): the
+  // sources of one SKU are its locations, one each, so two sources never share an id.
+  {
+    file: 'functions/src/inventory/allocate.ts',
+    mutator: 'EqualityOperator',
+    original: 'i < ka.length',
+    replacement: 'i <= ka.length',
+    reason:
+      'one step past the key arrays compares undefined with undefined, which are equal, so the loop ' +
+      'ends as it would have',
+  },
+  {
+    file: 'functions/src/inventory/allocate.ts',
+    mutator: 'EqualityOperator',
+    original: 'a.location.id < b.location.id',
+    replacement: 'a.location.id <= b.location.id',
+    reason: 'differs only for two sources with the same location id, which one SKU never has',
+  },
+  {
+    file: 'functions/src/inventory/allocate.ts',
+    mutator: 'EqualityOperator',
+    original: 'a.location.id > b.location.id',
+    replacement: 'a.location.id >= b.location.id',
+    reason: 'differs only for two sources with the same location id, which one SKU never has',
+  },
+  {
+    file: 'functions/src/inventory/allocate.ts',
+    mutator: 'ConditionalExpression',
+    original: 'a.location.id > b.location.id',
+    replacement: 'false',
+    reason:
+      "answering 0 instead of 1 for 'after': V8's sort acts only on whether the answer is negative " +
+      '(checked by hand: every order of four tied locations, and sixty scrambled, still come out in ' +
+      'id order with this mutant)',
+  },
+  {
+    file: 'functions/src/inventory/allocate.ts',
+    mutator: 'EqualityOperator',
+    original: 'a.location.id > b.location.id',
+    replacement: 'a.location.id <= b.location.id',
+    reason:
+      "reached only when a is not before b: answers 0 for 'after' (and 1 for equal ids, which one " +
+      "SKU never has); V8's sort acts only on whether the answer is negative, as for the mutant above",
+  },
+  {
+    file: 'functions/src/inventory/allocate.ts',
+    mutator: 'ConditionalExpression',
+    original: 'a.location.id > b.location.id',
+    replacement: 'true',
+    reason:
+      'reached only when a is not before b; with distinct ids that means after, so it answers 1 as ' +
+      'the comparison does (only equal ids, which one SKU never has, would differ)',
+  },
   {
     file: 'emulator/src/rules/evaluate.ts',
     mutator: 'ConditionalExpression',

@@ -50,6 +50,13 @@ export const MODULES: MutationModule[] = [
     ],
   },
   {
+    name: 'functions/inventory-allocation',
+    what: 'which locations serve a cart line: the ranking, whole-or-split, click and collect with or without a transfer in',
+    mutate: [{ file: 'functions/src/inventory/allocate.ts' }],
+    // A pure function: its table of cases runs in well under a second, no emulator.
+    tests: ['functions/test/inventory/policy.test.ts'],
+  },
+  {
     name: 'emulator/rules-access-policy',
     what: 'the rules access policy: which match blocks apply to a path, what request and resource hold, the get()/exists() limits, queries and batched writes',
     mutate: [
