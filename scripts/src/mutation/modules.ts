@@ -57,6 +57,12 @@ export const MODULES: MutationModule[] = [
     tests: ['functions/test/inventory/policy.test.ts'],
   },
   {
+    name: 'contracts/stock-status',
+    what: 'the status shoppers are shown (in stock, low, out, backorder, made to order) from the figures, safety stock withheld',
+    mutate: [{ file: 'contracts/src/stock-status.ts' }],
+    tests: ['functions/test/inventory/policy.test.ts'],
+  },
+  {
     name: 'emulator/rules-access-policy',
     what: 'the rules access policy: which match blocks apply to a path, what request and resource hold, the get()/exists() limits, queries and batched writes',
     mutate: [
