@@ -15,12 +15,19 @@ export function bucketOf(uid: string, experimentId: string): number {
 
 /** The arm whose cumulative share range holds the customer's bucket. */
 export function assignArm(uid: string, experiment: Pick<Experiment, 'id' | 'arms'>): ExperimentArm {
-  const bucket = bucketOf(uid, experiment.id);
+  return armAt(bucketOf(uid, experiment.id), experiment.arms);
+}
+
+/**
+ * The arm whose range [sum of the shares before it, that plus its share) holds `bucket`: an arm's
+ * range includes its lower edge and excludes its upper one, so a 0-share arm's range is empty.
+ */
+export function armAt(bucket: number, arms: ExperimentArm[]): ExperimentArm {
   let upTo = 0;
-  for (const arm of experiment.arms) {
+  for (const arm of arms) {
     upTo += arm.share;
     if (bucket < upTo) return arm;
   }
   // Shares add up to 100 (the contract checks), so only a 0-share tail could be passed over.
-  return experiment.arms.findLast((a) => a.share > 0) ?? experiment.arms[0]!;
+  return arms.findLast((a) => a.share > 0) ?? arms[0]!;
 }

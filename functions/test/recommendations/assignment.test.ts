@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Experiment } from '@hearth/contracts';
-import { assignArm, bucketOf } from '../../src/recommendations/assignment';
+import { armAt, assignArm, bucketOf } from '../../src/recommendations/assignment';
 import { wilson } from '../../src/recommendations/wilson';
 
 const split = (id: string, a: number): Pick<Experiment, 'id' | 'arms'> => ({
@@ -41,6 +41,27 @@ describe('assignment to arms', () => {
     assert.ok(uids.every((uid) => assignArm(uid, split('x0', 100)).slot === 'a'));
   });
 
+  test('a bucket on the edge between two arms belongs to the upper arm; a 0-share arm gets nobody', () => {
+    const [a, b] = split('x-edges', 50).arms;
+    assert.equal(armAt(49.999, [a!, b!]), a);
+    assert.equal(armAt(50, [a!, b!]), b);
+    const empty = { ...a!, share: 0 };
+    const all = { ...b!, share: 100 };
+    assert.equal(armAt(0, [empty, all]), all);
+    assert.equal(armAt(99.999, [all, empty]), all);
+  });
+
+  test('shares that fall short of 100 (a hand-edited document) send the rest to the last arm with a share', () => {
+    const [a, b] = split('x-short', 50).arms;
+    const arms = [
+      { ...a!, share: 30 },
+      { ...b!, share: 20 },
+      { ...b!, slot: 'a' as const, share: 0 },
+    ];
+    assert.equal(armAt(60, arms), arms[1]);
+    assert.equal(armAt(10, arms), arms[0]);
+  });
+
   test('a new experiment id deals the customers again, independently of the last', () => {
     const one = split('x-one', 50);
     const two = split('x-two', 50);
@@ -63,6 +84,11 @@ describe('Wilson interval', () => {
     assert.equal(all.high, 1);
     assert.ok(Math.abs(all.low - 0.7225) < 5e-4);
     assert.deepEqual(wilson(0, 0), { successes: 0, trials: 0, rate: null, low: 0, high: 1 });
+  });
+
+  test('0 successes give a low end of exactly 0, where the arithmetic alone leaves a rounding error', () => {
+    // At these trial counts centre - half comes out a hair above 0 in floating point.
+    for (const trials of [3, 5, 31, 96]) assert.equal(wilson(0, trials).low, 0, `0 of ${trials}`);
   });
 
   test('refuses counts that are not a proportion', () => {
