@@ -63,6 +63,8 @@ export const OutboxEvent = z.object({
   data: z.record(z.string(), z.unknown()),
   /** Whether every subscription has been given its delivery (the trigger or the sweeper did it). */
   dispatched: z.boolean(),
+  /** Set when dispatched: OUTBOX_RETENTION_DAYS after `at`, when the TTL policy deletes the event. */
+  expireAt: FirestoreTime.optional(),
 });
 export type OutboxEvent = z.infer<typeof OutboxEvent>;
 
@@ -149,6 +151,12 @@ export const DeleteWebhookSubscriptionResponse = z.object({ deleted: z.boolean()
 
 /** Up to 31 days at a time: a replay re-sends every matching event of the range, in order. */
 export const MAX_REPLAY_DAYS = 31;
+/**
+ * How long `outbox/` keeps a dispatched event after it happened: a Firestore TTL policy on
+ * `expireAt` (firestore.indexes.json) deletes it then, so the outbox does not grow for ever. A replay
+ * can reach back this far and no further; events not yet dispatched are never deleted.
+ */
+export const OUTBOX_RETENTION_DAYS = 35;
 export const ReplayWebhookEventsRequest = z
   .object({
     subscriptionId: SubscriptionId,

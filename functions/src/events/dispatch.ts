@@ -4,11 +4,18 @@
  * so a crash leaves either both or neither and the sweeper finishes the job.
  */
 import { Timestamp } from 'firebase-admin/firestore';
-import { OutboxEvent, type WebhookDeliveryDoc, WebhookSubscriptionDoc } from '@hearth/contracts';
+import {
+  OUTBOX_RETENTION_DAYS,
+  OutboxEvent,
+  type WebhookDeliveryDoc,
+  WebhookSubscriptionDoc,
+} from '@hearth/contracts';
 import { runInTransaction } from '../platform/transaction';
 import type { EventDeps } from './deps';
 import { deliveryId, deliveryRef, outboxCol, subscriptionsCol } from './paths';
 import { listens } from './subscriptions';
+
+const DAY_MS = 24 * 3600 * 1000;
 
 /** A subscription's stream: its deliveries with one order key, delivered one after the other. */
 export interface StreamKey {
@@ -39,7 +46,11 @@ export async function dispatchEvent(deps: EventDeps, eventId: string): Promise<S
       tx.create(refs[i]!, newDelivery(s.id, event, event.orderKey, null, now));
     }
     deps.checkpoint?.('webhooks:dispatch-before-write');
-    tx.update(ref, { dispatched: true });
+    // Only once dispatched may it go: the TTL policy on expireAt never deletes an event still owed.
+    tx.update(ref, {
+      dispatched: true,
+      expireAt: Timestamp.fromMillis(event.at.toMillis() + OUTBOX_RETENTION_DAYS * DAY_MS),
+    });
     return streams;
   });
 }

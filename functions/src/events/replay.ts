@@ -1,11 +1,11 @@
 /**
  * replayWebhookEvents: every event of a time range that the subscription listens to is delivered
  * again, in event order, as new deliveries in a stream of their own (`replay:<id>`), so a replay
- * neither waits behind nor holds up live events. Events still in the outbox only (see README on
- * retention). The replay's id comes from the caller and their key: a retry starts nothing new.
+ * neither waits behind nor holds up live events. Events still in the outbox only: a range that
+ * starts before the outbox's retention is refused rather than replayed in part. The replay's id comes from the caller and their key: a retry starts nothing new.
  */
 import { Timestamp } from 'firebase-admin/firestore';
-import { OutboxEvent, WebhookSubscriptionDoc } from '@hearth/contracts';
+import { OUTBOX_RETENTION_DAYS, OutboxEvent, WebhookSubscriptionDoc } from '@hearth/contracts';
 import { type Caller, DomainError } from '../platform/callable';
 import type { EventDeps } from './deps';
 import { newDelivery } from './dispatch';
@@ -30,6 +30,13 @@ export async function replayWebhookEvents(
   const subSnap = await subscriptionRef(deps.db, req.subscriptionId).get();
   if (!subSnap.exists) throw subscriptionNotFound(req.subscriptionId);
   const sub = WebhookSubscriptionDoc.parse(subSnap.data());
+  const keptFrom = deps.clock.now().getTime() - OUTBOX_RETENTION_DAYS * 24 * 3600 * 1000;
+  if (Date.parse(req.from) < keptFrom)
+    throw new DomainError(
+      'invalid-argument',
+      `from: events are kept ${OUTBOX_RETENTION_DAYS} days, so a replay can start at ${new Date(keptFrom).toISOString()} at the earliest`,
+      { field: 'from' },
+    );
   const snap = await outboxCol(deps.db)
     .where('at', '>=', Timestamp.fromDate(new Date(req.from)))
     .where('at', '<', Timestamp.fromDate(new Date(req.to)))

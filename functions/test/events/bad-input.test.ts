@@ -2,6 +2,7 @@
  * The webhook callables tried with bad input and the wrong caller, and the URL check as production
  * runs it (server-side request forgery): a clear error naming the field, and nothing written.
  */
+import { OUTBOX_RETENTION_DAYS } from '@hearth/contracts';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
@@ -120,6 +121,28 @@ describe('webhook callables: bad input, wrong callers, forbidden URLs', () => {
     );
     assert.equal(await count('webhookSubscriptions'), 0);
     assert.equal(await count('webhookSecrets'), 0);
+  });
+
+  test('a replay reaching back past what the outbox keeps is refused on from, and starts nothing', async () => {
+    const made = await create({ url: 'https://erp.example.com/hooks' });
+    const now = prod.clock.now().getTime();
+    const day = 86_400_000;
+    const replay = (daysBack: number) =>
+      api.replayWebhookEvents({
+        data: {
+          subscriptionId: made.subscription.id,
+          idempotencyKey: key(),
+          from: new Date(now - daysBack * day).toISOString(),
+          to: new Date(now - (daysBack - 2) * day).toISOString(),
+        },
+        auth: kim,
+      });
+    await refused(replay(OUTBOX_RETENTION_DAYS + 1), 'invalid-argument', 'from');
+    assert.equal(await count('webhookReplays'), 0);
+    assert.equal((await replay(OUTBOX_RETENTION_DAYS - 1)).events, 0, 'inside the retention: replayed');
+    // The other tests count what they leave: this one leaves nothing behind.
+    await api.deleteWebhookSubscription({ data: { subscriptionId: made.subscription.id }, auth: kim });
+    for (const d of (await fs.adminDb.collection('webhookReplays').get()).docs) await d.ref.delete();
   });
 
   test('unknown or forged subscription ids are not-found and change nothing', async () => {

@@ -5,6 +5,9 @@
  * it, a drainer died holding its stream's lease. After the sweeper, every event committed after
  * the subscription reached the consumer, which processed each once.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OUTBOX_RETENTION_DAYS } from '@hearth/contracts';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
@@ -109,12 +112,32 @@ describe('webhooks across crashes', () => {
       ids.map(async (id) => (await fs.adminDb.doc(`outbox/${id}`).get()).get('dispatched')),
     );
     assert.deepEqual(new Set(flags), new Set([false]), 'a dispatch that died marked nothing dispatched');
+    const expiries = async () =>
+      Promise.all(ids.map(async (id) => (await fs.adminDb.doc(`outbox/${id}`).get()).data()!));
+    assert.ok(
+      (await expiries()).every((e) => e.expireAt === undefined),
+      'an event still owed has no expiry: the TTL policy cannot delete it',
+    );
     assert.equal((await fs.adminDb.collection('webhookDeliveries').get()).size, 0, 'and created no delivery');
     assert.equal(receiver.arrivals.seen.length, 0);
 
     const report = await sweepWebhooks(deps);
     assert.equal(report.dispatched, ids.length);
     assert.deepEqual([...receiver.processed].sort(), ids);
+    // Dispatched, each is kept OUTBOX_RETENTION_DAYS from when it happened, then the TTL policy on
+    // outbox.expireAt (declared for deploy in firestore.indexes.json) deletes it.
+    for (const e of await expiries())
+      assert.equal(e.expireAt.toMillis(), e.at.toMillis() + OUTBOX_RETENTION_DAYS * 86_400_000);
+    const indexes = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', '..', 'firestore.indexes.json'), 'utf8'),
+    );
+    assert.ok(
+      indexes.fieldOverrides.some(
+        (f: { collectionGroup: string; fieldPath: string; ttl?: boolean }) =>
+          f.collectionGroup === 'outbox' && f.fieldPath === 'expireAt' && f.ttl === true,
+      ),
+      'the TTL policy on outbox.expireAt is declared',
+    );
     assert.ok(receiver.arrivals.seen.every((r) => r.verified));
     await assertInvariants(fs.adminDb);
   });
