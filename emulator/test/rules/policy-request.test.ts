@@ -6,9 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RpcError, status } from '../../src/errors';
-import type { Caller } from '../../src/server/auth';
-import { compileRulesPolicy, type RulesPolicy } from '../../src/rules/policy';
+import { alice, compilePolicy, DB, denied } from './support/policy';
 
 const RULES = `rules_version = '2';
 service cloud.firestore {
@@ -53,26 +51,9 @@ service cloud.firestore {
   }
 }`;
 
-const policy = (() => {
-  const { policy, issues } = compileRulesPolicy(RULES, 'p');
-  assert.deepEqual(issues, []);
-  return policy as RulesPolicy;
-})();
+const policy = compilePolicy(RULES);
 
-const DB = 'projects/p/databases/(default)/documents';
-const alice: Caller = { kind: 'user', uid: 'alice', token: { sub: 'alice' } };
 const nothing = () => null;
-
-function denied(f: () => void): string {
-  try {
-    f();
-  } catch (err) {
-    assert.ok(err instanceof RpcError);
-    assert.equal(err.code, status.PERMISSION_DENIED);
-    return err.message;
-  }
-  assert.fail('expected PERMISSION_DENIED');
-}
 
 const get = (path: string) => () => policy.checkGet(alice, 'p', '(default)', `${DB}/${path}`, null, nothing);
 const list =

@@ -5,39 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RpcError, status } from '../../src/errors';
 import type { StructuredQuery } from '../../src/model/types';
-import type { Caller } from '../../src/server/auth';
-import { compileRulesPolicy, type RulesPolicy } from '../../src/rules/policy';
+import type { RulesPolicy } from '../../src/rules/policy';
+import { alice, compilePolicy, DB, denied, inDocuments } from './support/policy';
 
-const DB = 'projects/p/databases/(default)/documents';
-const alice: Caller = { kind: 'user', uid: 'alice', token: { sub: 'alice' } };
 const none = () => null;
-
-function compile(body: string): RulesPolicy {
-  const { policy, issues } = compileRulesPolicy(
-    `rules_version = '2';
-service cloud.firestore {
-  match /databases/{database}/documents {
-${body}
-  }
-}`,
-    'p',
-  );
-  assert.deepEqual(issues, []);
-  return policy as RulesPolicy;
-}
-
-function denied(f: () => void): string {
-  try {
-    f();
-  } catch (err) {
-    assert.ok(err instanceof RpcError, String(err));
-    assert.equal(err.code, status.PERMISSION_DENIED);
-    return err.message;
-  }
-  assert.fail('expected PERMISSION_DENIED');
-}
+const compile = (body: string) => compilePolicy(inDocuments(body));
 
 /** A where clause pinning `__name__` to one document (a path under the database's documents). */
 const pinned = (path: string) => ({

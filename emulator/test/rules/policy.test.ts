@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StoredDocument, Value } from '../../src/model/types';
-import { RpcError, status } from '../../src/errors';
 import type { WriteAccess } from '../../src/server/access';
 import type { Caller } from '../../src/server/auth';
 import { compileRulesPolicy, RulesPolicy } from '../../src/rules/policy';
+import { alice, DB, denied } from './support/policy';
 
 const RULES = `rules_version = '2';
 service cloud.firestore {
@@ -54,8 +54,6 @@ const policy = (() => {
   return policy as RulesPolicy;
 })();
 
-const DB = 'projects/p/databases/(default)/documents';
-const alice: Caller = { kind: 'user', uid: 'alice', token: { sub: 'alice' } };
 const bob: Caller = { kind: 'user', uid: 'bob', token: { sub: 'bob' } };
 const anon: Caller = { kind: 'anonymous' };
 
@@ -89,17 +87,6 @@ const filter = (field: string, op: string, value: unknown) => ({
 });
 const and = (...filters: object[]) => ({ compositeFilter: { op: 'AND', filters } });
 const or = (...filters: object[]) => ({ compositeFilter: { op: 'OR', filters } });
-
-function denied(f: () => void): string {
-  try {
-    f();
-  } catch (err) {
-    assert.ok(err instanceof RpcError);
-    assert.equal(err.code, status.PERMISSION_DENIED);
-    return err.message;
-  }
-  assert.fail('expected PERMISSION_DENIED');
-}
 
 describe('rules policy: single-document reads', () => {
   const order = doc('orders/o1', { customerId: 'alice' });

@@ -7,28 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StoredDocument } from '../../src/model/types';
-import { RpcError, status } from '../../src/errors';
 import type { WriteAccess } from '../../src/server/access';
-import type { Caller } from '../../src/server/auth';
 import { RulesSyntaxError } from '../../src/rules/errors';
 import { parseRules } from '../../src/rules/parser';
-import { compileRulesPolicy, type RulesPolicy } from '../../src/rules/policy';
-
-const DB = 'projects/p/databases/(default)/documents';
-const alice: Caller = { kind: 'user', uid: 'alice', token: { sub: 'alice' } };
-
-const inDocuments = (body: string, version = "rules_version = '2';") => `${version}
-service cloud.firestore {
-  match /databases/{database}/documents {
-${body}
-  }
-}`;
-
-function compile(source: string): RulesPolicy {
-  const { policy, issues } = compileRulesPolicy(source, 'p');
-  assert.deepEqual(issues, []);
-  return policy as RulesPolicy;
-}
+import type { RulesPolicy } from '../../src/rules/policy';
+import { alice, compilePolicy, DB, denied, inDocuments } from './support/policy';
 
 function refused(source: string, message: RegExp): RulesSyntaxError {
   try {
@@ -49,23 +32,12 @@ const doc = (path: string, fields: StoredDocument['fields'] = {}, updateTime = 1
 });
 const none = () => null;
 
-function denied(f: () => void): string {
-  try {
-    f();
-  } catch (err) {
-    assert.ok(err instanceof RpcError, String(err));
-    assert.equal(err.code, status.PERMISSION_DENIED);
-    return err.message;
-  }
-  assert.fail('expected PERMISSION_DENIED');
-}
-
 const get = (policy: RulesPolicy, path: string) => () =>
   policy.checkGet(alice, 'p', '(default)', `${DB}/${path}`, doc(path), none);
 
 describe('semicolons between statements are optional', () => {
   it('compiles allow statements with no semicolon between them, as Firebase does', () => {
-    const policy = compile(
+    const policy = compilePolicy(
       inDocuments(`    match /a/{b} {
       allow get: if b == 'x'
       allow list: if false
@@ -106,7 +78,7 @@ service cloud.firestore {
       /outer\(\) -> middle\(\) -> outer\(\)/,
     ));
   it('accepts functions that call others without a cycle, and a parameter named like a function', () => {
-    const policy = compile(
+    const policy = compilePolicy(
       inDocuments(`    function ok(x) { return x == 'x'; }
     function twice(ok) { return ok == 'x' && yes(ok); }
     function yes(v) { return ok(v); }
@@ -118,7 +90,7 @@ service cloud.firestore {
 
 describe('recursive wildcards', () => {
   const anywhere = (version: string) =>
-    compile(
+    compilePolicy(
       inDocuments(
         `    match /cities/{rest=**} {
       allow get: if true;
@@ -136,12 +108,12 @@ describe('recursive wildcards', () => {
       none,
     );
     // Zero segments: /cities/{city}/{rest=**} matches the document /cities/sf itself.
-    const zero = compile(inDocuments('    match /cities/{city}/{rest=**} { allow get: if true; }'));
+    const zero = compilePolicy(inDocuments('    match /cities/{city}/{rest=**} { allow get: if true; }'));
     zero.checkGet(alice, 'p', '(default)', `${DB}/cities/sf`, null, none);
   });
   it("in rules_version '1' (or none) match one or more segments", () => {
     for (const version of ["rules_version = '1';", '']) {
-      const zero = compile(
+      const zero = compilePolicy(
         inDocuments('    match /cities/{city}/{rest=**} { allow get: if true; }', version),
       );
       zero.checkGet(alice, 'p', '(default)', `${DB}/cities/sf/streets/main`, null, none);
@@ -156,7 +128,7 @@ describe('recursive wildcards', () => {
       inDocuments('    match /{path=**}/events/{id} { allow list: if true; }', version);
     refused(source("rules_version = '1';"), /recursive wildcard must be the last segment/);
     refused(source(''), /recursive wildcard must be the last segment/);
-    compile(source("rules_version = '2';"));
+    compilePolicy(source("rules_version = '2';"));
   });
   it('refuses two recursive wildcards in one path', () =>
     void refused(
@@ -164,10 +136,12 @@ describe('recursive wildcards', () => {
       /one recursive wildcard, not two/,
     ));
   it("in rules_version '1' never admit a collection-group query", () => {
-    const v1 = compile(inDocuments('    match /{rest=**} { allow list: if true; }', "rules_version = '1';"));
+    const v1 = compilePolicy(
+      inDocuments('    match /{rest=**} { allow list: if true; }', "rules_version = '1';"),
+    );
     const query = { from: [{ collectionId: 'events', allDescendants: true }] };
     denied(() => v1.checkList(alice, 'p', '(default)', DB, query, [], none));
-    const v2 = compile(inDocuments('    match /{rest=**} { allow list: if true; }'));
+    const v2 = compilePolicy(inDocuments('    match /{rest=**} { allow list: if true; }'));
     v2.checkList(alice, 'p', '(default)', DB, query, [], none);
   });
 });
@@ -184,7 +158,7 @@ describe('collection-group queries need a rule on a recursive-wildcard path', ()
   const event = doc('customers/alice/events/e1');
 
   it("refuses one pinned to the caller's own document when only the exact path has a rule", () => {
-    const policy = compile(
+    const policy = compilePolicy(
       inDocuments('    match /customers/{uid}/events/{id} { allow list: if request.auth.uid == uid; }'),
     );
     // The same document through its own collection is allowed: the rule is there.
@@ -203,7 +177,7 @@ describe('collection-group queries need a rule on a recursive-wildcard path', ()
     );
   });
   it('allows it through a rule whose recursive wildcard covers the parents', () => {
-    const policy = compile(
+    const policy = compilePolicy(
       inDocuments("    match /{path=**}/events/{id} { allow list: if resource.id == 'e1'; }"),
     );
     policy.checkList(alice, 'p', '(default)', DB, groupQuery, [event], none);
@@ -216,7 +190,7 @@ describe('get()/exists() in a batched write: 10 per document, 20 per request', (
     Array.from({ length: n }, (_, i) => `!exists(/databases/$(database)/documents/k/k${from + i})`).join(
       ' && ',
     );
-  const policy = compile(
+  const policy = compilePolicy(
     inDocuments(`    match /ten/{id} { allow create: if ${reads(0, 10)}; }
     match /eleven/{id} { allow create: if ${reads(0, 11)}; }
     match /other/{id} { allow create: if ${reads(10, 10)}; }
@@ -247,7 +221,7 @@ describe('get()/exists() in a batched write: 10 per document, 20 per request', (
 });
 
 describe('request.time has microseconds', () => {
-  const policy = compile(
+  const policy = compilePolicy(
     inDocuments(`    match /stamped/{id} {
       allow create: if request.resource.data.at == request.time
         && request.time.nanos() % 1000000 == 123000;
