@@ -69,15 +69,33 @@ async function slotModel(db: Firestore, tx: Transaction, slot: ModelSlot): Promi
 
 const sameArms = (x: ExperimentArm[], y: ExperimentArm[]) => JSON.stringify(x) === JSON.stringify(y);
 
-export async function setRecommenderSplit(
+/**
+ * One staff change of models/current, in a transaction: `change` returns the next document, or the
+ * current one to leave it as it is. A retry with the key of the change that made the document
+ * answers from it and changes nothing.
+ */
+async function changeCurrent(
   deps: Deps,
-  req: z.output<typeof SetRecommenderSplitRequest>,
+  idempotencyKey: string,
+  change: (tx: Transaction, current: CurrentModelDoc, now: Date) => Promise<CurrentModelDoc>,
 ): Promise<RecommenderSplitResponse> {
   const { db } = deps;
   const now = deps.clock.now();
   return db.runTransaction(async (tx) => {
     const current = await readCurrent(db, tx);
-    if (current.changeKey === req.idempotencyKey) return answerOf(current);
+    if (current.changeKey === idempotencyKey) return answerOf(current);
+    const next = await change(tx, current, now);
+    if (next !== current) tx.set(currentModelRef(db), next);
+    return answerOf(next);
+  });
+}
+
+export async function setRecommenderSplit(
+  deps: Deps,
+  req: z.output<typeof SetRecommenderSplitRequest>,
+): Promise<RecommenderSplitResponse> {
+  const { db } = deps;
+  return changeCurrent(deps, req.idempotencyKey, async (tx, current, now) => {
     const requested = [...req.arms].sort((x, y) => x.slot.localeCompare(y.slot));
     const arms: ExperimentArm[] = [];
     for (const { slot, share, version } of requested) {
@@ -95,15 +113,13 @@ export async function setRecommenderSplit(
       arms.push({ slot, version: model.version, share });
     }
     // The same split again keeps the running experiment (and everyone's arm).
-    if (current.experiment && sameArms(current.experiment.arms, arms)) return answerOf(current);
+    if (current.experiment && sameArms(current.experiment.arms, arms)) return current;
     const experiment: Experiment = {
       id: `x${now.toISOString().replace(/[-:.]/g, '')}`,
       arms,
       startedAt: Timestamp.fromDate(now),
     };
-    const next: CurrentModelDoc = { ...current, experiment, changeKey: req.idempotencyKey };
-    tx.set(currentModelRef(db), next);
-    return answerOf(next);
+    return { ...current, experiment, changeKey: req.idempotencyKey };
   });
 }
 
@@ -112,10 +128,7 @@ export async function promoteRecommenderArm(
   req: z.output<typeof PromoteRecommenderArmRequest>,
 ): Promise<RecommenderSplitResponse> {
   const { db } = deps;
-  const now = deps.clock.now();
-  return db.runTransaction(async (tx) => {
-    const current = await readCurrent(db, tx);
-    if (current.changeKey === req.idempotencyKey) return answerOf(current);
+  return changeCurrent(deps, req.idempotencyKey, async (tx, current, now) => {
     const experiment = current.experiment;
     if (!experiment)
       throw new RecommendationError(
@@ -128,7 +141,7 @@ export async function promoteRecommenderArm(
       throw new RecommendationError('not-found', `models/${arm.version} (slot ${arm.slot}) is gone`);
     const model = ModelDoc.parse(snap.data());
     const { experiment: _ended, ...rest } = current;
-    const next: CurrentModelDoc = {
+    return {
       ...rest,
       version: arm.version,
       slot: arm.slot,
@@ -137,7 +150,5 @@ export async function promoteRecommenderArm(
       endedExperiment: { ...experiment, endedAt: Timestamp.fromDate(now), promoted: arm.slot },
       changeKey: req.idempotencyKey,
     };
-    tx.set(currentModelRef(db), next);
-    return answerOf(next);
   });
 }
