@@ -157,6 +157,7 @@ export const MAX_REPLAY_DAYS = 31;
  * can reach back this far and no further; events not yet dispatched are never deleted.
  */
 export const OUTBOX_RETENTION_DAYS = 35;
+export const OUTBOX_RETENTION_MS = OUTBOX_RETENTION_DAYS * 86_400_000;
 export const ReplayWebhookEventsRequest = z
   .object({
     subscriptionId: SubscriptionId,

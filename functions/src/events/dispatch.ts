@@ -5,7 +5,7 @@
  */
 import { Timestamp } from 'firebase-admin/firestore';
 import {
-  OUTBOX_RETENTION_DAYS,
+  OUTBOX_RETENTION_MS,
   OutboxEvent,
   type WebhookDeliveryDoc,
   WebhookSubscriptionDoc,
@@ -14,8 +14,6 @@ import { runInTransaction } from '../platform/transaction';
 import type { EventDeps } from './deps';
 import { deliveryId, deliveryRef, outboxCol, subscriptionsCol } from './paths';
 import { listens } from './subscriptions';
-
-const DAY_MS = 24 * 3600 * 1000;
 
 /** A subscription's stream: its deliveries with one order key, delivered one after the other. */
 export interface StreamKey {
@@ -49,7 +47,7 @@ export async function dispatchEvent(deps: EventDeps, eventId: string): Promise<S
     // Only once dispatched may it go: the TTL policy on expireAt never deletes an event still owed.
     tx.update(ref, {
       dispatched: true,
-      expireAt: Timestamp.fromMillis(event.at.toMillis() + OUTBOX_RETENTION_DAYS * DAY_MS),
+      expireAt: Timestamp.fromMillis(event.at.toMillis() + OUTBOX_RETENTION_MS),
     });
     return streams;
   });

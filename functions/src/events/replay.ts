@@ -5,7 +5,12 @@
  * starts before the outbox's retention is refused rather than replayed in part. The replay's id comes from the caller and their key: a retry starts nothing new.
  */
 import { Timestamp } from 'firebase-admin/firestore';
-import { OUTBOX_RETENTION_DAYS, OutboxEvent, WebhookSubscriptionDoc } from '@hearth/contracts';
+import {
+  OUTBOX_RETENTION_DAYS,
+  OUTBOX_RETENTION_MS,
+  OutboxEvent,
+  WebhookSubscriptionDoc,
+} from '@hearth/contracts';
 import { type Caller, DomainError } from '../platform/callable';
 import type { EventDeps } from './deps';
 import { newDelivery } from './dispatch';
@@ -30,7 +35,7 @@ export async function replayWebhookEvents(
   const subSnap = await subscriptionRef(deps.db, req.subscriptionId).get();
   if (!subSnap.exists) throw subscriptionNotFound(req.subscriptionId);
   const sub = WebhookSubscriptionDoc.parse(subSnap.data());
-  const keptFrom = deps.clock.now().getTime() - OUTBOX_RETENTION_DAYS * 24 * 3600 * 1000;
+  const keptFrom = deps.clock.now().getTime() - OUTBOX_RETENTION_MS;
   if (Date.parse(req.from) < keptFrom)
     throw new DomainError(
       'invalid-argument',

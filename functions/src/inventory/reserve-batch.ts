@@ -484,7 +484,7 @@ function reservationOf(
     expiresAt: Timestamp.fromMillis(now + (cart.holdMs ?? holdMs)),
     closedAt: null,
     orderId: null,
-    ...(cart.req.pickup ? { pickup: pickupOf(picture, cart.req.pickup, takes.flat(), now) } : {}),
+    ...(cart.req.pickup ? { pickup: pickupWithReadyDate(picture, cart.req.pickup, takes.flat(), now) } : {}),
     ...(allowance ? { allowance } : {}),
     ...(cart.shopper ? { shopper: cart.shopper } : {}),
   };
@@ -496,7 +496,7 @@ const DAY_MS = 24 * 3600 * 1000;
  * A pickup is ready once its slowest unit has travelled to the store: units at the store are ready
  * now, units elsewhere after their location's lead time (the transfer into the store).
  */
-function pickupOf(
+function pickupWithReadyDate(
   picture: Picture,
   pickup: { locationId: string; allowTransfer: boolean },
   takes: Take[],
