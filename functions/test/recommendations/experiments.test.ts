@@ -8,8 +8,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
-import { HttpsError } from 'firebase-functions/v2/https';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
+import { HttpsError } from 'firebase-functions/v2/https';
+import { refusalOf } from './refusal';
 import { CurrentModelDoc, type Experiment, type ModelDoc, type ModelSlot } from '@hearth/contracts';
 import { customerRef, eventsOf, newProfile, recommendationsRef } from '../../src/customers/profile';
 import { newMetrics } from '../../src/inventory/deps';
@@ -122,14 +123,6 @@ describe('A/B arms', () => {
       { slot: 'b', share: b },
     ];
     const key = 'split-refused-1';
-    const failure = async (call: Promise<unknown>) => {
-      const err = await call.then(
-        () => assert.fail('expected an error'),
-        (e: unknown) => e,
-      );
-      assert.ok(err instanceof HttpsError, String(err));
-      return `${err.code}: ${err.message}`;
-    };
     const cases: [Promise<unknown>, RegExp][] = [
       [
         api().setRecommenderSplit({ data: { arms: arms(50, 50), idempotencyKey: key }, auth: undefined }),
@@ -202,7 +195,7 @@ describe('A/B arms', () => {
         /^failed-precondition: No experiment is running/,
       ],
     ];
-    for (const [call, expected] of cases) assert.match(await failure(call), expected);
+    for (const [call, expected] of cases) assert.match(await refusalOf(call), expected);
     assert.equal(await dump(), before);
 
     // A run writing into slot b right now: its half-written model may not serve anyone.
@@ -210,7 +203,7 @@ describe('A/B arms', () => {
     await modelRef(db, 'v-writing').set(writing);
     const withWriting = await dump();
     assert.match(
-      await failure(api().setRecommenderSplit(staff({ arms: arms(50, 50), idempotencyKey: key }))),
+      await refusalOf(api().setRecommenderSplit(staff({ arms: arms(50, 50), idempotencyKey: key }))),
       /^failed-precondition: Slot b's newest model v-writing is still being written/,
     );
     assert.equal(await dump(), withWriting);
@@ -220,7 +213,7 @@ describe('A/B arms', () => {
     await modelRef(db, 'v-broken').set({ slot: 'b', version: 'v-broken' });
     const withBroken = await dump();
     assert.match(
-      await failure(api().setRecommenderSplit(staff({ arms: arms(50, 50), idempotencyKey: key }))),
+      await refusalOf(api().setRecommenderSplit(staff({ arms: arms(50, 50), idempotencyKey: key }))),
       /^failed-precondition: models\/v-broken is not a model record/,
     );
     assert.equal(await dump(), withBroken);

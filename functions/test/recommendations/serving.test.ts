@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
-import { HttpsError } from 'firebase-functions/v2/https';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
+import { HttpsError } from 'firebase-functions/v2/https';
+import { refusalOf } from './refusal';
 import type { ModelDoc, RecommendationList } from '@hearth/contracts';
 import { setConsent } from '../../src/customers/consent';
 import { customerRef, eventsOf, newProfile, recommendationsRef } from '../../src/customers/profile';
@@ -337,14 +338,6 @@ describe('recommendation serving', () => {
         ),
       );
     const before = await dump();
-    const failure = async (call: Promise<unknown>) => {
-      const err = await call.then(
-        () => assert.fail('expected an error'),
-        (e: unknown) => e,
-      );
-      assert.ok(err instanceof HttpsError, String(err));
-      return `${err.code}: ${err.message}`;
-    };
     const cases: [Promise<unknown>, RegExp][] = [
       [api.getRecommendations({ data: {}, auth: undefined }), /^unauthenticated: Sign in first/],
       [api.similarItems({ data: { productId: 'a-item-0' }, auth: undefined }), /^unauthenticated/],
@@ -365,7 +358,7 @@ describe('recommendation serving', () => {
         /^not-found: There is no product no-such-thing/,
       ],
     ];
-    for (const [call, expected] of cases) assert.match(await failure(call), expected);
+    for (const [call, expected] of cases) assert.match(await refusalOf(call), expected);
     assert.equal(await dump(), before);
 
     // A handler call that works, for contrast: the same shapes the app sends.
