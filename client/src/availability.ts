@@ -43,6 +43,7 @@ type InventoryFields = Pick<
   | 'productId'
   | 'madeToOrder'
   | 'backorderable'
+  | 'backorder'
   | 'locations'
   | 'shards'
   | 'inTransit'
@@ -54,6 +55,7 @@ type ShardFields = Pick<ShardDoc, 'locationId' | 'onHand' | 'reserved' | 'availa
 export function availabilityOf(inv: InventoryFields, shards: ShardFields[], fromCache = false): Availability {
   const locations: Record<string, LocationAvailability> = {};
   let safetyStock = 0;
+  let backordered = 0;
   for (const [id, loc] of Object.entries(inv.locations)) {
     locations[id] = {
       onHand: loc.onHand,
@@ -62,6 +64,8 @@ export function availabilityOf(inv: InventoryFields, shards: ShardFields[], from
       incoming: loc.incoming,
     };
     safetyStock += loc.safetyStock;
+    // Documents written before backorders existed have none.
+    backordered += loc.backordered ?? 0;
   }
   const shardedLocations = Object.keys(inv.shards ?? {});
   for (const id of shardedLocations) {
@@ -86,8 +90,9 @@ export function availabilityOf(inv: InventoryFields, shards: ShardFields[], from
     safetyStock,
     incoming: total.incoming,
     inTransit: inv.inTransit,
+    backordered,
     madeToOrder: inv.madeToOrder,
-    backorderable: inv.backorderable,
+    backorderable: inv.backorderable || Boolean(inv.backorder),
     lowStockUnits: inv.lowStockUnits,
   });
   return { sku: inv.sku, productId: inv.productId, status, ...total, locations, shardedLocations, fromCache };

@@ -23,6 +23,7 @@ const loc = (
   reserved,
   available: onHand - reserved,
   incoming,
+  backordered: 0,
   inTransit: 0,
   damaged: 0,
   safetyStock,
@@ -135,6 +136,16 @@ describe('availabilityOf', () => {
     assert.equal(status({ locations: { wh: loc(0, 0, 1) } }), 'backorder');
     assert.equal(status({ ...empty, backorderable: true }), 'backorder');
     assert.equal(status({ ...empty, madeToOrder: true }), 'made_to_order');
+    // Units owed to backordered holds are theirs when they arrive, not for sale: 5 available with
+    // 3 owed leave 2 (low), with 5 owed none; a SKU taking backorders then shows it.
+    const owing = (owed: number) => ({ locations: { wh: { ...loc(5, 0), backordered: owed } } });
+    assert.equal(status(owing(0)), 'in_stock');
+    assert.equal(status(owing(3)), 'low');
+    assert.equal(status(owing(5)), 'out');
+    assert.equal(
+      status({ ...owing(5), backorder: { limit: 5, locationId: 'wh', leadTimeDays: 7 } }),
+      'backorder',
+    );
     // A hot SKU's status follows its shards, not the stale aggregate on the document.
     assert.equal(status({ locations: { wh: loc(50, 0) }, shards: { wh: 1 } }, [shard('wh', 1, 1)]), 'out');
     assert.equal(status({ locations: { wh: loc(0, 0) }, shards: { wh: 1 } }, [shard('wh', 2, 0)]), 'low');

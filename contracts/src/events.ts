@@ -13,6 +13,8 @@ export const EVENT_TYPES = [
   'stock.back_in_stock',
   'reservation.created',
   'reservation.expired',
+  /** A backordered hold's last owed unit arrived: it can be checked out now. */
+  'reservation.filled',
   'order.placed',
   'order.cancelled',
   'order.shipped',

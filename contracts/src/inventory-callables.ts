@@ -55,6 +55,12 @@ const ReserveStockShape = z.object({
    * allowTransfer, other locations' when it has too little (the goods travel there: a later pickup).
    */
   pickup: PickupChoice.optional(),
+  /**
+   * Whether a line the stock cannot cover may be held beyond it, when its SKU takes backorders (or
+   * is made to order): the rest is owed, promised for a date, and filled first come first served as
+   * units arrive. Delivered carts only (not with pickup).
+   */
+  allowBackorder: z.boolean().optional(),
   /** Bundle products (a dining set), each held as one with its SKUs; none by default. */
   bundles: z
     .array(BundleCartLine)
@@ -77,7 +83,10 @@ export const ReserveStockRequest = ReserveStockShape.refine(
     message: 'must hold at least one line (or a bundle)',
     when: (payload) => Array.isArray((payload.value as { lines?: unknown } | null)?.lines),
   },
-);
+).refine((r) => !(r.allowBackorder && r.pickup), {
+  path: ['allowBackorder'],
+  message: 'cannot be combined with pickup: a backorder is delivered when its units arrive',
+});
 export type ReserveStockRequest = z.infer<typeof ReserveStockRequest>;
 
 export const ReservationView = z.object({
@@ -91,8 +100,17 @@ export const ReservationView = z.object({
       allocations: z.array(z.object({ locationId: LocationId, qty: Count })),
       /** The bundle the line belongs to (its product id), when it is part of one. */
       bundleId: ProductId.nullable().optional(),
+      /** Units still owed to this hold (backordered); absent when none ever were. */
+      owed: Count.optional(),
     }),
   ),
+  /**
+   * A hold beyond stock: where the owed units arrive, when they are promised, and when the last of
+   * them came (null while any are owed; checkout waits for it).
+   */
+  backorder: z
+    .object({ locationId: LocationId, promisedAt: IsoTime, filledAt: IsoTime.nullable() })
+    .optional(),
   /** Whether extendReservation has been used on it (a hold is extended at most once). */
   extended: z.boolean().optional(),
   /**

@@ -9,6 +9,7 @@ import {
   FirestoreTime,
   IdempotencyKey,
   LocationId,
+  MAX_UNITS,
   OrderId,
   ProductId,
   ReservationId,
@@ -20,6 +21,34 @@ import { PurchaseLimit, ReservationAllowance, ShopperKind } from './limits';
 
 export const StockStatus = z.enum(['in_stock', 'low', 'out', 'backorder', 'made_to_order']);
 export type StockStatus = z.infer<typeof StockStatus>;
+
+/** A promise further out than this is a typo, not a maker's or supplier's lead time. */
+export const MAX_BACKORDER_LEAD_DAYS = 365;
+
+/**
+ * A SKU's backorders (setStockPolicy): holds beyond stock at one unsharded location, up to `limit`
+ * units owed at once, promised from that location's open purchase orders or, past what they bring,
+ * `leadTimeDays` from the hold (a made-to-order SKU: the time to make one).
+ */
+export const BackorderPolicy = z.object({
+  limit: z
+    .number({ error: 'limit must be a number' })
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1 (null turns backorders off)')
+    .max(MAX_UNITS, `limit must be at most ${MAX_UNITS}`),
+  locationId: LocationId,
+  leadTimeDays: z
+    .number({ error: 'leadTimeDays must be a number' })
+    .int('leadTimeDays must be a whole number')
+    .min(0, 'leadTimeDays cannot be negative')
+    .max(MAX_BACKORDER_LEAD_DAYS, `leadTimeDays must be at most ${MAX_BACKORDER_LEAD_DAYS}`),
+});
+export type BackorderPolicy = z.infer<typeof BackorderPolicy>;
+
+/** A backordered hold waits this long past its promised date for the stock before it expires. */
+export const BACKORDER_GRACE_DAYS = 14;
+/** Once every owed unit has arrived, the customer has this long to check out. */
+export const BACKORDER_READY_HOURS = 72;
 
 /** What one location holds of one SKU. `available` is always `onHand - reserved`. */
 export const LocationStock = z.object({
@@ -34,6 +63,12 @@ export const LocationStock = z.object({
   inTransit: Count,
   /** Returned or found damaged here: recorded, never sellable. */
   damaged: Count,
+  /**
+   * Units customers hold here beyond stock (backorders, made to order), owed to them first come
+   * first served as stock arrives: carts never take arriving units while any are owed. Absent on
+   * documents written before backorders existed.
+   */
+  backordered: Count.default(0),
 });
 export type LocationStock = z.infer<typeof LocationStock>;
 
@@ -58,6 +93,10 @@ export const InventoryDoc = z.object({
   available: Count,
   incoming: Count,
   inTransit: Count,
+  /** Units owed to backordered holds, over all locations (see LocationStock.backordered). */
+  backordered: Count.default(0),
+  /** Holds beyond stock (setStockPolicy); absent or null: none. */
+  backorder: BackorderPolicy.nullable().optional(),
   status: StockStatus,
   /** The low-stock threshold `status` was computed with, so an app summing shards applies the same. */
   lowStockUnits: Count.optional(),
@@ -108,8 +147,17 @@ export const ReservationDoc = z.object({
       bundleId: BundleGroupId.nullable().optional(),
       /** Units of this SKU in one set of the bundle (a dining set: 1 table, 6 chairs). */
       unitsPerBundle: z.number().int().min(1).nullable().optional(),
+      /** Units still owed (backordered at `backorder.locationId`); the rest are in `allocations`. */
+      owed: Count.optional(),
     }),
   ),
+  /**
+   * Set on a hold made beyond stock (ReserveStockRequest.allowBackorder): where its owed units will
+   * arrive and when they are promised. It cannot be checked out until nothing is owed.
+   */
+  backorder: z
+    .object({ locationId: LocationId, promisedAt: FirestoreTime, filledAt: FirestoreTime.nullable() })
+    .optional(),
   createdAt: FirestoreTime,
   expiresAt: FirestoreTime,
   closedAt: FirestoreTime.nullable(),
@@ -202,6 +250,11 @@ export const LedgerKind = z.enum([
   'po_ordered',
   'po_received',
   'po_closed',
+  // Backorders (backorders.ts): a hold beyond stock raises backordered; arriving units fill it
+  // (backordered down, reserved up) first come first served; a hold closed while owed drops it.
+  'backorder',
+  'backorder_fill',
+  'backorder_release',
 ]);
 export type LedgerKind = z.infer<typeof LedgerKind>;
 
@@ -262,6 +315,7 @@ export const Counters = z.object({
   inTransit: z.number(),
   damaged: z.number(),
   incoming: z.number(),
+  backordered: z.number(),
 });
 export type Counters = z.infer<typeof Counters>;
 
@@ -286,3 +340,27 @@ export const ReconciliationReport = z.object({
   drift: z.array(Drift),
 });
 export type ReconciliationReport = z.infer<typeof ReconciliationReport>;
+
+export const BackorderStatus = z.enum(['waiting', 'filled', 'released']);
+export type BackorderStatus = z.infer<typeof BackorderStatus>;
+
+/**
+ * backorders/{reservationId}__{sku}: one backordered line in the queue its SKU's arrivals fill,
+ * oldest `seq` first. Written with its reservation; functions alone write it, staff read it.
+ */
+export const BackorderDoc = z.object({
+  reservationId: ReservationId,
+  customerId: z.string(),
+  sku: Sku,
+  locationId: LocationId,
+  /** Units owed when the hold was made, and still owed now. */
+  qty: z.number().int().min(1),
+  owed: Count,
+  status: BackorderStatus,
+  /** Queue order: the hold's time in milliseconds x 1000 + its place in its batch. */
+  seq: z.number().int().min(0),
+  promisedAt: FirestoreTime,
+  createdAt: FirestoreTime,
+  updatedAt: FirestoreTime,
+});
+export type BackorderDoc = z.infer<typeof BackorderDoc>;

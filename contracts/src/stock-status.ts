@@ -18,6 +18,8 @@ export interface StatusInputs {
   safetyStock: number;
   incoming: number;
   inTransit: number;
+  /** Units owed to backordered holds: arriving stock is theirs first, so not for sale (absent: 0). */
+  backordered?: number | undefined;
   madeToOrder: boolean;
   backorderable: boolean;
   /** The store's threshold; LOW_STOCK_UNITS when absent. */
@@ -26,7 +28,7 @@ export interface StatusInputs {
 
 export function stockStatus(s: StatusInputs): StockStatus {
   // Safety stock is withheld from sale (carts never take it), so shoppers are not shown it either.
-  const sellable = s.available - s.safetyStock;
+  const sellable = s.available - s.safetyStock - (s.backordered ?? 0);
   if (sellable > 0) return sellable <= (s.lowStockUnits ?? LOW_STOCK_UNITS) ? 'low' : 'in_stock';
   if (s.madeToOrder) return 'made_to_order';
   if (s.backorderable || s.incoming + s.inTransit > 0) return 'backorder';

@@ -15,6 +15,7 @@ import {
   Quantity,
   Sku,
 } from './common';
+import { BackorderPolicy } from './inventory';
 
 export const PurchaseOrderId = z
   .string({ error: 'purchaseOrderId must be a string' })
@@ -141,6 +142,8 @@ export const SetStockPolicyRequest = z.object({
   sku: Sku,
   lowStockUnits: Count.max(MAX_UNITS).nullable().optional(),
   safetyStock: z.record(LocationId, Count.max(MAX_UNITS)).optional(),
+  /** Holds beyond stock; null turns them off (owed units stay owed); absent leaves them as they are. */
+  backorder: BackorderPolicy.nullable().optional(),
 });
 export type SetStockPolicyRequest = z.infer<typeof SetStockPolicyRequest>;
 
@@ -149,5 +152,6 @@ export const SetStockPolicyResponse = z.object({
   lowStockUnits: Count,
   lowStockOverride: Count.nullable(),
   safetyStock: z.record(LocationId, Count),
+  backorder: BackorderPolicy.nullable(),
 });
 export type SetStockPolicyResponse = z.infer<typeof SetStockPolicyResponse>;

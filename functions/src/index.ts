@@ -131,6 +131,7 @@ const triggers = {
   closePurchaseOrder: () => callable(inventory, 'closePurchaseOrder'),
   setStockCount: () => callable(inventory, 'setStockCount'),
   setStockPolicy: () => callable(inventory, 'setStockPolicy'),
+  setSupplier: () => callable(inventory, 'setSupplier'),
 
   expireReservations: () =>
     scheduled('every 1 minutes', async () => {
@@ -144,9 +145,22 @@ const triggers = {
       // Click-and-collect goods not collected in time go back on sale on the same tick.
       const pickups = await (await import('./inventory/pickup-expiry.js')).expirePickups(d);
       if (pickups.expired > 0) console.log(`cancelled ${pickups.expired} uncollected pickup orders`);
+      // Backorders the trigger did not fill (it never ran, or stock came back by an expiry just now).
+      const backorders = await (await import('./inventory/backorders.js')).sweepBackorders(d);
+      if (backorders.units > 0)
+        console.log(`filled ${backorders.units} backordered units; ${backorders.completed} holds complete`);
       await d.refresher?.idle();
       const refreshed = await refreshAllSharded(d);
       console.log(`expired ${expired} reservations; refreshed ${refreshed} hot SKUs' availability`);
+    }),
+  // Units arriving where backorders wait go to them, oldest first (inventory/backorders.ts).
+  backorderFillOnInventoryWrite: () =>
+    firestore().onDocumentWritten('inventory/{sku}', async (event) => {
+      const [{ fillOnInventoryWritten }, { inventoryDeps }] = await Promise.all([
+        import('./inventory/backorders.js'),
+        instance(),
+      ]);
+      await fillOnInventoryWritten(inventoryDeps(), event.params.sku, event.data?.after.data());
     }),
   reconcileInventory: () =>
     scheduled('every 60 minutes', async () => {
@@ -310,7 +324,9 @@ export const receivePurchaseOrder = define('receivePurchaseOrder');
 export const closePurchaseOrder = define('closePurchaseOrder');
 export const setStockCount = define('setStockCount');
 export const setStockPolicy = define('setStockPolicy');
+export const setSupplier = define('setSupplier');
 export const expireReservations = define('expireReservations');
+export const backorderFillOnInventoryWrite = define('backorderFillOnInventoryWrite');
 export const reconcileInventory = define('reconcileInventory');
 export const ensureProfile = define('ensureProfile');
 export const setConsent = define('setConsent');

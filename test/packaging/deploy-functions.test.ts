@@ -94,6 +94,7 @@ const expected: Record<string, Trigger> = {
   refreshPopularRecommendations: every('every day 04:00', { timeZone: 'Europe/London', timeoutSeconds: 540 }),
   refreshForecasts: every('every day 05:00', { timeZone: 'Europe/London', timeoutSeconds: 540 }),
   recommendationStockOnInventoryWrite: onDoc('written', 'inventory/{sku}'),
+  backorderFillOnInventoryWrite: onDoc('written', 'inventory/{sku}'),
   recommendationBoughtOnEvent: onDoc('created', 'customers/{uid}/events/{eventId}'),
   uploadImportChunk: callable(),
   startImport: callable(),

@@ -183,6 +183,42 @@ rows('self-granted roles and claims', () => [
     () => alice().collection('purchaseOrders').limit(5).get(),
   ],
   ['staff can read a purchase order', true, () => h.db('staff').doc('purchaseOrders/po1').get()],
+  // The backorder queue: a customer must not jump it, read others' places in it, or plant one.
+  [
+    'a customer cannot read their own backorder queue entry (their reservation shows it)',
+    false,
+    () => alice().doc('backorders/res-alice__s1').get(),
+  ],
+  [
+    'a customer cannot move their entry to the head of the queue',
+    false,
+    () => alice().doc('backorders/res-alice__s1').update({ seq: 0 }),
+  ],
+  [
+    'a customer cannot mark their entry filled',
+    false,
+    () => alice().doc('backorders/res-alice__s1').update({ status: 'filled', owed: 0 }),
+  ],
+  [
+    'a customer cannot list the queue',
+    false,
+    () => alice().collection('backorders').where('sku', '==', 's1').get(),
+  ],
+  [
+    'staff cannot release a waiting entry by hand (its units would stay owed)',
+    false,
+    () => h.db('staff').doc('backorders/res-alice__s1').update({ status: 'released' }),
+  ],
+  [
+    'an admin cannot plant a queue entry',
+    false,
+    () => h.db('admin').doc('backorders/res-x__s1').set({ sku: 's1', owed: 5, status: 'waiting', seq: 0 }),
+  ],
+  [
+    'staff can read the queue',
+    true,
+    () => h.db('staff').collection('backorders').where('sku', '==', 's1').get(),
+  ],
 ]);
 
 const long = (n: number) => 'x'.repeat(n);

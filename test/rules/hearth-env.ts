@@ -92,6 +92,16 @@ async function seed(db: Db): Promise<void> {
     status: 'open',
     lines: [{ sku: 's1', qty: 5, received: 0 }],
   });
+  set('backorders/res-alice__s1', {
+    reservationId: 'res-alice',
+    customerId: 'alice',
+    sku: 's1',
+    locationId: 'wh1',
+    qty: 2,
+    owed: 2,
+    status: 'waiting',
+    seq: 1,
+  });
   set('idempotency/reserve:alice:key12345', { uid: 'alice' });
   await batch.commit();
 }

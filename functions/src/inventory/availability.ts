@@ -16,11 +16,20 @@ export const emptyLocationStock = (): LocationStock => ({
   safetyStock: 0,
   inTransit: 0,
   damaged: 0,
+  backordered: 0,
 });
 
 export function withTotals(doc: InventoryDoc, now: Date): InventoryDoc {
   const locations: Record<string, LocationStock> = {};
-  const sum = { onHand: 0, reserved: 0, available: 0, incoming: 0, inTransit: 0, safetyStock: 0 };
+  const sum = {
+    onHand: 0,
+    reserved: 0,
+    available: 0,
+    incoming: 0,
+    inTransit: 0,
+    safetyStock: 0,
+    backordered: 0,
+  };
   for (const [id, loc] of Object.entries(doc.locations)) {
     const fixed = { ...loc, available: loc.onHand - loc.reserved };
     locations[id] = fixed;
@@ -30,6 +39,7 @@ export function withTotals(doc: InventoryDoc, now: Date): InventoryDoc {
     sum.incoming += fixed.incoming;
     sum.inTransit += fixed.inTransit;
     sum.safetyStock += fixed.safetyStock;
+    sum.backordered += fixed.backordered;
   }
   // A process-wide param: every document written by this instance agrees on the threshold, unless
   // the SKU has its own (setStockPolicy, stock-policy.ts).
@@ -42,10 +52,12 @@ export function withTotals(doc: InventoryDoc, now: Date): InventoryDoc {
     available: sum.available,
     incoming: sum.incoming,
     inTransit: sum.inTransit,
+    backordered: sum.backordered,
     status: stockStatus({
       ...sum,
       madeToOrder: doc.madeToOrder,
-      backorderable: doc.backorderable,
+      // A SKU taking backorders can be ordered when none is for sale, whatever its catalog flag.
+      backorderable: doc.backorderable || Boolean(doc.backorder),
       lowStockUnits,
     }),
     lowStockUnits,
@@ -72,6 +84,7 @@ export function newInventoryDoc(
       available: 0,
       incoming: 0,
       inTransit: 0,
+      backordered: 0,
       status: 'out',
       version: -1,
       updatedAt: Timestamp.fromDate(now),

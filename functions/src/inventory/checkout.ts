@@ -18,6 +18,7 @@ import { newOrder, newOrderLine, pickupOf } from './order-lines';
 import { StockTx } from './stock-tx';
 import { orderPlaced } from './outbox-events';
 import { giveBack } from './customer-limits';
+import { stillOwed } from './backorders';
 
 export async function checkout(
   deps: Deps,
@@ -33,6 +34,8 @@ export async function checkout(
       const now = deps.clock.now();
       const res = readReservation(await tx.get(reservationRef(deps.db, id)), { ...caller, staff: false });
       assertHeld(id, res, now);
+      const waiting = stillOwed(id, res);
+      if (waiting) throw waiting;
 
       // Prices are not stock: read outside the transaction's locks.
       const variants = await deps.db.getAll(...res.lines.map((l) => variantRef(deps.db, l.productId, l.sku)));

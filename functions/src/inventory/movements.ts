@@ -59,6 +59,13 @@ export function effectsOf(m: Pick<Movement, 'kind' | 'locationId' | 'toLocationI
       return [{ locationId: m.locationId, delta: { incoming: -q }, onShard: false }, at({ onHand: q })];
     case 'po_closed':
       return [{ locationId: m.locationId, delta: { incoming: -q }, onShard: false }];
+    // Backorders live at unsharded locations only (backorders.ts): no shard carries them.
+    case 'backorder':
+      return [{ locationId: m.locationId, delta: { backordered: q }, onShard: false }];
+    case 'backorder_fill':
+      return [{ locationId: m.locationId, delta: { backordered: -q, reserved: q }, onShard: false }];
+    case 'backorder_release':
+      return [{ locationId: m.locationId, delta: { backordered: -q }, onShard: false }];
   }
 }
 
@@ -68,6 +75,7 @@ export const zeroCounters = (): Counters => ({
   inTransit: 0,
   damaged: 0,
   incoming: 0,
+  backordered: 0,
 });
 
 export function addDelta(c: Counters, delta: Partial<Counters>): void {
@@ -76,4 +84,5 @@ export function addDelta(c: Counters, delta: Partial<Counters>): void {
   c.inTransit += delta.inTransit ?? 0;
   c.damaged += delta.damaged ?? 0;
   c.incoming += delta.incoming ?? 0;
+  c.backordered += delta.backordered ?? 0;
 }

@@ -43,7 +43,7 @@ import { refreshAvailability } from './refresh';
 import { runInTransaction } from '../platform/transaction';
 
 // incoming comes and goes by purchase-order entries (po_ordered, po_received, po_closed) like the rest.
-const FIELDS = ['onHand', 'reserved', 'inTransit', 'damaged', 'incoming'] as const;
+const FIELDS = ['onHand', 'reserved', 'inTransit', 'damaged', 'incoming', 'backordered'] as const;
 const DERIVED = ['onHand', 'reserved', 'available', 'incoming', 'inTransit', 'status'] as const;
 
 type Cells = Map<string, Map<string, Counters>>;
@@ -184,6 +184,7 @@ function compareCounters(
       inTransit: stock.inTransit,
       damaged: stock.damaged,
       incoming: stock.incoming,
+      backordered: stock.backordered,
     });
   }
   const drift: Drift[] = [];

@@ -11,6 +11,7 @@ import { StockTx } from './stock-tx';
 import { giveBack } from './customer-limits';
 import { reservationExpired } from './outbox-events';
 import { runInTransaction } from '../platform/transaction';
+import { closeQueueEntries } from './backorders';
 
 export async function releaseReservation(
   deps: Deps,
@@ -44,6 +45,7 @@ export async function releaseReservation(
         status: 'released',
         closedAt: Timestamp.fromDate(deps.clock.now()),
       });
+      closeQueueEntries(tx, deps.db, id, res, deps.clock.now());
       skus = res.lines.map((l) => l.sku);
       return { reservationId: id, status: 'released' as const };
     },
@@ -121,6 +123,7 @@ async function expireOne(deps: Deps, id: string, now: Date): Promise<string[] | 
     st.emit(reservationExpired(id, res));
     st.write();
     tx.update(reservationRef(deps.db, id), { status: 'expired', closedAt: Timestamp.fromDate(now) });
+    closeQueueEntries(tx, deps.db, id, res, now);
     return res.lines.map((l) => l.sku);
   });
 }

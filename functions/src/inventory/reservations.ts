@@ -33,7 +33,9 @@ export function assertHeld(id: string, res: ReservationDoc, now: Date): void {
 
 /**
  * Applies `kind` to every unit the reservation holds. Allocations made before their location was
- * sharded (shard null) sit in shard 0, where sharding put the location's reserved units.
+ * sharded (shard null) sit in shard 0, where sharding put the location's reserved units. Units it is
+ * still owed (a backorder) are dropped when it is released or expires; a sale never has any
+ * (checkout refuses while units are owed).
  */
 export async function settleAllocations(
   st: StockTx,
@@ -41,8 +43,11 @@ export async function settleAllocations(
   kind: 'release' | 'expire' | 'sale',
   reason: string,
 ): Promise<void> {
+  const owed = res.lines.filter((l) => (l.owed ?? 0) > 0);
   await st.loadInventory(
-    res.lines.filter((l) => l.allocations.some((a) => a.shard === null)).map((l) => l.sku),
+    res.lines
+      .filter((l) => (l.owed ?? 0) > 0 || l.allocations.some((a) => a.shard === null))
+      .map((l) => l.sku),
   );
   const moves = res.lines.flatMap((line) =>
     line.allocations.map((a) => ({
@@ -58,4 +63,14 @@ export async function settleAllocations(
     ),
   );
   for (const m of moves) st.apply({ kind, reason, ...m });
+  if (kind === 'sale') return;
+  for (const line of owed)
+    st.apply({
+      kind: 'backorder_release',
+      reason,
+      sku: line.sku,
+      locationId: res.backorder!.locationId,
+      shard: null,
+      qty: line.owed!,
+    });
 }

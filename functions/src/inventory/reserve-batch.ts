@@ -36,6 +36,16 @@ import { sellable } from './safety-stock';
 import { availableAt, isHot, type Picture, readPicture } from './stock-picture';
 import { type OpContext, type ShardKey, StockTx } from './stock-tx';
 import { reservationCreated } from './outbox-events';
+import {
+  type Arrival,
+  backorderLine,
+  backorderRef,
+  expiryOfPromise,
+  mayBackorder,
+  promisedAt,
+  queueEntry,
+  readArrivals,
+} from './backorders';
 import { runInTransaction } from '../platform/transaction';
 
 /** Firestore's limit on the writes of one commit. */
@@ -85,6 +95,8 @@ interface Take {
   locationId: string;
   shard: number | null;
   qty: number;
+  /** Units beyond stock, owed to the cart (backorders.ts), not taken from any counter of stock. */
+  owed?: boolean;
 }
 
 const done = (value: ReservationView): CartOutcome => ({ kind: 'done', value });
@@ -100,11 +112,15 @@ export async function reserveBatch(
   const outcomes: (CartOutcome | undefined)[] = new Array(carts.length);
   const skus = [...new Set(carts.flatMap((c) => c.req.lines.map((l) => l.sku)))].sort();
   const picture = await readPicture(deps, skus, [...new Set(carts.map((c) => c.recordId))]);
+  const arrivals = carts.some((c) => c.req.allowBackorder)
+    ? await readArrivals(deps, [...picture.docs.values()])
+    : new Map<string, Arrival[]>();
   const firsts = answerRepeats(carts, picture, outcomes);
   const candidates = planOnPicture(picture, carts, firsts, outcomes);
   const picked = pickShards(picture, candidates, busy);
   try {
-    if (candidates.length > 0) await commit(deps, picture, carts, candidates, picked, holdMs, outcomes);
+    if (candidates.length > 0)
+      await commit(deps, { picture, carts, candidates, picked, holdMs, arrivals }, outcomes);
   } finally {
     for (const k of picked) busy.delete(shardPath(k));
   }
@@ -215,6 +231,8 @@ function refusalOnPicture(picture: Picture, req: ReserveStockRequest): Error | n
   for (const line of req.lines) {
     if (picture.changing.has(line.sku)) continue;
     const doc = picture.docs.get(line.sku)!;
+    // Whether the limit has room for what the stock lacks is the transaction's to say.
+    if (mayBackorder(doc, req)) continue;
     const plan = allocateLine(
       line.qty,
       sourcesOf(picture, doc, (loc) => availableAt(picture, doc, loc)),
@@ -282,18 +300,10 @@ function lanesFor(picture: Picture): number {
 const isAlreadyExists = (err: unknown) => (err as { code?: unknown } | null)?.code === 6;
 
 /** Step 4: the transaction. Outcomes are set only once it has committed. */
-async function commit(
-  deps: Deps,
-  picture: Picture,
-  carts: Cart[],
-  candidates: Candidate[],
-  picked: ShardKey[],
-  holdMs: number,
-  outcomes: (CartOutcome | undefined)[],
-): Promise<void> {
+async function commit(deps: Deps, round: Round, outcomes: (CartOutcome | undefined)[]): Promise<void> {
+  const { carts, candidates, picked } = round;
   let decided: Map<number, CartOutcome>;
   try {
-    const round = { picture, carts, candidates, picked, holdMs };
     decided = await runInTransaction(deps, 'reserve stock', (tx) =>
       decide(deps, new StockTx(tx, deps, contextOf(carts[candidates[0]!.index]!)), round),
     );
@@ -321,6 +331,8 @@ interface Round {
   candidates: Candidate[];
   picked: ShardKey[];
   holdMs: number;
+  /** Open purchase orders' units by SKU, for the promised date of a backordered line. */
+  arrivals: Map<string, Arrival[]>;
 }
 
 /** Inside the transaction: one read, then each candidate served, refused or sent to the next round. */
@@ -345,7 +357,8 @@ async function decide(deps: Deps, st: StockTx, round: Round): Promise<Map<number
   const missing = new Set(loaded);
   const allowances = new Map<number, ReturnType<CustomerLimits['charge']>>();
   const decided = new Map<number, CartOutcome>();
-  const served: { index: number; cart: Cart; takes: Take[][] }[] = [];
+  const served: Served[] = [];
+  const now = deps.clock.now().getTime();
   let writes = 0;
   for (const c of candidates) {
     const cart = carts[c.index]!;
@@ -362,33 +375,64 @@ async function decide(deps: Deps, st: StockTx, round: Round): Promise<Map<number
     }
     // The reservation, its record and its outbox event; per take a ledger entry, and the counters
     // it dirties first with their stock events (at most two per location: changed, and out/low/back).
-    const cost = 3 + 4 * verdict.flat().length + limits.writesFor(capped);
+    const owed = verdict.flat().filter((t) => t.owed);
+    const cost = 3 + 4 * verdict.flat().length + owed.length + limits.writesFor(capped);
     if (st.pendingWrites() + writes + cost > MAX_WRITES_PER_COMMIT) {
       decided.set(c.index, again('the commit is full'));
       continue;
     }
-    writes += 3 + limits.writesFor(capped);
+    writes += 3 + owed.length + limits.writesFor(capped);
     allowances.set(c.index, limits.charge(capped));
     const ctx = contextOf(cart);
-    for (const take of verdict.flat()) st.apply({ kind: 'reserve', reason: 'cart hold', ...take }, ctx);
-    served.push({ index: c.index, cart, takes: verdict });
+    for (const { owed: beyond, ...take } of verdict.flat())
+      st.apply(
+        { kind: beyond ? 'backorder' : 'reserve', reason: beyond ? 'backorder' : 'cart hold', ...take },
+        ctx,
+      );
+    served.push({ index: c.index, cart, takes: verdict, promised: promiseOf(st, round, owed, now) });
   }
   deps.checkpoint?.('reserveStock:before-write');
-  const now = deps.clock.now().getTime();
-  for (const { index, cart, takes } of served) {
-    const reservation = reservationOf(picture, cart, takes, now, round.holdMs, allowances.get(index));
-    const view = toView(cart.opId, reservation);
-    st.tx.create(reservationRef(deps.db, cart.opId), reservation);
-    st.emit(reservationCreated(cart.opId, reservation), contextOf(cart));
-    st.tx.create(
-      idempotencyRef(deps.db, cart.recordId),
-      idempotencyRecord({ scope: 'reserveStock', uid: cart.uid }, cart.requestHash, view, now),
-    );
-    decided.set(index, done(view));
-  }
+  for (const [seq, s] of served.entries())
+    decided.set(s.index, done(writeHold(deps, st, round, s, allowances.get(s.index), now, seq)));
   st.write();
   limits.write();
   return decided;
+}
+
+interface Served {
+  index: number;
+  cart: Cart;
+  takes: Take[][];
+  /** When its owed units are promised; null when it owes none. */
+  promised: number | null;
+}
+
+/** A served cart's reservation, its queue entries (if it is owed units), outbox event and record. */
+function writeHold(
+  deps: Deps,
+  st: StockTx,
+  round: Round,
+  { cart, takes, promised }: Served,
+  allowance: ReservationDoc['allowance'],
+  now: number,
+  /** Its place among the holds of this commit: the queue's order within one millisecond. */
+  position: number,
+): ReservationView {
+  const reservation = reservationOf(round.picture, cart, takes, now, round.holdMs, allowance, promised);
+  const view = toView(cart.opId, reservation);
+  st.tx.create(reservationRef(deps.db, cart.opId), reservation);
+  for (const line of reservation.lines)
+    if ((line.owed ?? 0) > 0)
+      st.tx.create(
+        backorderRef(deps.db, cart.opId, line.sku),
+        queueEntry(cart.opId, reservation, line, now * 1000 + position),
+      );
+  st.emit(reservationCreated(cart.opId, reservation), contextOf(cart));
+  st.tx.create(
+    idempotencyRef(deps.db, cart.recordId),
+    idempotencyRecord({ scope: 'reserveStock', uid: cart.uid }, cart.requestHash, view, now),
+  );
+  return view;
 }
 
 /**
@@ -430,7 +474,32 @@ function takeExactly(
   );
   if (plan.ok) return plan.allocations.map((a) => ({ sku: line.sku, ...a, shard: null }));
   if (isHot(doc)) return again(`${line.sku} was sharded meanwhile`);
+  if (mayBackorder(doc, req)) {
+    const forSale = (loc: string) => sellable(doc, loc, doc.locations[loc]?.available ?? 0);
+    const beyond = backorderLine(doc, line.qty, forSale(doc.backorder!.locationId));
+    if (beyond instanceof Error) return failed(beyond);
+    const { locationId, take, owe } = beyond;
+    return [
+      ...(take > 0 ? [{ sku: line.sku, locationId, shard: null, qty: take }] : []),
+      { sku: line.sku, locationId, shard: null, qty: owe, owed: true },
+    ];
+  }
   return failed(refusalOf(line.sku, line.qty, plan));
+}
+
+/**
+ * When a cart's owed units are promised: the latest of its lines' promises, each counting every
+ * unit owed before it at that location (applied just now, so the earlier carts of this batch too).
+ */
+function promiseOf(st: StockTx, round: Round, owed: Take[], now: number): number | null {
+  if (owed.length === 0) return null;
+  return Math.max(
+    ...owed.map((t) => {
+      const doc = st.inventory(t.sku);
+      const owedThrough = doc.locations[t.locationId]!.backordered;
+      return promisedAt(doc, round.arrivals.get(t.sku) ?? [], owedThrough, now);
+    }),
+  );
 }
 
 /** A hot SKU's line, from the shards picked for it (and unsharded locations' counters), as planned. */
@@ -465,23 +534,35 @@ function reservationOf(
   now: number,
   holdMs: number,
   allowance: ReservationDoc['allowance'],
+  promised: number | null,
 ): ReservationDoc {
+  const owedAt = takes.flat().find((t) => t.owed)?.locationId;
   return {
     customerId: cart.uid,
     status: 'held',
-    lines: cart.req.lines.map((line, i) => ({
-      sku: line.sku,
-      productId: picture.docs.get(line.sku)!.productId,
-      qty: line.qty,
-      allocations: takes[i]!.map((t): Allocation => ({
-        locationId: t.locationId,
-        shard: t.shard,
-        qty: t.qty,
-      })),
-      ...cart.bundles?.get(line.sku),
-    })),
+    lines: cart.req.lines.map((line, i) => {
+      const owed = takes[i]!.filter((t) => t.owed).reduce((sum, t) => sum + t.qty, 0);
+      return {
+        sku: line.sku,
+        productId: picture.docs.get(line.sku)!.productId,
+        qty: line.qty,
+        allocations: takes[i]!.filter((t) => !t.owed).map((t): Allocation => ({
+          locationId: t.locationId,
+          shard: t.shard,
+          qty: t.qty,
+        })),
+        ...cart.bundles?.get(line.sku),
+        ...(owed > 0 ? { owed } : {}),
+      };
+    }),
     createdAt: Timestamp.fromMillis(now),
-    expiresAt: Timestamp.fromMillis(now + (cart.holdMs ?? holdMs)),
+    // A backorder waits for its units (and a while past their promise), not for a shopper's minutes.
+    expiresAt: Timestamp.fromMillis(
+      promised === null ? now + (cart.holdMs ?? holdMs) : expiryOfPromise(promised),
+    ),
+    ...(promised !== null && owedAt
+      ? { backorder: { locationId: owedAt, promisedAt: Timestamp.fromMillis(promised), filledAt: null } }
+      : {}),
     closedAt: null,
     orderId: null,
     ...(cart.req.pickup ? { pickup: pickupWithReadyDate(picture, cart.req.pickup, takes.flat(), now) } : {}),
@@ -521,7 +602,17 @@ export function toView(reservationId: string, r: ReservationDoc): ReservationVie
       qty: l.qty,
       allocations: perLocation(l.allocations),
       ...(l.bundleId ? { bundleId: l.bundleId } : {}),
+      ...(l.owed !== undefined ? { owed: l.owed } : {}),
     })),
+    ...(r.backorder
+      ? {
+          backorder: {
+            locationId: r.backorder.locationId,
+            promisedAt: new Date(r.backorder.promisedAt.toMillis()).toISOString(),
+            filledAt: r.backorder.filledAt ? new Date(r.backorder.filledAt.toMillis()).toISOString() : null,
+          },
+        }
+      : {}),
     ...(r.extendedAt ? { extended: true } : {}),
     ...(r.pickup?.readyFrom
       ? {

@@ -43,6 +43,11 @@ export async function setShardCount(
         );
       const result = { sku: req.sku, locationId: req.locationId, count: req.count };
       if (req.count === current) return result;
+      if (doc.backorder || doc.backordered > 0)
+        throw precondition(
+          'backorders_open',
+          `${req.sku} takes backorders (${doc.backordered} units owed); turn them off with setStockPolicy and let the owed units fill or expire before sharding it`,
+        );
       const stock = doc.locations[req.locationId] ?? emptyLocationStock();
       for (let index = current; index < req.count; index++) {
         const moved = current === 0 && index === 0;

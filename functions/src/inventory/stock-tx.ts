@@ -124,7 +124,14 @@ export class StockTx {
    */
   apply(m: Movement, ctx: OpContext = this.ctx): string {
     for (const effect of effectsOf(m)) {
-      const { onHand = 0, reserved = 0, inTransit = 0, damaged = 0, incoming = 0 } = effect.delta;
+      const {
+        onHand = 0,
+        reserved = 0,
+        inTransit = 0,
+        damaged = 0,
+        incoming = 0,
+        backordered = 0,
+      } = effect.delta;
       const shard = effect.onShard ? m.shard : null;
       if (onHand !== 0 || reserved !== 0) {
         const cell = shard === null ? this.locationCell(m.sku, effect.locationId) : this.shardCell(m, shard);
@@ -137,12 +144,13 @@ export class StockTx {
             `${m.kind} of ${m.qty} × ${m.sku} at ${effect.locationId} would leave ${cell.onHand} on hand and ${cell.reserved} reserved`,
           );
       }
-      if (inTransit !== 0 || damaged !== 0 || incoming !== 0) {
+      if (inTransit !== 0 || damaged !== 0 || incoming !== 0 || backordered !== 0) {
         const cell = this.locationCell(m.sku, effect.locationId, true);
         cell.inTransit += inTransit;
         cell.damaged += damaged;
         cell.incoming += incoming;
-        if (cell.inTransit < 0 || cell.damaged < 0 || cell.incoming < 0)
+        cell.backordered += backordered;
+        if (cell.inTransit < 0 || cell.damaged < 0 || cell.incoming < 0 || cell.backordered < 0)
           throw precondition(
             'insufficient_stock',
             `${m.kind} of ${m.qty} × ${m.sku} would leave negative stock`,

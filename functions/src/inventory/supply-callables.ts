@@ -1,5 +1,5 @@
 /**
- * The supply callables (staff): purchase orders, cycle counts, stock policy. Thin handlers as in
+ * The supply callables (staff): purchase orders, cycle counts, stock policy, suppliers. Thin handlers as in
  * callables.ts, which spreads these into the inventory callables.
  */
 import { type Caller, callableHandler } from '../platform/callable';
@@ -9,12 +9,14 @@ import {
   ReceivePurchaseOrderRequest,
   SetStockCountRequest,
   SetStockPolicyRequest,
+  SetSupplierRequest,
 } from '@hearth/contracts';
 import type { Deps } from './deps';
 import { closePurchaseOrder, createPurchaseOrder, receivePurchaseOrder } from './purchase-orders';
 import type { Staff } from './staff';
 import { setStockCount } from './stock-count';
 import { setStockPolicy } from './stock-policy';
+import { setSupplier } from './suppliers';
 
 const asStaff = (c: Caller): Staff => ({ uid: c.uid, role: c.role === 'admin' ? 'admin' : 'staff' });
 
@@ -32,5 +34,6 @@ export function supplyCallables(deps: () => Deps) {
     ),
     setStockCount: handler('staff', SetStockCountRequest, (d, c, r) => setStockCount(d, asStaff(c), r)),
     setStockPolicy: handler('staff', SetStockPolicyRequest, (d, c, r) => setStockPolicy(d, asStaff(c), r)),
+    setSupplier: handler('staff', SetSupplierRequest, (d, c, r) => setSupplier(d, asStaff(c), r)),
   };
 }

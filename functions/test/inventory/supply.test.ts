@@ -263,6 +263,7 @@ describe('supply: purchase orders, counts, policy', () => {
       lowStockUnits: 5,
       lowStockOverride: 5,
       safetyStock: { 'wh-south': 1 },
+      backorder: null,
     });
     const lamp = await inv('lamp');
     assert.deepEqual(

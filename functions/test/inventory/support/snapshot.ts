@@ -9,6 +9,7 @@ const COLLECTIONS = [
   'idempotency',
   'transfers',
   'reconciliations',
+  'backorders',
 ];
 
 export async function everything(db: Firestore): Promise<Record<string, unknown>> {
