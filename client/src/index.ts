@@ -54,7 +54,9 @@ export {
   orderSuggestion,
   suggestionKey,
   watchPurchaseOrders,
+  watchBackorderQueue,
   type PurchaseOrderRow,
+  type BackorderRow,
 } from './supply';
 export {
   startImport,

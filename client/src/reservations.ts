@@ -24,6 +24,11 @@ export interface ReserveOptions {
   idempotencyKey?: string;
   /** Bundle products (a dining set), each held as one with its SKUs, all or nothing with the lines. */
   bundles?: { productId: string; qty: number }[];
+  /**
+   * Hold beyond stock where a SKU takes backorders (or is made to order): the rest is owed and
+   * promised for a date (the view's `backorder`); checkout waits until it has all arrived.
+   */
+  allowBackorder?: boolean;
 }
 
 /** Holds stock for a cart, all lines or none; `out-of-stock` says which SKU and how many are left. */
@@ -65,7 +70,10 @@ export interface ReservationState {
   status: ReservationDoc['status'];
   expiresAt: Date;
   orderId: string | null;
+  /** Each line's `owed` says how many of its units have not arrived yet (backorders). */
   lines: ReservationDoc['lines'];
+  /** A hold beyond stock: where its owed units arrive, their promised date, and when the last came. */
+  backorder: { locationId: string; promisedAt: Date; filledAt: Date | null } | null;
 }
 
 /**
@@ -117,6 +125,13 @@ export function watchReservation(
         expiresAt: new Date(r.expiresAt.toMillis()),
         orderId: r.orderId,
         lines: r.lines,
+        backorder: r.backorder
+          ? {
+              locationId: r.backorder.locationId,
+              promisedAt: new Date(r.backorder.promisedAt.toMillis()),
+              filledAt: r.backorder.filledAt ? new Date(r.backorder.filledAt.toMillis()) : null,
+            }
+          : null,
       };
       report(JSON.stringify(state), () => onChange(state));
     },

@@ -4,8 +4,9 @@
  * purchase order. Each request is checked against the function's own schema first; a fresh
  * idempotency key is made unless one is given.
  */
-import { collection, onSnapshot, query, where, limit, type Unsubscribe } from 'firebase/firestore';
+import { collection, onSnapshot, orderBy, query, where, limit, type Unsubscribe } from 'firebase/firestore';
 import {
+  type BackorderDoc,
   ClosePurchaseOrderRequest,
   CreatePurchaseOrderRequest,
   type ForecastDoc,
@@ -119,5 +120,30 @@ export function watchPurchaseOrders(
           .sort((a, b) => a.expectedAt.toMillis() - b.expectedAt.toMillis()),
       ),
     (err) => (opts.onError ?? ((e) => console.error(`purchase orders: ${e.message}`)))(toHearthError(err)),
+  );
+}
+
+export type BackorderRow = BackorderDoc & { id: string };
+
+/**
+ * A SKU's backorder queue as it changes (staff only): the lines still owed units, in the order
+ * arrivals will fill them (oldest hold first).
+ */
+export function watchBackorderQueue(
+  client: Pick<HearthClient, 'db'>,
+  sku: string,
+  onChange: (queue: BackorderRow[]) => void,
+  opts: { limit?: number; onError?: (e: HearthError) => void } = {},
+): Unsubscribe {
+  return onSnapshot(
+    query(
+      collection(client.db, 'backorders'),
+      where('sku', '==', sku),
+      where('status', '==', 'waiting'),
+      orderBy('seq'),
+      limit(opts.limit ?? 100),
+    ),
+    (snap) => onChange(snap.docs.map((d) => ({ ...(d.data() as BackorderDoc), id: d.id }))),
+    (err) => (opts.onError ?? ((e) => console.error(`backorders: ${e.message}`)))(toHearthError(err)),
   );
 }

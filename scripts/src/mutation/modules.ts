@@ -72,6 +72,34 @@ export const MODULES: MutationModule[] = [
     // Pure functions: 10,000 uids and the published intervals in about a second, no emulator.
     tests: ['functions/test/recommendations/assignment.test.ts'],
   },
+  // The stock lifecycle against the emulator, each file 5-6 s a run.
+  {
+    name: 'functions/inventory-backorders',
+    what: 'holds beyond stock: what a line takes and owes, the promise, the limit, the first-come-first-served fill, the queue',
+    mutate: [{ file: 'functions/src/inventory/backorders.ts' }],
+    tests: ['functions/test/inventory/backorders.test.ts'],
+  },
+  {
+    name: 'functions/inventory-release',
+    what: 'held stock back on sale: release, the expiry sweep, and the settling of a hold (owed units included)',
+    mutate: [
+      { file: 'functions/src/inventory/release.ts' },
+      { file: 'functions/src/inventory/reservations.ts' },
+    ],
+    tests: ['functions/test/inventory/flows.test.ts', 'functions/test/inventory/backorders.test.ts'],
+  },
+  {
+    name: 'functions/inventory-reconcile',
+    what: 'reconciliation: counters against the ledger replay and the held reservations, what it repairs and what it leaves',
+    mutate: [{ file: 'functions/src/inventory/reconcile.ts' }],
+    tests: ['functions/test/inventory/reconcile.test.ts'],
+  },
+  {
+    name: 'functions/inventory-shards',
+    what: "a hot SKU's shards: raising the count (moving the location's stock into shard 0), and rebalancing",
+    mutate: [{ file: 'functions/src/inventory/shards.ts' }],
+    tests: ['functions/test/inventory/shards.test.ts', 'functions/test/inventory/backorders.test.ts'],
+  },
   {
     name: 'emulator/rules-access-policy',
     what: 'the rules access policy: which match blocks apply to a path, what request and resource hold, the get()/exists() limits, queries and batched writes',
