@@ -356,6 +356,19 @@ describe('backorders and made to order', () => {
     );
   }
 
+  test('reconciliation replays backordered: a counter that drifted from the ledger is reported, not repaired', async () => {
+    await policy('sofa', { limit: 5, locationId: 'wh-north', leadTimeDays: 7 });
+    await reserve(ivy, [{ sku: 'sofa', qty: 3 }]);
+    await fs.adminDb.doc('inventory/sofa').update({ 'locations.wh-north.backordered': 4 });
+    const report = await reconcileInventory(deps);
+    assert.deepEqual(
+      report.drift
+        .filter((d) => d.field === 'backordered')
+        .map((d) => [d.locationId, d.ledger, d.counter, d.repaired]),
+      [['wh-north', 1, 4, false]],
+    );
+  });
+
   test('bad input is refused on its field and changes nothing', async () => {
     const before = await everything(fs.adminDb);
     const cases: [string, unknown, string, RegExp][] = [
