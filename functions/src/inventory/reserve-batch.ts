@@ -32,7 +32,7 @@ import { idempotencyRecord, replay } from './idempotency';
 import { idempotencyRef, reservationRef } from './paths';
 import { CustomerLimits } from './customer-limits';
 import type { BundleLineOf } from './bundle-cart';
-import { sellable } from './safety-stock';
+import { sellable, sellableOnShard } from './safety-stock';
 import { availableAt, isHot, type Picture, readPicture } from './stock-picture';
 import { type OpContext, type ShardKey, StockTx } from './stock-tx';
 import { reservationCreated } from './outbox-events';
@@ -270,8 +270,11 @@ function pickShards(picture: Picture, candidates: Candidate[], busy: BusyShards)
     shuffle(stock);
     const free = (index: number) => !busy.has(shardPath({ sku, locationId, index }));
     stock.sort(([a], [b]) => Number(free(b)) - Number(free(a)));
+    const doc = picture.docs.get(sku)!;
     let covered = 0;
-    for (const [index, available] of stock) {
+    for (const [index, n] of stock) {
+      const available = sellableOnShard(doc, locationId, index, n);
+      if (available === 0) continue;
       if (covered >= qty) break;
       const key = { sku, locationId, index };
       picked.push(key);
@@ -451,7 +454,9 @@ function serve(
   for (const line of cart.req.lines) {
     if (missing.has(line.sku)) return failed(notFound('sku', line.sku));
     const plan = candidate.hot.get(line.sku);
-    const lineTakes = plan ? takeAsPlanned(st, plan, picked) : takeExactly(picture, st, cart.req, line);
+    const lineTakes = plan
+      ? takeAsPlanned(st, picture.docs.get(line.sku)!, plan, picked)
+      : takeExactly(picture, st, cart.req, line);
     if (!Array.isArray(lineTakes)) return lineTakes;
     takes.push(lineTakes);
   }
@@ -503,20 +508,26 @@ function promiseOf(st: StockTx, round: Round, owed: Take[], now: number): number
 }
 
 /** A hot SKU's line, from the shards picked for it (and unsharded locations' counters), as planned. */
-function takeAsPlanned(st: StockTx, plan: HotPlan, picked: ShardKey[]): Take[] | CartOutcome {
+function takeAsPlanned(
+  st: StockTx,
+  doc: InventoryDoc,
+  plan: HotPlan,
+  picked: ShardKey[],
+): Take[] | CartOutcome {
   const takes: Take[] = [];
   for (const { locationId, qty } of plan.allocations) {
     const shards = picked.filter((k) => k.sku === plan.sku && k.locationId === locationId);
     if (shards.length === 0) {
-      const doc = st.inventory(plan.sku);
-      if (doc.shards[locationId] || (doc.locations[locationId]?.available ?? 0) < qty)
+      const current = st.inventory(plan.sku);
+      const here = current.locations[locationId]?.available ?? 0;
+      if (current.shards[locationId] || sellable(current, locationId, here) < qty)
         return again(`${plan.sku} at ${locationId} changed since it was planned`);
       takes.push({ sku: plan.sku, locationId, shard: null, qty });
       continue;
     }
     let left = qty;
     for (const key of shards) {
-      const take = Math.min(left, st.shard(key)?.available ?? 0);
+      const take = Math.min(left, sellableOnShard(doc, locationId, key.index, st.shard(key)?.available ?? 0));
       if (take === 0) continue;
       takes.push({ sku: plan.sku, locationId, shard: key.index, qty: take });
       left -= take;

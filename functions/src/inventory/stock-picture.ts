@@ -11,6 +11,7 @@ import { countReads } from '../platform/deps';
 import type { Deps } from './deps';
 import { loadLocations } from './locations';
 import { idempotencyRef, inventoryRef, shardsOf } from './paths';
+import { sellableOnShard } from './safety-stock';
 
 /** Per location: available units by shard index (only shards with stock). */
 export type ShardStock = Map<string, Map<number, number>>;
@@ -52,10 +53,17 @@ export async function readPicture(deps: Deps, skus: string[], recordIds: string[
   return { locations, docs, shards, changing, records };
 }
 
-/** What the picture says a location of `doc` holds: its shards with stock, or its counters. */
+/**
+ * What the picture says a location of `doc` holds: its counters, or at a sharded location what its
+ * shards have for sale, each net of its part of the safety stock.
+ */
 export function availableAt(picture: Picture, doc: InventoryDoc, locationId: string): number {
   const shards = picture.shards.get(doc.sku)?.get(locationId);
-  if (doc.shards[locationId] || shards) return [...(shards?.values() ?? [])].reduce((a, b) => a + b, 0);
+  if (doc.shards[locationId] || shards)
+    return [...(shards ?? [])].reduce(
+      (sum, [index, n]) => sum + sellableOnShard(doc, locationId, index, n),
+      0,
+    );
   return doc.locations[locationId]?.available ?? 0;
 }
 

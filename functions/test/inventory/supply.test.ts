@@ -339,6 +339,35 @@ describe('supply: purchase orders, counts, policy', () => {
     await assertInvariants(fs.adminDb);
   });
 
+  test('a hot SKU: 40 carts on 4 instances for 12 units over 3 shards under 5 of safety stock: exactly 7 held', async () => {
+    await api.restock(as(staff, { idempotencyKey: key(), sku: 'stool', locationId: 'wh-north', qty: 6 }));
+    await api.setStockPolicy(
+      as(staff, { idempotencyKey: key(), sku: 'stool', safetyStock: { 'wh-north': 5 } }),
+    );
+    // Each instance plans on its own picture of the shards; only what each shard holds back in its
+    // own transaction keeps them, together, out of the safety stock.
+    const others = [1, 2, 3].map(() => instance(fs.host, fs.projectId, deps.clock));
+    const apis = [api, ...others.map((o) => inventoryCallables(() => o.deps))];
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        apis[i % 4]!.reserveStock(
+          as(user(`buyer-${i}`), { idempotencyKey: key(), lines: [{ sku: 'stool', qty: 1 }] }),
+        ),
+      ),
+    );
+    await Promise.all(others.map((o) => o.close()));
+    const codes = results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as Failure).code));
+    assert.ok(
+      codes.every((c) => c === 'ok' || c === 'resource-exhausted'),
+      codes.join(','),
+    );
+    const shards = (await fs.adminDb.collection('inventory/stool/shards').get()).docs.map((d) => d.data());
+    const left = shards.reduce((sum, d) => sum + d.available, 0);
+    assert.equal(left, 5, `the safety stock is untouched (${codes.filter((c) => c === 'ok').length} held)`);
+    assert.equal(codes.filter((c) => c === 'ok').length, 7, codes.join(','));
+    await assertInvariants(fs.adminDb);
+  });
+
   test('reconciliation reports an incoming figure the ledger does not give, and leaves it for a person', async () => {
     await create([{ sku: 'sofa', qty: 5 }]);
     await noDrift(deps);
