@@ -18,10 +18,13 @@ import {
   SetStockCountResponse,
   SetStockPolicyRequest,
   SetStockPolicyResponse,
+  SetSupplierRequest,
+  SetSupplierResponse,
+  type Replenishment,
 } from '@hearth/contracts';
 import { call, keyed, type Keyed } from './call';
 import type { HearthClient } from './client';
-import { toHearthError, type HearthError, type Result } from './errors';
+import { fail, toHearthError, type HearthError, type Result } from './errors';
 
 type Client = Pick<HearthClient, 'functions'>;
 
@@ -63,36 +66,89 @@ export const setStockPolicy = (
 ): Promise<Result<SetStockPolicyResponse>> =>
   call(client, 'setStockPolicy', SetStockPolicyRequest, SetStockPolicyResponse, keyed(req));
 
+/** A supplier's name and lead time, which the nightly forecast orders ahead of (staff). */
+export const setSupplier = (client: Client, req: SetSupplierRequest): Promise<Result<SetSupplierResponse>> =>
+  call(client, 'setSupplier', SetSupplierRequest, SetSupplierResponse, req);
+
 const DAY_MS = 24 * 3600 * 1000;
 
+const safeKeyPart = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, '_');
+
 /**
- * The key of "order this suggestion": one per SKU and forecast run, so a second press (or a retry
- * after a lost answer) returns the order already made instead of making another.
+ * The key of "order this suggestion": one per SKU (and location, for a location's own suggestion)
+ * and forecast run, so a second press (or a retry after a lost answer) returns the order already
+ * made instead of making another.
  */
-export const suggestionKey = (forecast: Pick<ForecastDoc, 'sku' | 'generatedAt'>) =>
-  `suggestion-${forecast.sku.replace(/[^A-Za-z0-9_-]/g, '_')}-${forecast.generatedAt.toMillis()}`;
+export const suggestionKey = (forecast: Pick<ForecastDoc, 'sku' | 'generatedAt'>, locationId?: string) =>
+  `suggestion-${safeKeyPart(forecast.sku)}-${locationId ? `${safeKeyPart(locationId)}-` : ''}${forecast.generatedAt.toMillis()}`;
+
+/** What an order names when the SKU has no supplier on record. */
+export const USUAL_SUPPLIER = 'Usual supplier';
+
+interface SuggestionOrder {
+  supplier: string;
+  locationId: string;
+  expectedAt?: string;
+  qty?: number;
+  now?: Date;
+}
+
+function orderPlan(
+  client: Client,
+  forecast: Pick<ForecastDoc, 'sku' | 'generatedAt'>,
+  plan: Replenishment,
+  idempotencyKey: string,
+  order: SuggestionOrder,
+): Promise<Result<PurchaseOrderResponse>> {
+  const now = order.now ?? new Date();
+  const lead = plan.leadTimeWeeks * 7 * DAY_MS;
+  return createPurchaseOrder(client, {
+    idempotencyKey,
+    supplier: order.supplier,
+    locationId: order.locationId,
+    expectedAt: order.expectedAt ?? new Date(now.getTime() + lead).toISOString(),
+    lines: [{ sku: forecast.sku, qty: order.qty ?? plan.suggestedQty }],
+    fromSuggestion: {
+      sku: forecast.sku,
+      generatedAt: new Date(forecast.generatedAt.toMillis()).toISOString(),
+    },
+  });
+}
 
 /**
  * Turns a reorder suggestion (`forecasts/{sku}`, see watchReorderSuggestions) into a purchase
  * order of its suggested quantity, expected after its lead time unless `expectedAt` says otherwise.
  */
-export function orderSuggestion(
+export const orderSuggestion = (
   client: Client,
   forecast: Pick<ForecastDoc, 'sku' | 'generatedAt' | 'replenishment'>,
-  order: { supplier: string; locationId: string; expectedAt?: string; qty?: number; now?: Date },
+  order: SuggestionOrder,
+): Promise<Result<PurchaseOrderResponse>> =>
+  orderPlan(client, forecast, forecast.replenishment, suggestionKey(forecast), order);
+
+/**
+ * Orders a location's own suggestion (`forecast.locations[locationId]`: its forecast against its
+ * stock) to that location, from the SKU's supplier unless `supplier` names another. A location
+ * without a forecast of its own is refused here as not-found, before any call.
+ */
+export async function orderLocationSuggestion(
+  client: Client,
+  forecast: Pick<ForecastDoc, 'sku' | 'generatedAt' | 'locations' | 'supplier'>,
+  locationId: string,
+  order: Partial<SuggestionOrder> = {},
 ): Promise<Result<PurchaseOrderResponse>> {
-  const now = order.now ?? new Date();
-  const lead = forecast.replenishment.leadTimeWeeks * 7 * DAY_MS;
-  return createPurchaseOrder(client, {
-    idempotencyKey: suggestionKey(forecast),
-    supplier: order.supplier,
-    locationId: order.locationId,
-    expectedAt: order.expectedAt ?? new Date(now.getTime() + lead).toISOString(),
-    lines: [{ sku: forecast.sku, qty: order.qty ?? forecast.replenishment.suggestedQty }],
-    fromSuggestion: {
-      sku: forecast.sku,
-      generatedAt: new Date(forecast.generatedAt.toMillis()).toISOString(),
-    },
+  const plan = forecast.locations[locationId]?.replenishment;
+  if (!plan)
+    return fail({
+      code: 'not-found',
+      message: `${forecast.sku} has no forecast of its own at ${locationId} (too little history there)`,
+      kind: 'location forecast',
+      id: locationId,
+    });
+  return orderPlan(client, forecast, plan, suggestionKey(forecast, locationId), {
+    ...order,
+    supplier: order.supplier ?? forecast.supplier?.name ?? USUAL_SUPPLIER,
+    locationId,
   });
 }
 

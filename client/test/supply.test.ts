@@ -14,6 +14,7 @@ import { createPurchaseOrder, receivePurchaseOrder } from '../../functions/src/i
 import type { Deps } from '../../functions/src/inventory/deps';
 import { FakeClock, seedStore } from '../../functions/test/inventory/support/store';
 import {
+  orderLocationSuggestion,
   orderSuggestion,
   suggestionKey,
   watchPurchaseOrders,
@@ -109,5 +110,38 @@ describe('purchase orders for staff apps', () => {
       !refused.ok && refused.error.code === 'invalid-argument' && refused.error.field,
       'lines.0.qty',
     );
+  });
+
+  it("orders a location's own suggestion under its own key, and refuses a location without one", async () => {
+    const generatedAt = Timestamp.fromMillis(Date.parse('2026-11-21T05:00:00Z'));
+    const plan = (suggestedQty: number) => ({
+      leadTimeWeeks: 2,
+      reviewWeeks: 1,
+      serviceLevel: 0.95,
+      leadTimeDemand: 4,
+      safetyStock: 2,
+      reorderPoint: 6,
+      orderUpTo: 8,
+      inventoryPosition: 8 - suggestedQty,
+      reorder: suggestedQty > 0,
+      suggestedQty,
+    });
+    const forecast = {
+      sku: 'sofa.oak',
+      generatedAt,
+      supplier: { id: 'oak', name: 'Oak & Co', leadTimeDays: 10 },
+      locations: { 'wh-north': { history: [], units: [], replenishment: plan(0) } },
+    };
+    assert.equal(
+      suggestionKey(forecast, 'wh-north'),
+      `suggestion-sofa_oak-wh-north-${generatedAt.toMillis()}`,
+    );
+    assert.notEqual(suggestionKey(forecast, 'wh-north'), suggestionKey(forecast));
+    const noFunctions = { functions: undefined as never };
+    const elsewhere = await orderLocationSuggestion(noFunctions, forecast, 'store-bath');
+    assert.equal(!elsewhere.ok && elsewhere.error.code, 'not-found');
+    // The location's own quantity (none here) is what is ordered, refused before any call.
+    const empty = await orderLocationSuggestion(noFunctions, forecast, 'wh-north');
+    assert.equal(!empty.ok && empty.error.code === 'invalid-argument' && empty.error.field, 'lines.0.qty');
   });
 });

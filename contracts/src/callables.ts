@@ -70,6 +70,7 @@ import {
   SetStockPolicyRequest,
   SetStockPolicyResponse,
 } from './supply';
+import { SetSupplierRequest, SetSupplierResponse } from './suppliers';
 import {
   CancelImportRequest,
   ExportCsvRequest,
@@ -118,6 +119,7 @@ export const callables = {
   closePurchaseOrder: callable('staff', ClosePurchaseOrderRequest, PurchaseOrderResponse),
   setStockCount: callable('staff', SetStockCountRequest, SetStockCountResponse),
   setStockPolicy: callable('staff', SetStockPolicyRequest, SetStockPolicyResponse),
+  setSupplier: callable('staff', SetSupplierRequest, SetSupplierResponse),
   createWebhookSubscription: callable('staff', CreateWebhookSubscriptionRequest, WebhookSecretResponse),
   setWebhookSubscriptionStatus: callable('staff', SetWebhookStatusRequest, WebhookSubscriptionResponse),
   rotateWebhookSecret: callable('staff', RotateWebhookSecretRequest, WebhookSecretResponse),

@@ -1,6 +1,6 @@
 /** Catalog documents: products, their variants (the SKUs) and the places stock lives. */
 import { z } from 'zod';
-import { Count, CurrencyCode, FirestoreTime, LocationId, ProductId, Region, Sku } from './common';
+import { Count, CurrencyCode, FirestoreTime, LocationId, ProductId, Region, Sku, SupplierId } from './common';
 
 /** Sets in one bundle line of a cart, and SKUs in one bundle: a dining set is a table and six chairs. */
 export const MAX_BUNDLE_COMPONENTS = 20;
@@ -62,6 +62,8 @@ export const VariantDoc = z.object({
   currency: CurrencyCode,
   dimensionsCm: z.object({ w: z.number(), d: z.number(), h: z.number() }).optional(),
   madeToOrder: z.boolean().default(false),
+  /** Who supplies it (suppliers/{id}): replenishment orders ahead of that supplier's lead time. */
+  supplierId: SupplierId.optional(),
 });
 export type VariantDoc = z.infer<typeof VariantDoc>;
 

@@ -16,6 +16,7 @@ export const ProductId = docId('productId');
 export const ReservationId = docId('reservationId');
 export const OrderId = docId('orderId');
 export const TransferId = docId('transferId');
+export const SupplierId = docId('supplierId');
 
 /** A client-chosen key; a retry with the same key has the effect of one call and gets its answer. */
 export const IdempotencyKey = z

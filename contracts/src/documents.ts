@@ -7,6 +7,7 @@ import { ForecastDoc } from './forecasting';
 import { ImportChunkDoc, ImportIssueDoc, ImportJobDoc } from './bulk';
 import { AllowanceDoc } from './limits';
 import { PurchaseOrderDoc } from './supply';
+import { SupplierDoc } from './suppliers';
 import { CustomerEvent, CustomerProfile, EventQuota } from './customers';
 import {
   IdempotencyRecord,
@@ -51,6 +52,7 @@ export const documents = {
   'forecasts/{sku}': ForecastDoc,
   'allowances/{uid}': AllowanceDoc,
   'purchaseOrders/{purchaseOrderId}': PurchaseOrderDoc,
+  'suppliers/{supplierId}': SupplierDoc,
   'importJobs/{jobId}': ImportJobDoc,
   'importJobs/{jobId}/chunks/{index}': ImportChunkDoc,
   'importJobs/{jobId}/issues/{issueId}': ImportIssueDoc,

@@ -3,7 +3,8 @@
  * staff read them (the console), nobody writes them from an app.
  */
 import { z } from 'zod';
-import { Count, FirestoreTime, LocationId, Sku } from './common';
+import { Count, FirestoreTime, LocationId, Sku, SupplierId } from './common';
+import { LeadTimeDays } from './suppliers';
 
 /** Units forecast for one week (Monday 00:00 UTC to the next). Fractional: it is an expectation. */
 export const ForecastWeek = z.object({
@@ -44,10 +45,19 @@ export const ForecastDoc = z.object({
   weeks: z.array(ForecastWeek),
   /**
    * Per location the SKU sold from in at least 8 of the history weeks: that location's own weekly
-   * history and forecast units (the same weeks as `weeks`). Locations with less history count in
-   * the SKU's total only.
+   * history and forecast units (the same weeks as `weeks`), and its own replenishment, from that
+   * location's forecast, forecast error and stock (available + incoming + in transit there).
+   * Locations with less history count in the SKU's total only.
    */
-  locations: z.record(LocationId, z.object({ history: z.array(Count), units: z.array(z.number().min(0)) })),
+  locations: z.record(
+    LocationId,
+    z.object({ history: z.array(Count), units: z.array(z.number().min(0)), replenishment: Replenishment }),
+  ),
+  /**
+   * The supplier the SKU's variant names, whose lead time the replenishment covers; null when it
+   * names none (or one with no suppliers/{id}): then the store's default lead time (2 weeks).
+   */
+  supplier: z.object({ id: SupplierId, name: z.string(), leadTimeDays: LeadTimeDays }).nullable(),
   /** Standard deviation of the one-week-ahead forecast error over the history (units). */
   errorSd: z.number().min(0),
   replenishment: Replenishment,

@@ -15,6 +15,7 @@ export * from './recommendations';
 export * from './forecasting';
 export * from './bulk';
 export * from './supply';
+export * from './suppliers';
 export * from './events';
 export * from './errors';
 export * from './stock-status';

@@ -1,14 +1,20 @@
 /**
  * The seed against the emulator: the stock it writes keeps the design's invariants (the ledger
- * replays to every counter, shards sum up), and seeding again changes nothing that lives.
+ * replays to every counter, shards sum up) with a year of past sales in it, those sales give the
+ * forecasting job forecasts and suggestions per SKU and warehouse, and seeding again changes
+ * nothing that lives.
  * Sign-in accounts go to a small in-memory stand-in for the Auth emulator.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CreateRequest, UpdateRequest, UserRecord } from 'firebase-admin/auth';
+import { ForecastDoc } from '@hearth/contracts';
+import { refreshForecasts } from '../../functions/src/forecasting/refresh-forecasts';
+import { systemClock } from '../../functions/src/platform/deps';
 import { assertInvariants } from '../../functions/test/inventory/support/invariants';
 import { useEmulator, type TestFirestore } from '../../test/support/emulator';
 import { seed, type SeedResult } from '../src/seed/seed';
+import { HISTORY_CORRELATION, HISTORY_SKUS } from '../src/seed/sales-history';
 import { HOT_LOCATION, HOT_SHARDS, HOT_UNITS } from '../src/seed/stock';
 
 class Accounts {
@@ -77,6 +83,54 @@ describe('seed', () => {
     assert.equal(shards.size, HOT_SHARDS);
   });
 
+  it('writes a year of sales that the forecasting job turns into forecasts and suggestions', async () => {
+    const db = fs.adminDb;
+    const sales = (
+      await db
+        .collection('ledger')
+        .where('correlationId', '==', HISTORY_CORRELATION)
+        .where('kind', '==', 'sale')
+        .get()
+    ).docs.map((d) => d.data());
+    const skus = new Set(sales.map((e) => e.sku as string));
+    assert.equal(skus.size, HISTORY_SKUS);
+    for (const hot of first.hotSkus) assert.ok(skus.has(hot), `hot SKU ${hot} has a history`);
+    const ages = sales.map((e) => (Date.now() - e.at.toMillis()) / (7 * 86_400_000));
+    assert.ok(Math.min(...ages) > 0 && Math.max(...ages) > 50, 'a year of past weeks, none ahead');
+    assert.deepEqual(
+      [...new Set(sales.map((e) => e.locationId as string))].sort(),
+      ['wh-london', 'wh-manchester'],
+      'sold from the warehouse of each region',
+    );
+
+    const run = await refreshForecasts({ db, clock: systemClock });
+    assert.equal(run.skus, HISTORY_SKUS);
+    assert.ok(run.toReorder > 0, 'some SKUs are due an order');
+    const f = ForecastDoc.parse((await db.doc(`forecasts/${first.hotSkus[0]}`).get()).data());
+    assert.ok(f.history.filter((u) => u > 0).length >= 40, `sold in most weeks: ${f.history.join(' ')}`);
+    assert.deepEqual(Object.keys(f.locations).sort(), ['wh-london', 'wh-manchester']);
+    const london = f.locations['wh-london']!.replenishment;
+    // The hot SKU's London stock is its 400 seeded units, in shards; Manchester has none.
+    assert.equal(london.inventoryPosition, HOT_UNITS);
+    assert.equal(f.locations['wh-manchester']!.replenishment.inventoryPosition, 0);
+    assert.equal(f.locations['wh-manchester']!.replenishment.reorder, true);
+    // Lead times per supplier: each SKU's comes from the supplier its variant names.
+    const suppliers = new Map((await db.collection('suppliers').get()).docs.map((d) => [d.id, d.data()]));
+    assert.equal(suppliers.size, 3);
+    const forecasts = (await db.collection('forecasts').get()).docs.map((d) => ForecastDoc.parse(d.data()));
+    assert.ok(
+      forecasts.every((x) => x.supplier !== null),
+      'every seeded SKU has a supplier',
+    );
+    assert.ok(new Set(forecasts.map((x) => x.supplier!.id)).size > 1, 'more than one supplier among them');
+    for (const x of forecasts)
+      assert.equal(
+        x.replenishment.leadTimeWeeks,
+        Math.ceil(suppliers.get(x.supplier!.id)!.leadTimeDays / 7),
+        `${x.sku}: lead time of ${x.supplier!.id}`,
+      );
+  });
+
   it('gives demo customers a profile, a history and orders, and staff their claims', async () => {
     const ada = first.users.find((u) => u.uid === 'demo-ada')!;
     assert.ok(ada.retailCustomerId);
@@ -113,6 +167,18 @@ describe('seed', () => {
     const eventsBefore = await historySize();
     const product = db.doc('products/p84661');
     await product.update({ name: 'renamed since the seed' });
+    // Staff set a lead time; one history entry changed, another lost (a seed cut short): the
+    // reseed keeps the first two and writes the lost one again.
+    const supplier = db.doc('suppliers/nordhus');
+    await supplier.update({ leadTimeDays: 3 });
+    const history = db.collection('ledger').where('correlationId', '==', HISTORY_CORRELATION);
+    const historyCount = async () => (await history.count().get()).data().count;
+    const historyBefore = await historyCount();
+    const [changed, lost] = (await history.limit(2).get()).docs;
+    await changed!.ref.update({ reason: 'kept-by-the-reseed' });
+    // Its date is the reseed's own (the history is moved to end at each seed's today); the rest is the same.
+    const { at: _lostAt, ...lostData } = lost!.data();
+    await lost!.ref.delete();
 
     await seed({ db, auth: accounts, population: 30, log: quiet });
 
@@ -126,6 +192,11 @@ describe('seed', () => {
     assert.equal((await order.ref.get()).data()!.status, 'kept-by-the-reseed', 'order reset');
     assert.equal(await historySize(), eventsBefore, 'the history gained or lost events');
     assert.equal((await product.get()).data()!.name, 'Square Table Clock', 'the catalog was not rewritten');
+    assert.equal((await supplier.get()).data()!.leadTimeDays, 3, 'lead time reset');
+    assert.equal((await changed!.ref.get()).data()!.reason, 'kept-by-the-reseed', 'history entry reset');
+    const { at: _backAt, ...back } = (await lost!.ref.get()).data() ?? {};
+    assert.deepEqual(back, lostData, 'the lost history entry is back as it was');
+    assert.equal(await historyCount(), historyBefore);
     assert.equal(accounts.users.size, first.users.length);
   });
 });

@@ -86,6 +86,7 @@ const COLLECTIONS: Collection[] = [
   staffCollection('reconciliations', 'reconciliations/run1'),
   staffCollection('forecasts', 'forecasts/s1'),
   staffCollection('purchaseOrders', 'purchaseOrders/po1'),
+  staffCollection('suppliers', 'suppliers/sup1'),
   staffCollection('backorders', 'backorders/res-alice__s1'),
   {
     name: 'customers',

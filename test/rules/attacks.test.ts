@@ -183,6 +183,20 @@ rows('self-granted roles and claims', () => [
     () => alice().collection('purchaseOrders').limit(5).get(),
   ],
   ['staff can read a purchase order', true, () => h.db('staff').doc('purchaseOrders/po1').get()],
+  [
+    'a staff member cannot shorten a lead time by writing the supplier (setSupplier does)',
+    false,
+    () => h.db('staff').doc('suppliers/sup1').update({ leadTimeDays: 1 }),
+  ],
+  [
+    'an admin cannot plant a supplier',
+    false,
+    () => h.db('admin').doc('suppliers/sup-fake').set({ name: 'x', leadTimeDays: 1 }),
+  ],
+  ['an admin cannot delete a supplier', false, () => h.db('admin').doc('suppliers/sup1').delete()],
+  ['a customer cannot read suppliers', false, () => alice().doc('suppliers/sup1').get()],
+  ['a customer cannot list suppliers', false, () => alice().collection('suppliers').limit(5).get()],
+  ['staff can read a supplier', true, () => h.db('staff').doc('suppliers/sup1').get()],
   // The backorder queue: a customer must not jump it, read others' places in it, or plant one.
   [
     'a customer cannot read their own backorder queue entry (their reservation shows it)',

@@ -102,6 +102,7 @@ async function seed(db: Db): Promise<void> {
     status: 'waiting',
     seq: 1,
   });
+  set('suppliers/sup1', { name: 'Oak & Co', leadTimeDays: 5, updatedBy: 'seed' });
   set('idempotency/reserve:alice:key12345', { uid: 'alice' });
   await batch.commit();
 }

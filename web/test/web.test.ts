@@ -456,7 +456,24 @@ describe('the staff console', () => {
         weekStart: Timestamp.fromMillis(from + (8 + i) * week),
         units: 5.5,
       })),
-      locations: {},
+      locations: {
+        'wh-north': {
+          history: [1, 2, 1, 3, 2, 3, 2, 3],
+          units: new Array(8).fill(2.4),
+          replenishment: {
+            leadTimeWeeks: 2,
+            reviewWeeks: 1,
+            serviceLevel: 0.95,
+            leadTimeDemand: 4.8,
+            safetyStock: 2,
+            reorderPoint: 7,
+            orderUpTo: 10,
+            inventoryPosition: 1,
+            reorder: true,
+            suggestedQty: 9,
+          },
+        },
+      },
       errorSd: 1.4,
       replenishment: {
         leadTimeWeeks: 2,
@@ -470,6 +487,7 @@ describe('the staff console', () => {
         reorder: true,
         suggestedQty: 18,
       },
+      supplier: { id: 'lamp-works-web', name: 'Lamp Works', leadTimeDays: 12 },
     });
     const repl = await open('#/console/replenishment/LAMP-WEB');
     await signIn(repl, USERS.staff.email, DEMO_PASSWORD);
@@ -479,6 +497,28 @@ describe('the staff console', () => {
       .waitFor();
     await repl.locator('.chart canvas').first().waitFor();
     await repl.getByRole('button', { name: 'Order 18 × LAMP-WEB' }).first().waitFor();
+    await repl.getByText('Lamp Works, 12 days').waitFor();
+    // The location's own suggestion, ordered to it from the SKU's supplier in one press.
+    await repl.getByRole('row', { name: /Leeds warehouse 2\.4 1 7 9/ }).waitFor();
+    await repl.getByRole('button', { name: 'Order 9 × LAMP-WEB to wh-north' }).click();
+    await repl.getByText(/Purchase order /).waitFor();
+    const ordered = await stack.db
+      .collection('purchaseOrders')
+      .where('fromSuggestion.sku', '==', 'LAMP-WEB')
+      .get();
+    assert.deepEqual(
+      ordered.docs.map((d) => [d.get('locationId'), d.get('supplier'), d.get('lines')[0].qty]),
+      [['wh-north', 'Lamp Works', 9]],
+    );
+    // The supplier's lead time, set from the page (a bad one refused on its field first).
+    const form = repl.getByRole('form', { name: 'Set the lead time of Lamp Works' });
+    await form.getByLabel('Lead time (days)').fill('0');
+    await form.getByRole('button', { name: 'Set the lead time of Lamp Works' }).click();
+    await form.getByText('must be at least 1 day').waitFor();
+    await form.getByLabel('Lead time (days)').fill('20');
+    await form.getByRole('button', { name: 'Set the lead time of Lamp Works' }).click();
+    await form.getByText('Lamp Works now takes 20 days', { exact: false }).waitFor();
+    assert.equal((await stack.db.doc('suppliers/lamp-works-web').get()).get('leadTimeDays'), 20);
     assert.deepEqual(await axeViolations(repl), [], 'replenishment');
   });
 

@@ -1,17 +1,19 @@
 /**
  * The scheduled forecasting job: for every SKU sold in the last year, the next 8 weeks' demand
- * from its weekly sales, and a replenishment suggestion from that forecast, its error and the
- * stock it has and has coming, written to forecasts/{sku}. A SKU with no sale in the history gets
+ * from its weekly sales, and a replenishment suggestion from that forecast, its error, the stock
+ * it has and has coming and its supplier's lead time, written to forecasts/{sku}; the same per
+ * location that has the history for it. A SKU with no sale in the history gets
  * no forecast, and an earlier one is removed, so the collection is exactly the current run.
  */
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
-import type { ForecastDoc } from '@hearth/contracts';
+import type { ForecastDoc, Replenishment, SupplierDoc } from '@hearth/contracts';
+import { loadSuppliers } from '../inventory/suppliers';
 import type { Deps } from '../platform/deps';
-import { inventoryRef } from '../platform/paths';
+import { inventoryRef, variantRef } from '../platform/paths';
 import { chosenMethod, chosenMethodName } from './chosen';
 import { oneWeekErrorSd } from './forecast-error';
 import { defaultPolicy, replenishment, type ReplenishmentPolicy } from './replenishment';
-import { ofLocationKey, weeklySales, type SalesHistory } from './sales-history';
+import { atLocation, weeklySales, type SalesHistory } from './sales-history';
 import { mondayOf, weekMs } from './weeks';
 
 export interface ForecastOptions {
@@ -50,29 +52,29 @@ export async function refreshForecasts(
   const thisWeek = mondayOf(now);
   const sales = await weeklySales(db, thisWeek, o.historyWeeks, o.pageSize);
   const skus = sales.bySku.skus();
-  const locations = locationForecasts(sales, o);
-  const positions = await inventoryPositions(db, skus);
+  const [stock, suppliers] = await Promise.all([stockOf(db, skus), loadSuppliers(db)]);
+  const supplierOf = await variantSuppliers(db, stock);
   const writer = db.bulkWriter();
   let toReorder = 0;
   for (const sku of skus) {
-    const history = sales.bySku.series(sku);
-    const units = chosenMethod(history, o.horizonWeeks);
-    const errorSd = oneWeekErrorSd(chosenMethod, history);
-    const plan = replenishment(units, errorSd, positions.get(sku) ?? 0, o.policy);
-    if (plan.reorder) toReorder++;
+    const supplier = supplierFor(supplierOf.get(sku), suppliers);
+    const policy = supplier ? { ...o.policy, leadTimeWeeks: leadTimeWeeks(supplier.leadTimeDays) } : o.policy;
+    const plan = planFor(sales.bySku.series(sku), stock.get(sku)?.position ?? 0, policy, o);
+    if (plan.replenishment.reorder) toReorder++;
     const doc: ForecastDoc = {
       sku,
       method: chosenMethodName,
       generatedAt: Timestamp.fromDate(now),
       historyFrom: Timestamp.fromMillis(thisWeek.getTime() - o.historyWeeks * weekMs),
-      history,
-      weeks: units.map((u, i) => ({
+      history: plan.history,
+      weeks: plan.units.map((units, i) => ({
         weekStart: Timestamp.fromMillis(thisWeek.getTime() + i * weekMs),
-        units: Math.round(u * 100) / 100,
+        units,
       })),
-      locations: locations.get(sku) ?? {},
-      errorSd: Math.round(errorSd * 100) / 100,
-      replenishment: plan,
+      locations: locationPlans(sales, sku, stock.get(sku)?.byLocation ?? {}, policy, o),
+      errorSd: plan.errorSd,
+      replenishment: plan.replenishment,
+      supplier,
     };
     void writer.set(forecastsCol(db).doc(sku), doc);
   }
@@ -83,37 +85,103 @@ export async function refreshForecasts(
   return { skus: skus.length, toReorder, removed: stale.length };
 }
 
-type LocationForecasts = ForecastDoc['locations'];
+/** A supplier quotes days; the plan reviews weekly, so a part week counts whole (never short). */
+export const leadTimeWeeks = (days: number) => Math.max(1, Math.ceil(days / 7));
 
-/** Each SKU's locations with enough history, forecast by the same method as the SKU. */
-function locationForecasts(sales: SalesHistory, o: ForecastOptions): Map<string, LocationForecasts> {
-  const out = new Map<string, LocationForecasts>();
-  for (const key of sales.byLocation.skus()) {
-    const history = sales.byLocation.series(key);
+interface Plan {
+  history: number[];
+  /** The horizon's weeks, rounded to hundredths. */
+  units: number[];
+  errorSd: number;
+  replenishment: Replenishment;
+}
+
+/**
+ * One series' forecast and replenishment. The forecast runs at least as far as the lead time and
+ * the review week, however long the supplier's lead time; the document keeps the horizon's weeks.
+ */
+function planFor(history: number[], position: number, policy: ReplenishmentPolicy, o: ForecastOptions): Plan {
+  const ahead = chosenMethod(history, Math.max(o.horizonWeeks, policy.leadTimeWeeks + policy.reviewWeeks));
+  const errorSd = oneWeekErrorSd(chosenMethod, history);
+  return {
+    history,
+    units: ahead.slice(0, o.horizonWeeks).map((u) => Math.round(u * 100) / 100),
+    errorSd: Math.round(errorSd * 100) / 100,
+    replenishment: replenishment(ahead, errorSd, position, policy),
+  };
+}
+
+type LocationPlans = ForecastDoc['locations'];
+
+/**
+ * The SKU's locations with enough history, each forecast by the same method as the SKU and
+ * replenished from its own stock, with the SKU's supplier's lead time.
+ */
+function locationPlans(
+  sales: SalesHistory,
+  sku: string,
+  positions: Record<string, number>,
+  policy: ReplenishmentPolicy,
+  o: ForecastOptions,
+): LocationPlans {
+  const out: LocationPlans = {};
+  for (const locationId of sales.locationsOf(sku)) {
+    const history = sales.byLocation.series(atLocation(sku, locationId));
     if (history.filter((u) => u > 0).length < o.minLocationWeeks) continue;
-    const [sku, locationId] = ofLocationKey(key);
-    const units = chosenMethod(history, o.horizonWeeks).map((u) => Math.round(u * 100) / 100);
-    out.set(sku, { ...out.get(sku), [locationId]: { history, units } });
+    const { units, replenishment } = planFor(history, positions[locationId] ?? 0, policy, o);
+    out[locationId] = { history, units, replenishment };
   }
   return out;
 }
 
+function supplierFor(id: string | undefined, suppliers: Map<string, SupplierDoc>): ForecastDoc['supplier'] {
+  const doc = id === undefined ? undefined : suppliers.get(id);
+  return doc && id ? { id, name: doc.name, leadTimeDays: doc.leadTimeDays } : null;
+}
+
+interface Stock {
+  productId: string | undefined;
+  /** Available + incoming + in transit, store-wide. */
+  position: number;
+  byLocation: Record<string, number>;
+}
+
 /**
- * What a SKU has and has coming, store-wide: available (on hand less held), incoming from
- * suppliers, and in transit between locations (moved, not gone). A hot SKU's figures are its
- * shards' sum as of their last refresh, close enough for a weekly plan. A SKU without an inventory
- * document has none.
+ * What a SKU has and has coming, store-wide and per location: available (on hand less held),
+ * incoming from suppliers, and in transit between locations (moved, not gone; counted where it is
+ * going). A hot SKU's figures are its shards' sum as of their last refresh, close enough for a
+ * weekly plan. A SKU without an inventory document has none.
  */
-async function inventoryPositions(db: Firestore, skus: string[]): Promise<Map<string, number>> {
-  const positions = new Map<string, number>();
+async function stockOf(db: Firestore, skus: string[]): Promise<Map<string, Stock>> {
+  const out = new Map<string, Stock>();
   for (let i = 0; i < skus.length; i += 300) {
     const refs = skus.slice(i, i + 300).map((s) => inventoryRef(db, s));
     if (refs.length === 0) continue;
     for (const d of await db.getAll(...refs)) {
       if (!d.exists) continue;
       const n = (f: string) => (d.get(f) as number | undefined) ?? 0;
-      positions.set(d.id, n('available') + n('incoming') + n('inTransit'));
+      const locations = (d.get('locations') ?? {}) as Record<string, Record<string, number | undefined>>;
+      const byLocation: Record<string, number> = {};
+      for (const [id, l] of Object.entries(locations))
+        byLocation[id] = (l.available ?? 0) + (l.incoming ?? 0) + (l.inTransit ?? 0);
+      out.set(d.id, {
+        productId: d.get('productId') as string | undefined,
+        position: n('available') + n('incoming') + n('inTransit'),
+        byLocation,
+      });
     }
   }
-  return positions;
+  return out;
+}
+
+/** The supplier each SKU's variant names, read through the product the inventory document names. */
+async function variantSuppliers(db: Firestore, stock: Map<string, Stock>): Promise<Map<string, string>> {
+  const refs = [...stock].flatMap(([sku, s]) => (s.productId ? [variantRef(db, s.productId, sku)] : []));
+  const out = new Map<string, string>();
+  for (let i = 0; i < refs.length; i += 300)
+    for (const d of await db.getAll(...refs.slice(i, i + 300))) {
+      const id = d.get('supplierId') as unknown;
+      if (typeof id === 'string') out.set(d.id, id);
+    }
+  return out;
 }

@@ -11,10 +11,11 @@ export interface SalesHistory {
   bySku: WeeklySeries;
   /** Keyed by `atLocation(sku, locationId)`: the location the sold units left from. */
   byLocation: WeeklySeries;
+  /** Each SKU's locations in `byLocation`, sorted. */
+  locationsOf(sku: string): string[];
 }
 
 export const atLocation = (sku: string, locationId: string) => `${sku}\u0000${locationId}`;
-export const ofLocationKey = (key: string) => key.split('\u0000') as [sku: string, locationId: string];
 
 /** Reads the sales of the `weeks` weeks before `end` a page at a time (the `kind, at` index serves it). */
 export async function weeklySales(
@@ -25,6 +26,12 @@ export async function weeklySales(
 ): Promise<SalesHistory> {
   const bySku = new WeeklySeries(end, weeks);
   const byLocation = new WeeklySeries(end, weeks);
+  const locations = new Map<string, Set<string>>();
+  const history: SalesHistory = {
+    bySku,
+    byLocation,
+    locationsOf: (sku) => [...(locations.get(sku) ?? [])].sort(),
+  };
   const query = ledgerCol(db)
     .where('kind', '==', 'sale')
     .where('at', '>=', new Date(end.getTime() - weeks * 7 * 86_400_000))
@@ -39,10 +46,14 @@ export async function weeklySales(
       const sku = d.get('sku') as string;
       const at = (d.get('at') as Timestamp).toMillis();
       const qty = d.get('qty') as number;
+      const locationId = d.get('locationId') as string;
       bySku.add(sku, at, qty);
-      byLocation.add(atLocation(sku, d.get('locationId') as string), at, qty);
+      byLocation.add(atLocation(sku, locationId), at, qty);
+      const seen = locations.get(sku);
+      if (seen) seen.add(locationId);
+      else locations.set(sku, new Set([locationId]));
     }
-    if (page.size < pageSize) return { bySku, byLocation };
+    if (page.size < pageSize) return history;
     last = page.docs.at(-1);
   }
 }

@@ -24,6 +24,7 @@ export const transferRef = (db: Firestore, id: string) => db.collection('transfe
 export const idempotencyRef = (db: Firestore, operationId: string) =>
   db.collection('idempotency').doc(operationId);
 export const reconciliationsCol = (db: Firestore) => db.collection('reconciliations');
+export const suppliersCol = (db: Firestore) => db.collection('suppliers');
 
 export const customerRef = (db: Firestore, uid: string) => db.collection('customers').doc(uid);
 export const eventsOf = (db: Firestore, uid: string) => customerRef(db, uid).collection('events');

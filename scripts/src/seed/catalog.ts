@@ -17,6 +17,7 @@ import {
   styleRules,
   wordsOf,
 } from './keywords';
+import { supplierOfCategory } from './suppliers';
 
 export interface SeedProduct {
   id: string;
@@ -98,7 +99,8 @@ export function buildCatalog(items: RetailProduct[]): Catalog {
   }
   const catalog: Catalog = { products: [], variants: [], productOfSku: new Map() };
   const add = (id: string, members: RetailProduct[], asVariants: boolean) => {
-    catalog.products.push({ id, doc: productDoc(members, asVariants) });
+    const doc = productDoc(members, asVariants);
+    catalog.products.push({ id, doc });
     for (const m of members) {
       catalog.productOfSku.set(m.stockCode, id);
       catalog.variants.push({
@@ -109,6 +111,7 @@ export function buildCatalog(items: RetailProduct[]): Catalog {
           priceMinor: priceMinor(m.medianUnitPrice),
           currency: 'GBP',
           madeToOrder: false,
+          supplierId: supplierOfCategory(doc.category),
         },
         unitsSold: m.unitsSold,
         orders: m.orders,

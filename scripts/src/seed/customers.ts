@@ -53,7 +53,7 @@ function clockShift(lastDate: string, now: Date): (date: string) => number {
   return (date) => Date.parse(`${date}:00Z`) + offset;
 }
 
-function regionOf(country: string, customerId: string): string {
+export function regionOf(country: string, customerId: string): string {
   if (country !== 'United Kingdom') return country === 'EIRE' ? 'ie' : 'eu';
   return Number(customerId) % 2 === 0 ? 'uk-south' : 'uk-north';
 }

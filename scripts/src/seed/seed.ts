@@ -18,9 +18,12 @@ import {
   variantRef,
 } from '../../../functions/src/inventory/paths';
 import { readRetailProducts, readRetailTransactions } from '../data/online-retail';
+import { RetailDemand, tapped } from '../data/retail-demand';
 import { host, ports, projectId, useLocalStack } from '../dev/stack';
 import { buildCatalog } from './catalog';
 import { planCustomers, type DemoUser } from './customers';
+import { HISTORY_CORRELATION, historySkus, planSalesHistory } from './sales-history';
+import { planSuppliers } from './suppliers';
 import { locations, planStock } from './stock';
 import { upsertUsers, type UserAdmin } from './users';
 import { writeAll, type SeedWrite } from './write';
@@ -47,6 +50,21 @@ function defaultApp() {
   return getApps()[0] ?? initializeApp({ projectId });
 }
 
+async function plan(now: Date, population: number) {
+  const catalog = buildCatalog(readRetailProducts());
+  const stock = planStock(catalog, now);
+  // One pass over the transactions serves both the customers and the sales history.
+  const followed = historySkus(catalog);
+  const demand = new RetailDemand((sku) => followed.has(sku));
+  const transactions = tapped(readRetailTransactions(), (t) => demand.add(t));
+  const customers = await planCustomers(transactions, catalog, now, { population });
+  const history = planSalesHistory(demand.demand(), demand.lastDate, stock.hotSkus, now);
+  return { catalog, stock, customers, history };
+}
+
+const historyEntriesThere = async (db: Firestore) =>
+  (await ledgerCol(db).where('correlationId', '==', HISTORY_CORRELATION).count().get()).data().count;
+
 export async function seed(opts: SeedOptions = {}): Promise<SeedResult> {
   const started = Date.now();
   const log = opts.log ?? ((line: string) => console.log(line));
@@ -55,11 +73,7 @@ export async function seed(opts: SeedOptions = {}): Promise<SeedResult> {
   const now = opts.now ?? new Date();
 
   log('seeding: reading data/online-retail/');
-  const catalog = buildCatalog(readRetailProducts());
-  const stock = planStock(catalog, now);
-  const customers = await planCustomers(readRetailTransactions(), catalog, now, {
-    population: opts.population ?? DEFAULT_POPULATION,
-  });
+  const { catalog, stock, customers, history } = await plan(now, opts.population ?? DEFAULT_POPULATION);
   log(`  planned in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const set = (ref: SeedWrite['ref'], data: object): SeedWrite => ({ ref, data: { ...data }, mode: 'set' });
@@ -87,7 +101,17 @@ export async function seed(opts: SeedOptions = {}): Promise<SeedResult> {
     ...stock.shards.map((s) => create(shardRef(db, s.sku, s.doc.locationId, s.doc.index), s.doc)),
     ...stock.ledger.map((e) => create(ledgerCol(db).doc(e.id), e.doc)),
     ...stock.purchaseOrders.map((po) => create(db.collection('purchaseOrders').doc(po.id), po.doc)),
+    // Staff set lead times live (setSupplier): kept as they are, like stock.
+    ...planSuppliers(now).map((s) => create(db.collection('suppliers').doc(s.id), s.doc)),
   ]);
+  // Every entry there (the usual re-seed) is one count instead of thousands of refused creates.
+  if ((await historyEntriesThere(db)) === history.entries.length)
+    log(`  sales history: ${history.entries.length} ledger entries already there (kept as they are)`);
+  else
+    await step(
+      'sales history',
+      history.entries.map((e) => create(ledgerCol(db).doc(e.id), e.doc)),
+    );
   await step('customers', [
     ...customers.profiles.map((p) => create(customerRef(db, p.uid), p.doc)),
     ...customers.events.map((e) => create(eventsOf(db, e.uid).doc(e.id), e.doc)),
@@ -100,7 +124,8 @@ export async function seed(opts: SeedOptions = {}): Promise<SeedResult> {
   log(
     `seeded in ${seconds.toFixed(1)} s: ${catalog.products.length} products, ${catalog.variants.length} SKUs, ` +
       `${locations.length} locations, hot SKUs ${stock.hotSkus.join(', ')}, ${customers.profiles.length} customers ` +
-      `with ${customers.events.length} history events, ${customers.users.length} users`,
+      `with ${customers.events.length} history events, ${customers.users.length} users, ` +
+      `a year of sales of ${history.skus.length} SKUs (${history.units} units)`,
   );
   return { users: customers.users, hotSkus: stock.hotSkus, counts, seconds };
 }

@@ -21,6 +21,7 @@ import {
 } from '../../../functions/src/inventory/availability';
 import { shardId } from '../../../functions/src/inventory/paths';
 import type { Catalog, SeedVariant } from './catalog';
+import { SEED_SUPPLIER_NAMES } from './suppliers';
 
 export const locations: LocationDoc[] = [
   {
@@ -101,7 +102,6 @@ export interface StockPlan {
 
 /** Recently sold but out: this many are on order to the main warehouse. */
 const ON_ORDER_UNITS = 24;
-const SEED_SUPPLIERS = ['Nordhus Möbel', 'Oak & Co', 'Brass Lamp Works'];
 
 /** The SKUs on order, as open purchase orders (MAX_PO_LINES lines each) with their ledger entries. */
 function planPurchaseOrders(plan: StockPlan, skus: string[], now: Date): void {
@@ -109,7 +109,7 @@ function planPurchaseOrders(plan: StockPlan, skus: string[], now: Date): void {
   for (let n = 0; n * MAX_PO_LINES < skus.length; n++) {
     const id = `seed-po-${n}`;
     const lines = skus.slice(n * MAX_PO_LINES, (n + 1) * MAX_PO_LINES);
-    const supplier = SEED_SUPPLIERS[n % SEED_SUPPLIERS.length]!;
+    const supplier = SEED_SUPPLIER_NAMES[n % SEED_SUPPLIER_NAMES.length]!;
     plan.purchaseOrders.push({
       id,
       doc: {
@@ -146,8 +146,11 @@ function planPurchaseOrders(plan: StockPlan, skus: string[], now: Date): void {
   }
 }
 
+/** Not sold in the last months of the data: out of stock, and not bought again. */
+export const isDiscontinued = (v: SeedVariant) => v.lastSale === '' || v.lastSale < DISCONTINUED_BEFORE;
+
 function unitsFor(v: SeedVariant): number {
-  if (v.lastSale === '' || v.lastSale < DISCONTINUED_BEFORE) return 0;
+  if (isDiscontinued(v)) return 0;
   return Math.min(MAX_UNITS, Math.ceil((v.unitsSold / 52) * WEEKS_OF_COVER));
 }
 

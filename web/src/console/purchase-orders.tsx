@@ -7,10 +7,12 @@ import type { ForecastDoc } from '@hearth/contracts';
 import {
   closePurchaseOrder,
   createPurchaseOrder,
+  orderLocationSuggestion,
   orderSuggestion,
   receivePurchaseOrder,
   setStockCount,
   setStockPolicy,
+  USUAL_SUPPLIER,
   watchPurchaseOrders,
   watchReorderSuggestions,
   type PurchaseOrderRow,
@@ -35,24 +37,36 @@ function useLocationField(name = 'locationId', label = 'Location'): FieldSpec {
   return { name, label, kind: 'select', options };
 }
 
-/** "Order": the suggestion as a purchase order in one press (also used by the replenishment view). */
-export function OrderSuggestionButton(props: { forecast: WithId<ForecastDoc>; locationId: string }) {
+/**
+ * "Order": the suggestion as a purchase order in one press, from the SKU's supplier (also used by
+ * the replenishment view). With `ownPlan`, the location's own suggestion, ordered to it.
+ */
+export function OrderSuggestionButton(props: {
+  forecast: WithId<ForecastDoc>;
+  locationId: string;
+  ownPlan?: boolean;
+}) {
   const client = useClient();
   const [answer, setAnswer] = useState<Result<{ purchaseOrderId: string }> | null>(null);
   const [busy, setBusy] = useState(false);
-  const { suggestedQty } = props.forecast.replenishment;
+  const { forecast, locationId } = props;
+  const plan = props.ownPlan ? forecast.locations[locationId]?.replenishment : forecast.replenishment;
+  const suggestedQty = plan?.suggestedQty ?? 0;
+  const where = props.ownPlan ? ` to ${locationId}` : '';
   return (
     <>
       <button
         type="button"
-        disabled={busy || !props.locationId}
-        aria-label={`Order ${suggestedQty} × ${props.forecast.sku}`}
+        disabled={busy || !locationId}
+        aria-label={`Order ${suggestedQty} × ${forecast.sku}${where}`}
         onClick={async () => {
           setBusy(true);
-          const res = await orderSuggestion(client, props.forecast, {
-            supplier: 'Usual supplier',
-            locationId: props.locationId,
-          });
+          const res = props.ownPlan
+            ? await orderLocationSuggestion(client, forecast, locationId)
+            : await orderSuggestion(client, forecast, {
+                supplier: forecast.supplier?.name ?? USUAL_SUPPLIER,
+                locationId,
+              });
           setBusy(false);
           setAnswer(res);
         }}

@@ -1,16 +1,19 @@
 /**
  * Replenishment: the forecasting job's reorder suggestions, and per SKU its weekly sales history
- * with the next 8 weeks' forecast plotted (uPlot; the table is the accessible copy) and its
- * replenishment figures. "Order" turns a suggestion into a purchase order (the supply page's button).
+ * with the next 8 weeks' forecast plotted (uPlot; the table is the accessible copy), its
+ * replenishment figures, its supplier's lead time (which staff can change here), and each
+ * location's own suggestion where it has the history for one. "Order" turns a suggestion into a
+ * purchase order (the supply page's button).
  */
 import type { ForecastDoc } from '@hearth/contracts';
-import { watchForecast, watchReorderSuggestions, type WithId } from '@hearth/client';
+import { setSupplier, watchForecast, watchReorderSuggestions, type WithId } from '@hearth/client';
 import type { AlignedData } from 'uplot';
 import { href } from '../router';
 import { useClient } from '../session';
 import { LineChart } from '../ui/chart';
 import { Alert } from '../ui/field';
 import { useLive } from '../ui/hooks';
+import { ActionForm, num } from './action-form';
 import { useLocations } from './locations';
 import { OrderSuggestionButton } from './purchase-orders';
 
@@ -67,10 +70,18 @@ function SkuForecast({ sku }: { sku: string }) {
         <dd>{r.safetyStock}</dd>
         <dt>Lead time</dt>
         <dd>{r.leadTimeWeeks} weeks</dd>
+        <dt>Supplier</dt>
+        <dd>
+          {f.supplier
+            ? `${f.supplier.name}, ${f.supplier.leadTimeDays} days`
+            : 'none on record (the default lead time)'}
+        </dd>
         <dt>Suggested order</dt>
         <dd>{r.reorder ? r.suggestedQty : 'none'}</dd>
       </dl>
       {r.reorder && <OrderSuggestionButton forecast={f} locationId={first} />}
+      <LocationPlans forecast={f} />
+      {f.supplier && <LeadTimeForm supplier={f.supplier} />}
       <table>
         <caption>Forecast for the next weeks</caption>
         <thead>
@@ -89,6 +100,79 @@ function SkuForecast({ sku }: { sku: string }) {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** Each location's own suggestion, from its own sales, forecast error and stock. */
+function LocationPlans({ forecast }: { forecast: WithId<ForecastDoc> }) {
+  const names = new Map(useLocations().map((l) => [l.id, l.name]));
+  const rows = Object.entries(forecast.locations).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (rows.length === 0)
+    return <p>No location has sold {forecast.sku} in enough weeks for a forecast of its own.</p>;
+  return (
+    <table>
+      <caption>Per location: each one's own forecast against its own stock</caption>
+      <thead>
+        <tr>
+          <th scope="col">Location</th>
+          <th scope="col">Next week</th>
+          <th scope="col">Position</th>
+          <th scope="col">Reorder point</th>
+          <th scope="col">Suggested</th>
+          <th scope="col">Action</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([id, l]) => (
+          <tr>
+            <th scope="row">{names.get(id) ?? id}</th>
+            <td>{(l.units[0] ?? 0).toFixed(1)}</td>
+            <td>{l.replenishment.inventoryPosition}</td>
+            <td>{l.replenishment.reorderPoint}</td>
+            <td>{l.replenishment.suggestedQty}</td>
+            <td>
+              {l.replenishment.reorder ? (
+                <OrderSuggestionButton forecast={forecast} locationId={id} ownPlan />
+              ) : (
+                'none'
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The supplier's lead time, as staff set it (setSupplier); the next forecast run orders ahead of it. */
+function LeadTimeForm({ supplier }: { supplier: NonNullable<ForecastDoc['supplier']> }) {
+  const client = useClient();
+  return (
+    <ActionForm
+      key={supplier.id}
+      title={`Set the lead time of ${supplier.name}`}
+      quantityField="leadTimeDays"
+      fields={[
+        {
+          name: 'leadTimeDays',
+          label: 'Lead time (days)',
+          kind: 'number',
+          initial: String(supplier.leadTimeDays),
+        },
+      ]}
+      submit={(v) =>
+        setSupplier(client, {
+          supplierId: supplier.id,
+          name: supplier.name,
+          leadTimeDays: num(v.leadTimeDays),
+        })
+      }
+      done={(r: { leadTimeDays: number; changed: boolean }) =>
+        r.changed
+          ? `${supplier.name} now takes ${r.leadTimeDays} days; the next forecast run plans with it`
+          : `${supplier.name} already takes ${r.leadTimeDays} days`
+      }
+    />
   );
 }
 
