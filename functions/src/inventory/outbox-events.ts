@@ -23,6 +23,12 @@ export const reservationCreated = (
   },
 });
 
+/** A backordered hold's last owed unit arrived: the same figures, and it can be checked out now. */
+export const reservationFilled = (
+  id: string,
+  r: Pick<ReservationDoc, 'customerId' | 'lines' | 'expiresAt'>,
+): EmitInput => ({ ...reservationCreated(id, r), type: 'reservation.filled' });
+
 export const reservationExpired = (
   id: string,
   r: Pick<ReservationDoc, 'customerId' | 'lines'>,
@@ -31,22 +37,6 @@ export const reservationExpired = (
   correlationId: id,
   orderKey: `order:${id}`,
   data: { reservationId: id, customerId: r.customerId, lines: linesOf(r.lines) },
-});
-
-/** A backordered hold's last owed unit arrived: the customer can check out now (a "it's here" email). */
-export const reservationFilled = (
-  id: string,
-  r: Pick<ReservationDoc, 'customerId' | 'lines' | 'expiresAt'>,
-): EmitInput => ({
-  type: 'reservation.filled',
-  correlationId: id,
-  orderKey: `order:${id}`,
-  data: {
-    reservationId: id,
-    customerId: r.customerId,
-    lines: linesOf(r.lines),
-    expiresAt: new Date(r.expiresAt.toMillis()).toISOString(),
-  },
 });
 
 /** An order's id is its reservation's: both share one order key, so a consumer sees the hold first. */

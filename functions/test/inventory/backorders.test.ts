@@ -10,6 +10,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { BACKORDER_GRACE_DAYS, BACKORDER_READY_HOURS, type ReservationView } from '@hearth/contracts';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 import type { CallRequest } from '../../src/platform/callable';
+import { as, type Failure, refusal, user } from './support/calls';
 import { inventoryCallables } from '../../src/inventory/callables';
 import type { Deps } from '../../src/inventory/deps';
 import { fillBackorders, fillOnInventoryWritten, sweepBackorders } from '../../src/inventory/backorders';
@@ -22,30 +23,9 @@ import { everything } from './support/snapshot';
 import { FakeClock, instance, key, seedStore } from './support/store';
 
 type Api = ReturnType<typeof inventoryCallables>;
-const user = (uid: string, claims: Record<string, unknown> = {}) => ({
-  uid,
-  token: { uid, ...claims } as never,
-  rawToken: 'test',
-});
 const staff = user('kim', { staff: true });
 const ivy = user('ivy');
-const as = (auth: CallRequest['auth'], data: unknown): CallRequest => ({ data, auth });
 const DAY = 24 * 3600 * 1000;
-
-interface Failure {
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
-
-async function refusal(p: Promise<unknown>): Promise<Failure> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Failure;
-  }
-  assert.fail('the call was expected to be refused');
-}
 
 describe('backorders and made to order', () => {
   let fs: TestFirestore;

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 import type { CallRequest } from '../../src/platform/callable';
+import { as, type Failure, refusal, user } from './support/calls';
 import { inventoryCallables } from '../../src/inventory/callables';
 import type { Deps } from '../../src/inventory/deps';
 import { reconcileInventory } from '../../src/inventory/reconcile';
@@ -18,30 +19,9 @@ import { everything } from './support/snapshot';
 import { FakeClock, instance, key, seedStore } from './support/store';
 
 type Api = ReturnType<typeof inventoryCallables>;
-const user = (uid: string, claims: Record<string, unknown> = {}) => ({
-  uid,
-  token: { uid, ...claims } as never,
-  rawToken: 'test',
-});
 const staff = user('kim', { staff: true });
 const ivy = user('ivy');
-const as = (auth: CallRequest['auth'], data: unknown): CallRequest => ({ data, auth });
 const EXPECTED = '2026-12-01T00:00:00.000Z';
-
-interface Failure {
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
-
-async function refusal(p: Promise<unknown>): Promise<Failure> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Failure;
-  }
-  assert.fail('the call was expected to be refused');
-}
 
 /** Everything the inventory domain writes, purchase orders included. */
 async function allData(fs: TestFirestore) {
