@@ -101,6 +101,27 @@ export const MODULES: MutationModule[] = [
     tests: ['functions/test/inventory/shards.test.ts', 'functions/test/inventory/backorders.test.ts'],
   },
   {
+    name: 'functions/inventory-reserve-decisions',
+    what: "a batch's transaction deciding each cart of ordinary SKUs: served from the document as read, refused, capped, backordered, or sent round again; the hold it writes and what the customer is answered",
+    mutate: [
+      {
+        file: 'functions/src/inventory/reserve-batch.ts',
+        functions: ['decide', 'writeHold', 'serve', 'takeExactly', 'promiseOf', 'reservationOf', 'toView'],
+      },
+    ],
+    tests: [
+      'functions/test/inventory/flows.test.ts',
+      'functions/test/inventory/backorders.test.ts',
+      'functions/test/inventory/limits.test.ts',
+    ],
+  },
+  {
+    name: 'functions/inventory-checkout',
+    what: 'checkout: a held, unexpired, fully arrived hold sold exactly as held, at its prices, in the store currency',
+    mutate: [{ file: 'functions/src/inventory/checkout.ts' }],
+    tests: ['functions/test/inventory/flows.test.ts', 'functions/test/inventory/backorders.test.ts'],
+  },
+  {
     name: 'emulator/rules-access-policy',
     what: 'the rules access policy: which match blocks apply to a path, what request and resource hold, the get()/exists() limits, queries and batched writes',
     mutate: [
