@@ -7,6 +7,9 @@ export const money = (minor: number) => gbp.format(minor / 100);
 export const dateTime = (ms: number) =>
   new Date(ms).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
 
+/** A day, as a promise reads ("16 Dec 2026"): backorders are promised for a date, not an hour. */
+export const day = (ms: number) => new Date(ms).toLocaleDateString('en-GB', { dateStyle: 'medium' });
+
 export const statusLabel: Record<StockStatus, string> = {
   in_stock: 'In stock',
   low: 'Low',

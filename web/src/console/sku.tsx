@@ -1,4 +1,7 @@
-/** One SKU for staff: its counters per location and its shards, live; holds on it; the ledger; actions. */
+/**
+ * One SKU for staff: its counters per location and its shards, live; holds on it; its backorders
+ * and their queue; the ledger; actions.
+ */
 import { doc, onSnapshot } from 'firebase/firestore';
 import type { InventoryDoc, ReservationDoc, ShardDoc } from '@hearth/contracts';
 import { toHearthError, watchHeldReservations, watchShards, type WithId } from '@hearth/client';
@@ -8,6 +11,7 @@ import { useClient } from '../session';
 import { Alert } from '../ui/field';
 import { useLive, useNow } from '../ui/hooks';
 import { Actions } from './actions';
+import { BackordersPanel } from './backorders';
 import { Ledger } from './ledger';
 import { PurchaseLimitPanel } from './purchase-limit';
 
@@ -111,6 +115,7 @@ export function SkuPage({ sku }: { sku: string }) {
                 'Incoming',
                 'In transit',
                 'Damaged',
+                'Backordered',
                 'Shards',
               ].map((h) => (
                 <th scope="col">{h}</th>
@@ -133,15 +138,40 @@ export function SkuPage({ sku }: { sku: string }) {
                 <td class="num">{l.incoming}</td>
                 <td class="num">{l.inTransit}</td>
                 <td class="num">{l.damaged}</td>
+                <td class="num" data-figure="backordered">
+                  {l.backordered ?? 0}
+                </td>
                 <td class="num">{inv.value!.shards[id] ?? '–'}</td>
               </tr>
             ))}
           </tbody>
+          <tfoot>
+            <tr data-location="all">
+              <th scope="row">All locations</th>
+              <td class="num">{inv.value.onHand}</td>
+              <td class="num">{inv.value.reserved}</td>
+              <td class="num">{inv.value.available}</td>
+              <td class="num">{inv.value.incoming}</td>
+              <td class="num">{inv.value.inTransit}</td>
+              <td />
+              <td class="num" data-figure="backordered">
+                {inv.value.backordered ?? 0}
+              </td>
+              <td />
+            </tr>
+          </tfoot>
         </table>
       )}
       <div class="columns">
         <div>
           {inv.value && <PurchaseLimitPanel sku={sku} limit={inv.value.purchaseLimit ?? null} />}
+          {inv.value && !hot && (
+            <BackordersPanel
+              sku={sku}
+              policy={inv.value.backorder ?? null}
+              backordered={inv.value.backordered ?? 0}
+            />
+          )}
           <Shards sku={sku} />
           <HoldsOn sku={sku} />
           <Ledger sku={sku} />

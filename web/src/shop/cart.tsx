@@ -1,6 +1,8 @@
 /**
  * The cart: reserve holds every line or none (the hold counts down to its expiry, watched live), an
- * out-of-stock answer is shown on the line it names, checkout turns the hold into an order.
+ * out-of-stock answer is shown on the line it names, checkout turns the hold into an order. A SKU
+ * taking backorders can be held beyond its stock instead (backorder.tsx): checkout then waits for
+ * the owed units.
  */
 import { useState } from 'preact/hooks';
 import {
@@ -11,11 +13,12 @@ import {
   type HearthError,
   type ReservationState,
 } from '@hearth/client';
-import { countdown, money } from '../format';
+import { countdown, dateTime, money } from '../format';
 import { href } from '../router';
 import { useClient, useSession } from '../session';
 import { Alert } from '../ui/field';
 import { useLive, useNow } from '../ui/hooks';
+import { BackorderOffer, BackorderState, owedUnits, WAITING_ID } from './backorder';
 import { currentCart, setCart, useCart, type CartLine } from './cart-store';
 
 /** What a person reads for a failed reserve or checkout. */
@@ -31,6 +34,8 @@ export function explain(e: HearthError, lines: CartLine[]): string {
       return `Only ${e.available} of ${what} left; you asked for ${e.requested}. Nothing was reserved.${split}`;
     }
     case 'failed-precondition':
+      if (e.reason === 'backorder_waiting')
+        return 'Some backordered units have not arrived yet; check out once they have.';
       return e.reason === 'expired'
         ? 'Your hold expired before checkout; reserve again.'
         : `This hold can no longer be checked out (${e.reason}).`;
@@ -155,19 +160,32 @@ function Hold({ hold, lines }: { hold: ReservationState; lines: CartLine[] }) {
       </Alert>
     );
   }
+  const waiting = owedUnits(hold) > 0;
   return (
     <div class="hold">
       <p role="timer" aria-live="off" data-testid="hold-countdown">
-        {hold.expiresAt.getTime() > now ? (
+        {hold.expiresAt.getTime() <= now ? (
+          // The expiry job releases it within a minute; checkout already refuses it.
+          'Your hold has run out; it is being released.'
+        ) : hold.backorder ? (
+          // Days or weeks, not minutes: a backorder waits for its units (and a while past the promise).
+          <>
+            Held for you until <strong>{dateTime(hold.expiresAt.getTime())}</strong>
+          </>
+        ) : (
           <>
             Held for you for <strong>{countdown(hold.expiresAt.getTime(), now)}</strong>
           </>
-        ) : (
-          // The expiry job releases it within a minute; checkout already refuses it.
-          'Your hold has run out; it is being released.'
         )}
       </p>
-      <button type="button" class="primary" disabled={busy} onClick={() => act('checkout')}>
+      <BackorderState hold={hold} lines={lines} />
+      <button
+        type="button"
+        class="primary"
+        disabled={busy || waiting}
+        aria-describedby={waiting ? WAITING_ID : undefined}
+        onClick={() => act('checkout')}
+      >
         Check out
       </button>{' '}
       <button type="button" disabled={busy} onClick={() => act('release')}>
@@ -182,27 +200,32 @@ export function CartPage() {
   const client = useClient();
   const { user } = useSession();
   const cart = useCart();
-  const [problem, setProblem] = useState<{ text: string; sku?: string } | null>(null);
+  const [problem, setProblem] = useState<{ text: string; sku?: string; retried?: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   const hold = useLive<ReservationState>(
     (set, fail) =>
       cart.reservationId ? watchReservation(client, cart.reservationId, set, fail) : () => undefined,
     [cart.reservationId],
   );
-  const onReserve = async () => {
+  const onReserve = async (allowBackorder = false) => {
     setBusy(true);
     setProblem(null);
     const { lines } = currentCart();
     const res = await reserve(
       client,
       lines.map((l) => ({ sku: l.sku, qty: l.qty })),
+      allowBackorder ? { allowBackorder } : {},
     );
     setBusy(false);
     if (!res.ok) {
-      return setProblem({
-        text: explain(res.error, lines),
-        ...(res.error.code === 'out-of-stock' ? { sku: res.error.sku } : {}),
-      });
+      const { error } = res;
+      if (error.code !== 'out-of-stock') return setProblem({ text: explain(error, lines) });
+      // Refused beyond stock too: the function's message says how many more the policy has room for.
+      return setProblem(
+        allowBackorder
+          ? { text: error.message, sku: error.sku, retried: true }
+          : { text: explain(error, lines), sku: error.sku },
+      );
     }
     setCart((c) => ({ ...c, reservationId: res.value.reservationId }));
   };
@@ -223,11 +246,19 @@ export function CartPage() {
         <>
           <Lines lines={cart.lines} locked={held} problemSku={problem?.sku} />
           {problem && <Alert>{problem.text}</Alert>}
+          {problem?.sku && !problem.retried && !cart.reservationId && (
+            <BackorderOffer
+              sku={problem.sku}
+              lines={cart.lines}
+              busy={busy}
+              onOrder={() => onReserve(true)}
+            />
+          )}
           {hold.error && <Alert>{explain(hold.error, cart.lines)}</Alert>}
           {cart.reservationId && hold.value && <Hold hold={hold.value} lines={cart.lines} />}
           {!cart.reservationId &&
             (user ? (
-              <button type="button" class="primary" disabled={busy} onClick={onReserve}>
+              <button type="button" class="primary" disabled={busy} onClick={() => onReserve()}>
                 Reserve these items
               </button>
             ) : (
