@@ -198,37 +198,35 @@ export async function fillOnInventoryWritten(deps: Deps, sku: string, after: unk
  * as much as there is (a partial fill still leaves nobody behind it served before it). Runs until
  * the queue or the stock runs out; returns the units filled and the holds it completed.
  */
-export async function fillBackorders(deps: Deps, sku: string): Promise<{ units: number; completed: number }> {
+export async function fillBackorders(
+  deps: Deps,
+  sku: string,
+  batch = FILL_BATCH,
+): Promise<{ units: number; completed: number }> {
   const total = { units: 0, completed: 0 };
   for (;;) {
-    const round = await fillRound(deps, sku);
+    const round = await fillRound(deps, sku, batch);
     total.units += round.units;
     total.completed += round.completed;
     if (!round.more) return total;
   }
 }
 
-async function fillRound(deps: Deps, sku: string) {
+async function fillRound(deps: Deps, sku: string, batch: number) {
   return runInTransaction(deps, `fill backorders of ${sku}`, async (tx) => {
     const db = deps.db;
     const now = deps.clock.now();
     const queue = await tx.raw.get(
-      backordersCol(db)
-        .where('sku', '==', sku)
-        .where('status', '==', 'waiting')
-        .orderBy('seq')
-        .limit(FILL_BATCH),
+      backordersCol(db).where('sku', '==', sku).where('status', '==', 'waiting').orderBy('seq').limit(batch),
     );
     const st = new StockTx(tx, deps, systemContext(`fill-${sku}`));
     await st.loadInventory([sku]);
     const entries = queue.docs.map((d) => BackorderDoc.parse(d.data()));
-    const snaps =
-      entries.length > 0
-        ? await tx.getAll(entries.map((e) => reservationRef(db, e.reservationId)))
-        : new Map();
-    countReads(deps, 1 + queue.size + entries.length);
+    const snaps = await tx.getAll(entries.map((e) => reservationRef(db, e.reservationId)));
+    // The query's reads (the documents' are counted by Tx).
+    countReads(deps, Math.max(1, queue.size));
     const doc = st.inventory(sku);
-    const round = { units: 0, completed: 0, more: false };
+    const round = { units: 0, completed: 0 };
     for (const entry of entries) {
       const cell = doc.locations[entry.locationId];
       const qty = Math.min(entry.owed, Math.max(0, (cell?.available ?? 0) - (cell?.safetyStock ?? 0)));
@@ -265,8 +263,8 @@ async function fillRound(deps: Deps, sku: string) {
       round.units += qty;
     }
     st.write();
-    round.more = round.units > 0 && queue.size === FILL_BATCH;
-    return round;
+    // A full batch that filled something may have more queue behind it, and stock for it.
+    return { ...round, more: round.units > 0 && queue.size === batch };
   });
 }
 

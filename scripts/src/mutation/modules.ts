@@ -77,7 +77,7 @@ export const MODULES: MutationModule[] = [
     name: 'functions/inventory-backorders',
     what: 'holds beyond stock: what a line takes and owes, the promise, the limit, the first-come-first-served fill, the queue',
     mutate: [{ file: 'functions/src/inventory/backorders.ts' }],
-    tests: ['functions/test/inventory/backorders.test.ts'],
+    tests: ['functions/test/inventory/backorders.test.ts', 'functions/test/inventory/backorder-fill.test.ts'],
   },
   {
     name: 'functions/inventory-release',
