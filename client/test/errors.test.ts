@@ -23,6 +23,23 @@ describe('toHearthError', () => {
     });
   });
 
+  it('keeps how many more can be backordered when a backorder limit is full', () => {
+    const e = toHearthError(
+      functionsError(
+        'resource-exhausted',
+        'Not enough stock of S1: 2 requested, 0 available and 1 more can be backordered',
+        {
+          sku: 'S1',
+          requested: 2,
+          available: 0,
+          backorderRoom: 1,
+        },
+      ),
+    );
+    assert.equal(e.code, 'out-of-stock');
+    assert.equal(e.code === 'out-of-stock' && e.backorderRoom, 1);
+  });
+
   it('keeps the field of invalid-argument, the reason of failed-precondition, the id of not-found', () => {
     const bad = toHearthError(
       functionsError('invalid-argument', 'lines.0.qty: must be at least 1', {

@@ -20,6 +20,8 @@ export const OutOfStockDetails = z.object({
   available: Count,
   /** Present when more could be had by allowing a split delivery. */
   availableIfSplit: Count.optional(),
+  /** Present when the SKU takes backorders: how many more units its limit lets carts be owed. */
+  backorderRoom: Count.optional(),
 });
 export type OutOfStockDetails = z.infer<typeof OutOfStockDetails>;
 

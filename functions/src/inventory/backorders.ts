@@ -19,6 +19,7 @@ import {
   BACKORDER_GRACE_DAYS,
   BACKORDER_READY_HOURS,
   BackorderDoc,
+  type OutOfStockDetails,
   InventoryDoc,
   PurchaseOrderDoc,
   type ReservationDoc,
@@ -102,7 +103,7 @@ export function backorderLine(
     return new InventoryError(
       'resource-exhausted',
       `Not enough stock of ${doc.sku}: ${qty} requested, ${take} available and ${room} more can be backordered`,
-      { sku: doc.sku, requested: qty, available: take, backorderRoom: room },
+      { sku: doc.sku, requested: qty, available: take, backorderRoom: room } satisfies OutOfStockDetails,
     );
   return { locationId: policy.locationId, take, owe };
 }

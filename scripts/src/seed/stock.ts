@@ -102,6 +102,8 @@ export interface StockPlan {
 
 /** Recently sold but out: this many are on order to the main warehouse. */
 const ON_ORDER_UNITS = 24;
+/** Past what is on order, a backordered piece of furniture or a lamp is promised this far out. */
+const BACKORDER_LEAD_DAYS = 28;
 
 /** The SKUs on order, as open purchase orders (MAX_PO_LINES lines each) with their ledger entries. */
 function planPurchaseOrders(plan: StockPlan, skus: string[], now: Date): void {
@@ -224,6 +226,17 @@ export function planStock(catalog: Catalog, now: Date): StockPlan {
         locations: stock,
         shards: hot ? { [HOT_LOCATION]: HOT_SHARDS } : {},
         aggregatedAt: hot ? at : null,
+        // On order and the kind of thing people wait for: shoppers may hold one of the units coming,
+        // promised for the purchase order's date (backorders.ts).
+        ...(onOrder.at(-1) === sku && backorderableCategories.has(category)
+          ? {
+              backorder: {
+                limit: ON_ORDER_UNITS,
+                locationId: 'wh-london',
+                leadTimeDays: BACKORDER_LEAD_DAYS,
+              },
+            }
+          : {}),
       },
       now,
     );
