@@ -26,7 +26,13 @@ export interface Availability {
   sku: string;
   productId: string;
   status: StockStatus;
+  /** onHand - reserved over all locations: units not held, safety stock and units owed included. */
   available: number;
+  /**
+   * What carts can take now: available less the safety stock withheld and the units owed to
+   * backordered holds (what the status is computed from; show this as "only N left").
+   */
+  forSale: number;
   onHand: number;
   reserved: number;
   incoming: number;
@@ -95,7 +101,17 @@ export function availabilityOf(inv: InventoryFields, shards: ShardFields[], from
     backorderable: inv.backorderable || Boolean(inv.backorder),
     lowStockUnits: inv.lowStockUnits,
   });
-  return { sku: inv.sku, productId: inv.productId, status, ...total, locations, shardedLocations, fromCache };
+  const forSale = Math.max(0, total.available - safetyStock - backordered);
+  return {
+    sku: inv.sku,
+    productId: inv.productId,
+    status,
+    ...total,
+    forSale,
+    locations,
+    shardedLocations,
+    fromCache,
+  };
 }
 
 /** Shard documents per location, so a shard set read from the cache can be checked for gaps. */

@@ -58,6 +58,7 @@ describe('availabilityOf', () => {
       onHand: 49,
       reserved: 5,
       available: 44,
+      forSale: 41,
       incoming: 12,
       locations: {
         wh: { onHand: 40, reserved: 3, available: 37, incoming: 7 },
@@ -142,6 +143,11 @@ describe('availabilityOf', () => {
     assert.equal(status(owing(0)), 'in_stock');
     assert.equal(status(owing(3)), 'low');
     assert.equal(status(owing(5)), 'out');
+    assert.deepEqual(
+      [0, 3, 5].map((owed) => availabilityOf(inventory(owing(owed)), []).forSale),
+      [5, 2, 0],
+      'what carts can take: available less units owed',
+    );
     assert.equal(
       status({ ...owing(5), backorder: { limit: 5, locationId: 'wh', leadTimeDays: 7 } }),
       'backorder',

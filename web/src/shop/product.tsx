@@ -24,13 +24,13 @@ function VariantRow(props: { product: Product; variant: Variant }) {
     [variant.sku],
   );
   const shown = a
-    ? shopperAvailability(a.status, a.available)
+    ? shopperAvailability(a.status, a.forSale)
     : error?.code === 'not-found'
       ? 'Not stocked'
       : error
         ? 'Availability unknown'
         : 'Checking…';
-  const sellable = a && (a.available > 0 || a.status === 'backorder' || a.status === 'made_to_order');
+  const sellable = a && (a.forSale > 0 || a.status === 'backorder' || a.status === 'made_to_order');
   return (
     <tr data-sku={variant.sku}>
       <th scope="row">{optionsText(variant)}</th>
