@@ -67,18 +67,19 @@ const PARALLEL = 8;
  */
 export async function expireReservations(
   deps: Deps,
+  { pageSize = PAGE, maxPages = MAX_PAGES }: { pageSize?: number; maxPages?: number } = {},
 ): Promise<{ expired: number; skus: string[]; failed: { reservationId: string; error: string }[] }> {
   const now = deps.clock.now();
   const skus = new Set<string>();
   const failed: { reservationId: string; error: string }[] = [];
   let expired = 0;
   let after: QueryDocumentSnapshot | null = null;
-  for (let page = 0; page < MAX_PAGES; page++) {
+  for (let page = 0; page < maxPages; page++) {
     let due = reservationsCol(deps.db)
       .where('status', '==', 'held')
       .where('expiresAt', '<=', Timestamp.fromDate(now))
       .orderBy('expiresAt')
-      .limit(PAGE);
+      .limit(pageSize);
     if (after) due = due.startAfter(after);
     const snap = await due.get();
     countReads(deps, Math.max(1, snap.size));
@@ -107,8 +108,11 @@ export async function expireReservations(
   return { expired, skus: [...skus], failed };
 }
 
-/** Expires one reservation if it is still held and due; returns its SKUs, or null if it was not. */
-async function expireOne(deps: Deps, id: string, now: Date): Promise<string[] | null> {
+/**
+ * Expires one reservation if it is still held and due; returns its SKUs, or null if it was not (a
+ * release, a checkout or an extension since the sweep's query).
+ */
+export async function expireOne(deps: Deps, id: string, now: Date): Promise<string[] | null> {
   return runInTransaction(deps, `expire reservation ${id}`, async (tx) => {
     const res = readReservation(await tx.get(reservationRef(deps.db, id)));
     if (res.status !== 'held' || res.expiresAt.toMillis() > now.getTime()) return null;

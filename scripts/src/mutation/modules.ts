@@ -86,7 +86,11 @@ export const MODULES: MutationModule[] = [
       { file: 'functions/src/inventory/release.ts' },
       { file: 'functions/src/inventory/reservations.ts' },
     ],
-    tests: ['functions/test/inventory/flows.test.ts', 'functions/test/inventory/backorders.test.ts'],
+    tests: [
+      'functions/test/inventory/release.test.ts',
+      'functions/test/inventory/flows.test.ts',
+      'functions/test/inventory/backorders.test.ts',
+    ],
   },
   {
     name: 'functions/inventory-reconcile',
