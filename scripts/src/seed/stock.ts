@@ -102,7 +102,12 @@ export interface StockPlan {
 
 /** Recently sold but out: this many are on order to the main warehouse. */
 const ON_ORDER_UNITS = 24;
-/** Past what is on order, a backordered piece of furniture or a lamp is promised this far out. */
+/**
+ * The scarcest furniture and lamps in stock take backorders in the demo: this many SKUs, up to this
+ * many units owed each at the main warehouse, promised this far out past what is on order.
+ */
+const BACKORDER_SKUS = 20;
+const BACKORDER_LIMIT = 10;
 const BACKORDER_LEAD_DAYS = 28;
 
 /** The SKUs on order, as open purchase orders (MAX_PO_LINES lines each) with their ledger entries. */
@@ -178,6 +183,18 @@ export function planStock(catalog: Catalog, now: Date): StockPlan {
     .slice(0, HOT_SKU_COUNT)
     .map((v) => v.doc.sku);
   const plan: StockPlan = { inventory: [], shards: [], ledger: [], purchaseOrders: [], hotSkus };
+  const backordered = new Set(
+    catalog.variants
+      .filter(
+        (v) =>
+          unitsFor(v) > 0 &&
+          !hotSkus.includes(v.doc.sku) &&
+          backorderableCategories.has(categoryOf.get(v.doc.productId) ?? ''),
+      )
+      .sort((a, b) => unitsFor(a) - unitsFor(b) || (a.doc.sku < b.doc.sku ? -1 : 1))
+      .slice(0, BACKORDER_SKUS)
+      .map((v) => v.doc.sku),
+  );
   const onOrder: string[] = [];
   const restock = (sku: string, locationId: string, qty: number, shard: number | null) => {
     const suffix = shard === null ? locationId : shardId(locationId, shard);
@@ -226,12 +243,11 @@ export function planStock(catalog: Catalog, now: Date): StockPlan {
         locations: stock,
         shards: hot ? { [HOT_LOCATION]: HOT_SHARDS } : {},
         aggregatedAt: hot ? at : null,
-        // On order and the kind of thing people wait for: shoppers may hold one of the units coming,
-        // promised for the purchase order's date (backorders.ts).
-        ...(onOrder.at(-1) === sku && backorderableCategories.has(category)
+        // Pieces people wait for: a cart wanting more than is left may hold the rest (backorders.ts).
+        ...(backordered.has(sku)
           ? {
               backorder: {
-                limit: ON_ORDER_UNITS,
+                limit: BACKORDER_LIMIT,
                 locationId: 'wh-london',
                 leadTimeDays: BACKORDER_LEAD_DAYS,
               },
