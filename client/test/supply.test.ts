@@ -10,14 +10,21 @@ import { after, before, describe, it } from 'node:test';
 import { Timestamp } from 'firebase-admin/firestore';
 import { useEmulator, type TestFirestore } from '../../test/support/emulator';
 import { Arrivals, within } from '../../test/support/within';
-import { createPurchaseOrder, receivePurchaseOrder } from '../../functions/src/inventory/purchase-orders';
+import {
+  closePurchaseOrder,
+  createPurchaseOrder,
+  receivePurchaseOrder,
+} from '../../functions/src/inventory/purchase-orders';
 import type { Deps } from '../../functions/src/inventory/deps';
 import { FakeClock, seedStore } from '../../functions/test/inventory/support/store';
 import {
   orderLocationSuggestion,
   orderSuggestion,
+  SKU_WIDE,
+  suggestionCover,
   suggestionKey,
   watchPurchaseOrders,
+  watchSuggestionOrders,
   type HearthError,
   type PurchaseOrderRow,
 } from '../src';
@@ -100,10 +107,14 @@ describe('purchase orders for staff apps', () => {
     });
     assert.equal(suggestionKey(forecast(7)), `suggestion-sofa_oak-${generatedAt.toMillis()}`);
     // No functions client is needed: the request fails its schema before any call is made.
-    const refused = await orderSuggestion({ functions: undefined as never }, forecast(0), {
-      supplier: 'Oak & Co',
-      locationId: 'wh-north',
-    });
+    const refused = await orderSuggestion(
+      { functions: undefined as never, db: undefined as never },
+      forecast(0),
+      {
+        supplier: 'Oak & Co',
+        locationId: 'wh-north',
+      },
+    );
     assert.equal(refused.ok, false);
     assert.equal(!refused.ok && refused.error.code, 'invalid-argument');
     assert.equal(
@@ -137,11 +148,117 @@ describe('purchase orders for staff apps', () => {
       `suggestion-sofa_oak-wh-north-${generatedAt.toMillis()}`,
     );
     assert.notEqual(suggestionKey(forecast, 'wh-north'), suggestionKey(forecast));
-    const noFunctions = { functions: undefined as never };
+    const noFunctions = { functions: undefined as never, db: undefined as never };
     const elsewhere = await orderLocationSuggestion(noFunctions, forecast, 'store-bath');
     assert.equal(!elsewhere.ok && elsewhere.error.code, 'not-found');
     // The location's own quantity (none here) is what is ordered, refused before any call.
     const empty = await orderLocationSuggestion(noFunctions, forecast, 'wh-north');
     assert.equal(!empty.ok && empty.error.code === 'invalid-argument' && empty.error.field, 'lines.0.qty');
+  });
+
+  it("refuses a second order for one run's demand: the SKU-wide order covers each location's, a location's covers the SKU-wide", async () => {
+    const plan = {
+      leadTimeWeeks: 2,
+      reviewWeeks: 1,
+      serviceLevel: 0.95,
+      leadTimeDemand: 4,
+      safetyStock: 2,
+      reorderPoint: 6,
+      orderUpTo: 8,
+      inventoryPosition: 3,
+      reorder: true,
+      suggestedQty: 5,
+    };
+    const run = (at: string) => ({
+      sku: 'sofa',
+      generatedAt: Timestamp.fromMillis(Date.parse(at)),
+      supplier: { id: 'oak', name: 'Oak & Co', leadTimeDays: 10 },
+      replenishment: plan,
+      locations: {
+        'wh-north': { history: [], units: [], replenishment: plan },
+        'wh-south': { history: [], units: [], replenishment: plan },
+      },
+    });
+    const orderFrom = (forecast: ReturnType<typeof run>, key: string, locationId?: string) =>
+      createPurchaseOrder(deps, kim, {
+        idempotencyKey: key,
+        supplier: 'Oak & Co',
+        locationId: locationId ?? 'wh-north',
+        expectedAt: '2026-12-10T00:00:00Z',
+        lines: [{ sku: 'sofa', qty: 5 }],
+        fromSuggestion: {
+          sku: 'sofa',
+          generatedAt: forecast.generatedAt.toDate().toISOString(),
+          ...(locationId ? { locationId } : {}),
+        },
+      });
+    // The refusals come before any call: there is no functions client, so a call would fail otherwise.
+    const sam = { functions: undefined as never, db: fs.webDb({ uid: 'sam', staff: true }) };
+
+    const first = run('2026-11-28T05:00:00Z');
+    const north = await orderFrom(first, 'run1-north', 'wh-north');
+    const wide = await orderSuggestion(sam, first, { supplier: 'Oak & Co', locationId: 'wh-north' });
+    assert.equal(
+      !wide.ok && wide.error.code === 'failed-precondition' && wide.error.reason,
+      'already_ordered',
+    );
+    assert.equal(
+      !wide.ok && wide.error.code === 'failed-precondition' && wide.error.purchaseOrderId,
+      north.purchaseOrderId,
+    );
+    assert.match(!wide.ok ? wide.error.message : '', new RegExp(`purchase order ${north.purchaseOrderId}`));
+
+    const second = run('2026-11-29T05:00:00Z');
+    const skuWide = await orderFrom(second, 'run2-wide');
+    for (const loc of ['wh-north', 'wh-south']) {
+      const refused = await orderLocationSuggestion(sam, second, loc);
+      assert.equal(
+        !refused.ok && refused.error.code === 'failed-precondition' && refused.error.purchaseOrderId,
+        skuWide.purchaseOrderId,
+        loc,
+      );
+    }
+
+    // The console's view of the same rule: live orders of the run, and each suggestion's cover.
+    const seen = new Arrivals<PurchaseOrderRow[]>();
+    const stop = watchSuggestionOrders(sam, second, (rows) => seen.push(rows));
+    try {
+      const rows = await seen.until((r) => r.length === 1, "the run's one order");
+      assert.equal(rows[0]!.fromSuggestion?.locationId, null);
+      assert.deepEqual(suggestionCover(rows, SKU_WIDE), {
+        purchaseOrderId: skuWide.purchaseOrderId,
+        own: true,
+      });
+      assert.deepEqual(suggestionCover(rows, 'wh-south'), {
+        purchaseOrderId: skuWide.purchaseOrderId,
+        own: false,
+      });
+      // The first run's orders do not cover the second's.
+      const firstRows = await within(
+        new Promise<PurchaseOrderRow[]>((resolve) => {
+          const off = watchSuggestionOrders(sam, first, (r) => (off(), resolve(r)));
+        }),
+        "the first run's orders",
+      );
+      assert.deepEqual(
+        firstRows.map((r) => r.id),
+        [north.purchaseOrderId],
+      );
+      assert.deepEqual(suggestionCover(firstRows, 'wh-north'), {
+        purchaseOrderId: north.purchaseOrderId,
+        own: true,
+      });
+      assert.equal(suggestionCover(firstRows, 'wh-south'), null);
+      // A closed order's rest was cancelled: it covers nothing any more.
+      await closePurchaseOrder(deps, kim, {
+        idempotencyKey: 'run2-close',
+        purchaseOrderId: skuWide.purchaseOrderId,
+        reason: 'cancelled',
+      });
+      const closed = await seen.until((r) => r[0]?.status === 'closed', 'the order closed');
+      assert.equal(suggestionCover(closed, 'wh-south'), null);
+    } finally {
+      stop();
+    }
   });
 });

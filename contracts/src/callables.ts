@@ -70,7 +70,12 @@ import {
   SetStockPolicyRequest,
   SetStockPolicyResponse,
 } from './supply';
-import { SetSupplierRequest, SetSupplierResponse } from './suppliers';
+import {
+  SetSkuSupplierRequest,
+  SetSkuSupplierResponse,
+  SetSupplierRequest,
+  SetSupplierResponse,
+} from './suppliers';
 import {
   CancelImportRequest,
   ExportCsvRequest,
@@ -120,6 +125,7 @@ export const callables = {
   setStockCount: callable('staff', SetStockCountRequest, SetStockCountResponse),
   setStockPolicy: callable('staff', SetStockPolicyRequest, SetStockPolicyResponse),
   setSupplier: callable('staff', SetSupplierRequest, SetSupplierResponse),
+  setSkuSupplier: callable('staff', SetSkuSupplierRequest, SetSkuSupplierResponse),
   createWebhookSubscription: callable('staff', CreateWebhookSubscriptionRequest, WebhookSecretResponse),
   setWebhookSubscriptionStatus: callable('staff', SetWebhookStatusRequest, WebhookSubscriptionResponse),
   rotateWebhookSecret: callable('staff', RotateWebhookSecretRequest, WebhookSecretResponse),

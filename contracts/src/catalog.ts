@@ -64,6 +64,8 @@ export const VariantDoc = z.object({
   madeToOrder: z.boolean().default(false),
   /** Who supplies it (suppliers/{id}): replenishment orders ahead of that supplier's lead time. */
   supplierId: SupplierId.optional(),
+  /** The staff uid that set `supplierId` through setSkuSupplier; absent when it is catalog data. */
+  supplierSetBy: z.string().optional(),
 });
 export type VariantDoc = z.infer<typeof VariantDoc>;
 

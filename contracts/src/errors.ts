@@ -44,6 +44,8 @@ export const PreconditionDetails = z.object({
   /** `illegal_transition` (advanceFulfilment): the line's state and the one asked for. */
   from: z.string().optional(),
   to: z.string().optional(),
+  /** `already_ordered` (the client's suggestion helpers): the purchase order that covers it. */
+  purchaseOrderId: z.string().optional(),
   fields: z
     .array(z.object({ field: z.string(), message: z.string(), repair: z.enum(['customer', 'store']) }))
     .optional(),

@@ -4,7 +4,7 @@
  * `setSupplier`; no app writes the collection.
  */
 import { z } from 'zod';
-import { FirestoreTime, SupplierId } from './common';
+import { FirestoreTime, IdempotencyKey, Sku, SupplierId } from './common';
 
 /** The longest lead time a supplier may quote: a year (sea freight from the far side of the world is months). */
 export const MAX_LEAD_TIME_DAYS = 365;
@@ -44,3 +44,24 @@ export const SetSupplierResponse = z.object({
   changed: z.boolean(),
 });
 export type SetSupplierResponse = z.infer<typeof SetSupplierResponse>;
+
+/**
+ * Moves a SKU to another supplier (staff): its variant's `supplierId`, marked as staff-set
+ * (`VariantDoc.supplierSetBy`) so a re-seed keeps it. The supplier must exist (setSupplier first).
+ */
+export const SetSkuSupplierRequest = z.strictObject({
+  idempotencyKey: IdempotencyKey,
+  sku: Sku,
+  supplierId: SupplierId,
+});
+export type SetSkuSupplierRequest = z.infer<typeof SetSkuSupplierRequest>;
+
+export const SetSkuSupplierResponse = z.object({
+  sku: Sku,
+  supplierId: SupplierId,
+  /** The supplier it had before, if any. */
+  previous: SupplierId.nullable(),
+  /** False when staff had already set the SKU to that supplier. */
+  changed: z.boolean(),
+});
+export type SetSkuSupplierResponse = z.infer<typeof SetSkuSupplierResponse>;

@@ -38,8 +38,14 @@ export const PurchaseOrderDoc = z.object({
   status: PurchaseOrderStatus,
   lines: z.array(z.object({ sku: Sku, qty: z.number().int().min(1), received: Count })),
   expectedAt: FirestoreTime,
-  /** The reorder suggestion it was made from (`forecasts/{sku}` as generated then), if any. */
-  fromSuggestion: z.object({ sku: Sku, generatedAt: FirestoreTime }).nullable(),
+  /**
+   * The reorder suggestion it was made from (`forecasts/{sku}` as generated then), if any:
+   * `locationId` names the location whose own suggestion it was, null the SKU-wide one (orders
+   * made before this was recorded read as SKU-wide).
+   */
+  fromSuggestion: z
+    .object({ sku: Sku, generatedAt: FirestoreTime, locationId: LocationId.nullable().default(null) })
+    .nullable(),
   createdBy: z.string(),
   createdAt: FirestoreTime,
   updatedAt: FirestoreTime,
@@ -69,8 +75,11 @@ export const CreatePurchaseOrderRequest = z.object({
   /** When the supplier promised the delivery (ISO 8601). */
   expectedAt: IsoTime,
   lines: PoLines,
-  /** Set by the client's "order this suggestion" helper: which forecast the order answers. */
-  fromSuggestion: z.object({ sku: Sku, generatedAt: IsoTime }).optional(),
+  /**
+   * Set by the client's "order this suggestion" helpers: which forecast the order answers, and
+   * `locationId` when it is that location's own suggestion rather than the SKU-wide one.
+   */
+  fromSuggestion: z.object({ sku: Sku, generatedAt: IsoTime, locationId: LocationId.optional() }).optional(),
 });
 export type CreatePurchaseOrderRequest = z.infer<typeof CreatePurchaseOrderRequest>;
 

@@ -132,6 +132,7 @@ const triggers = {
   setStockCount: () => callable(inventory, 'setStockCount'),
   setStockPolicy: () => callable(inventory, 'setStockPolicy'),
   setSupplier: () => callable(inventory, 'setSupplier'),
+  setSkuSupplier: () => callable(inventory, 'setSkuSupplier'),
 
   expireReservations: () =>
     scheduled('every 1 minutes', async () => {
@@ -325,6 +326,7 @@ export const closePurchaseOrder = define('closePurchaseOrder');
 export const setStockCount = define('setStockCount');
 export const setStockPolicy = define('setStockPolicy');
 export const setSupplier = define('setSupplier');
+export const setSkuSupplier = define('setSkuSupplier');
 export const expireReservations = define('expireReservations');
 export const backorderFillOnInventoryWrite = define('backorderFillOnInventoryWrite');
 export const reconcileInventory = define('reconcileInventory');

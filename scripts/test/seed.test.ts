@@ -171,6 +171,13 @@ describe('seed', () => {
     // reseed keeps the first two and writes the lost one again.
     const supplier = db.doc('suppliers/nordhus');
     await supplier.update({ leadTimeDays: 3 });
+    // Staff moved one SKU to another supplier (as setSkuSupplier writes it); another's supplier was
+    // changed as catalog data, which the seed owns and rewrites.
+    const [moved, rewritten] = (await db.collectionGroup('variants').limit(2).get()).docs;
+    const catalogSupplier = rewritten!.data().supplierId as string;
+    const otherSupplier = moved!.data().supplierId === 'oak-and-co' ? 'nordhus' : 'oak-and-co';
+    await moved!.ref.update({ supplierId: otherSupplier, supplierSetBy: 'kim' });
+    await rewritten!.ref.update({ supplierId: catalogSupplier === 'nordhus' ? 'oak-and-co' : 'nordhus' });
     const history = db.collection('ledger').where('correlationId', '==', HISTORY_CORRELATION);
     const historyCount = async () => (await history.count().get()).data().count;
     const historyBefore = await historyCount();
@@ -193,6 +200,14 @@ describe('seed', () => {
     assert.equal(await historySize(), eventsBefore, 'the history gained or lost events');
     assert.equal((await product.get()).data()!.name, 'Square Table Clock', 'the catalog was not rewritten');
     assert.equal((await supplier.get()).data()!.leadTimeDays, 3, 'lead time reset');
+    const movedNow = (await moved!.ref.get()).data()!;
+    assert.equal(movedNow.supplierId, otherSupplier, 'the staff-set supplier was reset');
+    assert.equal(movedNow.supplierSetBy, 'kim');
+    assert.equal(
+      (await rewritten!.ref.get()).data()!.supplierId,
+      catalogSupplier,
+      "the catalog's supplier was not rewritten",
+    );
     assert.equal((await changed!.ref.get()).data()!.reason, 'kept-by-the-reseed', 'history entry reset');
     const { at: _backAt, ...back } = (await lost!.ref.get()).data() ?? {};
     assert.deepEqual(back, lostData, 'the lost history entry is back as it was');

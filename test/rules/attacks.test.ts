@@ -197,6 +197,20 @@ rows('self-granted roles and claims', () => [
   ['a customer cannot read suppliers', false, () => alice().doc('suppliers/sup1').get()],
   ['a customer cannot list suppliers', false, () => alice().collection('suppliers').limit(5).get()],
   ['staff can read a supplier', true, () => h.db('staff').doc('suppliers/sup1').get()],
+  [
+    'a staff member cannot move a SKU to another supplier by writing its variant (setSkuSupplier does)',
+    false,
+    () =>
+      h
+        .db('staff')
+        .doc('products/p1/variants/sku1')
+        .set({ supplierId: 'sup-fake', supplierSetBy: 'staff' }, { merge: true }),
+  ],
+  [
+    "an admin cannot mark a variant's supplier as staff-set",
+    false,
+    () => h.db('admin').doc('products/p1/variants/sku1').update({ supplierSetBy: 'admin' }),
+  ],
   // The backorder queue: a customer must not jump it, read others' places in it, or plant one.
   [
     'a customer cannot read their own backorder queue entry (their reservation shows it)',

@@ -512,6 +512,9 @@ describe('the staff console', () => {
       ordered.docs.map((d) => [d.get('locationId'), d.get('supplier'), d.get('lines')[0].qty]),
       [['wh-north', 'Lamp Works', 9]],
     );
+    // That order covers the run's SKU-wide suggestion: its Order buttons give way to the order's id.
+    await repl.getByText(`ordered as PO ${ordered.docs[0]!.id}`).first().waitFor();
+    assert.equal(await repl.getByRole('button', { name: 'Order 18 × LAMP-WEB' }).count(), 0);
     // The supplier's lead time, set from the page (a bad one refused on its field first).
     const form = repl.getByRole('form', { name: 'Set the lead time of Lamp Works' });
     await form.getByLabel('Lead time (days)').fill('0');
@@ -521,6 +524,18 @@ describe('the staff console', () => {
     await form.getByRole('button', { name: 'Set the lead time of Lamp Works' }).click();
     await form.getByText('Lamp Works now takes 20 days', { exact: false }).waitFor();
     assert.equal((await stack.db.doc('suppliers/lamp-works-web').get()).get('leadTimeDays'), 20);
+    // Staff move the SKU to another supplier (setSkuSupplier), kept on its variant as staff-set.
+    await stack.db
+      .doc('suppliers/oak-web')
+      .set({ name: 'Oak Web', leadTimeDays: 5, updatedAt: Timestamp.now(), updatedBy: 'seed' });
+    const move = repl.getByRole('form', { name: 'Move LAMP-WEB to another supplier' });
+    await move.getByRole('option', { name: 'Oak Web (5 days)' }).waitFor({ state: 'attached' });
+    await move.getByLabel('Supplier').selectOption('oak-web');
+    await move.getByRole('button', { name: 'Move LAMP-WEB to another supplier' }).click();
+    await move.getByText('LAMP-WEB now comes from Oak Web', { exact: false }).waitFor();
+    const variant = (await stack.db.doc('products/p-lamp-web/variants/LAMP-WEB').get()).data();
+    assert.equal(variant?.supplierId, 'oak-web');
+    assert.equal(typeof variant?.supplierSetBy, 'string');
     assert.deepEqual(await axeViolations(repl), [], 'replenishment');
   });
 

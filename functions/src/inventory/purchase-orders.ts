@@ -93,6 +93,7 @@ export async function createPurchaseOrder(
           ? {
               sku: req.fromSuggestion.sku,
               generatedAt: Timestamp.fromMillis(Date.parse(req.fromSuggestion.generatedAt)),
+              locationId: req.fromSuggestion.locationId ?? null,
             }
           : null,
         createdBy: staff.uid,

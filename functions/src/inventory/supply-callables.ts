@@ -9,6 +9,7 @@ import {
   ReceivePurchaseOrderRequest,
   SetStockCountRequest,
   SetStockPolicyRequest,
+  SetSkuSupplierRequest,
   SetSupplierRequest,
 } from '@hearth/contracts';
 import type { Deps } from './deps';
@@ -16,7 +17,7 @@ import { closePurchaseOrder, createPurchaseOrder, receivePurchaseOrder } from '.
 import type { Staff } from './staff';
 import { setStockCount } from './stock-count';
 import { setStockPolicy } from './stock-policy';
-import { setSupplier } from './suppliers';
+import { setSkuSupplier, setSupplier } from './suppliers';
 
 const asStaff = (c: Caller): Staff => ({ uid: c.uid, role: c.role === 'admin' ? 'admin' : 'staff' });
 
@@ -35,5 +36,6 @@ export function supplyCallables(deps: () => Deps) {
     setStockCount: handler('staff', SetStockCountRequest, (d, c, r) => setStockCount(d, asStaff(c), r)),
     setStockPolicy: handler('staff', SetStockPolicyRequest, (d, c, r) => setStockPolicy(d, asStaff(c), r)),
     setSupplier: handler('staff', SetSupplierRequest, (d, c, r) => setSupplier(d, asStaff(c), r)),
+    setSkuSupplier: handler('staff', SetSkuSupplierRequest, (d, c, r) => setSkuSupplier(d, asStaff(c), r)),
   };
 }

@@ -170,6 +170,71 @@ describe('suppliers, lead times and replenishment per location', () => {
     assert.equal(stool.replenishment.leadTimeWeeks, 2);
   });
 
+  test('setSkuSupplier moves a SKU to another supplier, staff-set, and the next plan uses its lead time', async () => {
+    await api.setSupplier(as(kim, { supplierId: 'nordhus', name: 'Nordhus Möbel', leadTimeDays: 28 }));
+    await api.setSupplier(as(kim, { supplierId: 'oak', name: 'Oak & Co', leadTimeDays: 5 }));
+    await supplies('sideboard', 'nordhus');
+    const move = { idempotencyKey: 'move-sideboard-1', sku: 'sideboard', supplierId: 'oak' };
+    assert.deepEqual(await api.setSkuSupplier(as(kim, move)), {
+      sku: 'sideboard',
+      supplierId: 'oak',
+      previous: 'nordhus',
+      changed: true,
+    });
+    const variant = (await fs.adminDb.doc('products/p-sideboard/variants/sideboard').get()).data();
+    assert.equal(variant?.supplierId, 'oak');
+    assert.equal(variant?.supplierSetBy, 'kim');
+    // A retry with the same key answers as the first call did; a new key finds nothing to change.
+    assert.deepEqual(await api.setSkuSupplier(as(kim, move)), {
+      sku: 'sideboard',
+      supplierId: 'oak',
+      previous: 'nordhus',
+      changed: true,
+    });
+    const again = await api.setSkuSupplier(as(kim, { ...move, idempotencyKey: 'move-sideboard-2' }));
+    assert.deepEqual(again, { sku: 'sideboard', supplierId: 'oak', previous: 'oak', changed: false });
+
+    for (let w = 0; w < 3; w++) {
+      clock = new FakeClock(firstMonday + w * week);
+      deps = { db: fs.adminDb, clock };
+      await sell('sideboard', 2);
+    }
+    clock = new FakeClock(firstMonday + 3 * week);
+    await refreshForecasts({ db: fs.adminDb, clock });
+    const plan = await forecastOf('sideboard');
+    assert.deepEqual(plan.supplier, { id: 'oak', name: 'Oak & Co', leadTimeDays: 5 });
+    assert.equal(plan.replenishment.leadTimeWeeks, 1);
+  });
+
+  test('setSkuSupplier refuses an unknown SKU or supplier, bad input and wrong callers', async () => {
+    await api.setSupplier(as(kim, { supplierId: 'oak', name: 'Oak & Co', leadTimeDays: 5 }));
+    const req = (over: Record<string, unknown>) => ({
+      idempotencyKey: key(),
+      sku: 'lamp',
+      supplierId: 'oak',
+      ...over,
+    });
+    const cases: [string, CallRequest, string, string | undefined][] = [
+      ['a customer', as(user('ivy'), req({})), 'permission-denied', undefined],
+      ['nobody signed in', as(undefined, req({})), 'unauthenticated', undefined],
+      ['an unknown SKU', as(kim, req({ sku: 'no-such-sku' })), 'not-found', 'no-such-sku'],
+      ['an unknown supplier', as(kim, req({ supplierId: 'nobody' })), 'not-found', 'nobody'],
+      ['no key', as(kim, req({ idempotencyKey: undefined })), 'invalid-argument', 'idempotencyKey'],
+      ['a forged supplier id', as(kim, req({ supplierId: '../x' })), 'invalid-argument', 'supplierId'],
+      ['no SKU', as(kim, req({ sku: undefined })), 'invalid-argument', 'sku'],
+      ['an unknown field', as(kim, req({ leadTimeDays: 1 })), 'invalid-argument', undefined],
+    ];
+    for (const [name, call, code, detail] of cases) {
+      const err = await refusal(api.setSkuSupplier(call));
+      assert.equal(err.code, code, name);
+      if (code === 'invalid-argument' && detail) assert.equal(err.details?.field, detail, name);
+      if (code === 'not-found') assert.equal(err.details?.id, detail, name);
+    }
+    const lamp = (await fs.adminDb.doc('products/p-lamp/variants/lamp').get()).data();
+    assert.equal(lamp?.supplierId, undefined);
+    assert.equal(lamp?.supplierSetBy, undefined);
+  });
+
   test('each location with the history for it gets its own suggestion, from its own stock', async () => {
     await api.setSupplier(as(kim, { supplierId: 'nordhus', name: 'Nordhus Möbel', leadTimeDays: 14 }));
     await supplies('sideboard', 'nordhus');

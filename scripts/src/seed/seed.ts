@@ -65,6 +65,21 @@ async function plan(now: Date, population: number) {
 const historyEntriesThere = async (db: Firestore) =>
   (await ledgerCol(db).where('correlationId', '==', HISTORY_CORRELATION).count().get()).data().count;
 
+/**
+ * The variants whose supplier staff set (setSkuSupplier), by SKU: a re-seed keeps them, as it keeps
+ * lead times; one query finds them.
+ */
+async function staffSetSuppliers(db: Firestore): Promise<<T extends { sku: string }>(doc: T) => T> {
+  const snap = await db.collectionGroup('variants').where('supplierSetBy', '>', '').get();
+  const kept = new Map(
+    snap.docs.flatMap((d) => {
+      const { supplierId, supplierSetBy } = d.data() as { supplierId?: unknown; supplierSetBy: string };
+      return typeof supplierId === 'string' ? [[d.id, { supplierId, supplierSetBy }] as const] : [];
+    }),
+  );
+  return (doc) => ({ ...doc, ...kept.get(doc.sku) });
+}
+
 export async function seed(opts: SeedOptions = {}): Promise<SeedResult> {
   const started = Date.now();
   const log = opts.log ?? ((line: string) => console.log(line));
@@ -91,10 +106,11 @@ export async function seed(opts: SeedOptions = {}): Promise<SeedResult> {
     log(`  ${label}: ${written} written${keptNote} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   };
 
+  const staffSet = await staffSetSuppliers(db);
   await step('catalog', [
     ...locations.map((l) => set(locationsCol(db).doc(l.id), l)),
     ...catalog.products.map((p) => set(db.collection('products').doc(p.id), p.doc)),
-    ...catalog.variants.map((v) => set(variantRef(db, v.doc.productId, v.doc.sku), v.doc)),
+    ...catalog.variants.map((v) => set(variantRef(db, v.doc.productId, v.doc.sku), staffSet(v.doc))),
   ]);
   await step('stock', [
     ...stock.inventory.map((i) => create(inventoryRef(db, i.sku), i.doc)),

@@ -12,9 +12,12 @@ import {
   receivePurchaseOrder,
   setStockCount,
   setStockPolicy,
+  SKU_WIDE,
+  suggestionCover,
   USUAL_SUPPLIER,
   watchPurchaseOrders,
   watchReorderSuggestions,
+  watchSuggestionOrders,
   type PurchaseOrderRow,
   type Result,
   type WithId,
@@ -39,7 +42,9 @@ function useLocationField(name = 'locationId', label = 'Location'): FieldSpec {
 
 /**
  * "Order": the suggestion as a purchase order in one press, from the SKU's supplier (also used by
- * the replenishment view). With `ownPlan`, the location's own suggestion, ordered to it.
+ * the replenishment view). With `ownPlan`, the location's own suggestion, ordered to it. Once an
+ * order of the same run covers it (the client's suggestionCover: the SKU-wide order covers every
+ * location's, a location's covers the SKU-wide one), the button gives way to that order's id.
  */
 export function OrderSuggestionButton(props: {
   forecast: WithId<ForecastDoc>;
@@ -50,9 +55,15 @@ export function OrderSuggestionButton(props: {
   const [answer, setAnswer] = useState<Result<{ purchaseOrderId: string }> | null>(null);
   const [busy, setBusy] = useState(false);
   const { forecast, locationId } = props;
+  const runOrders = useLive<PurchaseOrderRow[]>(
+    (set, fail) => watchSuggestionOrders(client, forecast, set, { onError: fail }),
+    [forecast.sku, forecast.generatedAt.toMillis()],
+  );
   const plan = props.ownPlan ? forecast.locations[locationId]?.replenishment : forecast.replenishment;
   const suggestedQty = plan?.suggestedQty ?? 0;
   const where = props.ownPlan ? ` to ${locationId}` : '';
+  const cover = runOrders.value && suggestionCover(runOrders.value, props.ownPlan ? locationId : SKU_WIDE);
+  if (cover && !answer) return <span class="covered">ordered as PO {cover.purchaseOrderId}</span>;
   return (
     <>
       <button

@@ -2,11 +2,19 @@
  * Replenishment: the forecasting job's reorder suggestions, and per SKU its weekly sales history
  * with the next 8 weeks' forecast plotted (uPlot; the table is the accessible copy), its
  * replenishment figures, its supplier's lead time (which staff can change here), and each
- * location's own suggestion where it has the history for one. "Order" turns a suggestion into a
- * purchase order (the supply page's button).
+ * location's own suggestion where it has the history for one, and a form moving the SKU to another
+ * supplier. "Order" turns a suggestion into a purchase order (the supply page's button).
  */
 import type { ForecastDoc } from '@hearth/contracts';
-import { setSupplier, watchForecast, watchReorderSuggestions, type WithId } from '@hearth/client';
+import {
+  setSkuSupplier,
+  setSupplier,
+  watchForecast,
+  watchReorderSuggestions,
+  watchSuppliers,
+  type SupplierRow,
+  type WithId,
+} from '@hearth/client';
 import type { AlignedData } from 'uplot';
 import { href } from '../router';
 import { useClient } from '../session';
@@ -82,6 +90,7 @@ function SkuForecast({ sku }: { sku: string }) {
       {r.reorder && <OrderSuggestionButton forecast={f} locationId={first} />}
       <LocationPlans forecast={f} />
       {f.supplier && <LeadTimeForm supplier={f.supplier} />}
+      <MoveSupplierForm sku={sku} current={f.supplier?.id} />
       <table>
         <caption>Forecast for the next weeks</caption>
         <thead>
@@ -171,6 +180,44 @@ function LeadTimeForm({ supplier }: { supplier: NonNullable<ForecastDoc['supplie
         r.changed
           ? `${supplier.name} now takes ${r.leadTimeDays} days; the next forecast run plans with it`
           : `${supplier.name} already takes ${r.leadTimeDays} days`
+      }
+    />
+  );
+}
+
+/**
+ * Moves the SKU to another supplier (setSkuSupplier). The figures above are the last forecast
+ * run's, with the supplier it planned with; the next run plans with the new one.
+ */
+function MoveSupplierForm({ sku, current }: { sku: string; current: string | undefined }) {
+  const client = useClient();
+  const suppliers = useLive<SupplierRow[]>((set, fail) => watchSuppliers(client, set, { onError: fail }), []);
+  if (suppliers.error) return <Alert>{suppliers.error.message}</Alert>;
+  const options = (suppliers.value ?? []).map((s) => ({
+    value: s.id,
+    label: `${s.name} (${s.leadTimeDays} days)`,
+  }));
+  if (options.length === 0) return null;
+  const name = (id: string) => suppliers.value?.find((s) => s.id === id)?.name ?? id;
+  return (
+    <ActionForm
+      key={`${sku}-${options.length}`}
+      title={`Move ${sku} to another supplier`}
+      quantityField="supplierId"
+      fields={[
+        {
+          name: 'supplierId',
+          label: 'Supplier',
+          kind: 'select',
+          options,
+          initial: current ?? options[0]!.value,
+        },
+      ]}
+      submit={(v) => setSkuSupplier(client, { sku, supplierId: v.supplierId ?? '' })}
+      done={(r: { supplierId: string; changed: boolean }) =>
+        r.changed
+          ? `${sku} now comes from ${name(r.supplierId)}; the next forecast run plans with its lead time`
+          : `${sku} already comes from ${name(r.supplierId)}`
       }
     />
   );
