@@ -44,7 +44,15 @@ import { runInTransaction } from '../platform/transaction';
 
 // incoming comes and goes by purchase-order entries (po_ordered, po_received, po_closed) like the rest.
 const FIELDS = ['onHand', 'reserved', 'inTransit', 'damaged', 'incoming', 'backordered'] as const;
-const DERIVED = ['onHand', 'reserved', 'available', 'incoming', 'inTransit', 'backordered', 'status'] as const;
+const DERIVED = [
+  'onHand',
+  'reserved',
+  'available',
+  'incoming',
+  'inTransit',
+  'backordered',
+  'status',
+] as const;
 
 type Cells = Map<string, Map<string, Counters>>;
 
