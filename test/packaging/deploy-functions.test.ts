@@ -72,6 +72,8 @@ const expected: Record<string, Trigger> = {
   closePurchaseOrder: callable(),
   setStockCount: callable(),
   setStockPolicy: callable(),
+  setSupplier: callable(),
+  setSkuSupplier: callable(),
   ensureProfile: callable(),
   setConsent: callable(),
   exportMyData: callable(),
