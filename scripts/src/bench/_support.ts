@@ -1,4 +1,5 @@
 /** What the benchmarks share: the emulator in a child process, its stats, and latency summaries. */
+import { cpus, loadavg } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -90,3 +91,11 @@ export function runBenchmark(main: () => Promise<void>): void {
     },
   );
 }
+
+/** The machine a result was measured on: cores, Node, and the load average before and after. */
+export const machineOf = (loadAverageBefore: number[]) => ({
+  cpus: cpus().length,
+  node: process.version,
+  loadAverageBefore,
+  loadAverageAfter: loadavg(),
+});

@@ -7,9 +7,9 @@
  * listener delivering a list generated after it, and from before the write to the same moment.
  * Writes bench/results/fold-in.json. FOLD_IN_EVENTS (default 60) events.
  */
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { clusterItems, FoldInScenario } from '../dev/fold-in-scenario';
-import { percentile, round, runBenchmark, writeResult } from './_support';
+import { percentile, round, runBenchmark, writeResult, machineOf } from './_support';
 
 const events = Number(process.env.FOLD_IN_EVENTS ?? 60);
 
@@ -59,12 +59,7 @@ async function main(): Promise<void> {
       events,
       commitToList: stats(fromCommit),
       writeToList: stats(fromWrite),
-      machine: {
-        cpus: cpus().length,
-        node: process.version,
-        loadAverageBefore: loadBefore,
-        loadAverageAfter: loadavg(),
-      },
+      machine: machineOf(loadBefore),
       at: new Date().toISOString(),
     };
     writeResult('fold-in', result);

@@ -5,7 +5,7 @@
  * then a second seed (the reseed finds the history there). Writes bench/results/seed-forecasts.json
  * with each seed step's own line (its time) and what the jobs found.
  */
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore } from 'firebase-admin/firestore';
@@ -16,7 +16,7 @@ import { reconcileInventory } from '../../../functions/src/inventory/reconcile';
 import { projectId } from '../dev/stack';
 import { FreePortStack } from '../dev/stack-on-free-ports';
 import { seed } from '../seed/seed';
-import { round, runBenchmark, writeResult } from './_support';
+import { round, runBenchmark, writeResult, machineOf } from './_support';
 
 const seconds = (since: number) => round((Date.now() - since) / 1000, 2);
 
@@ -63,12 +63,7 @@ async function main(): Promise<void> {
         drift: reconciled.drift.length,
       },
       reseed,
-      machine: {
-        cpus: cpus().length,
-        node: process.version,
-        loadAverageBefore: loadBefore,
-        loadAverageAfter: loadavg(),
-      },
+      machine: machineOf(loadBefore),
       at: new Date().toISOString(),
     });
     await deleteApp(app);

@@ -4,7 +4,7 @@
  * histories, 3,549 products), then the retraining job exactly as scheduled (the hybrid model by
  * default), timed per phase. Writes bench/results/train-seeded.json.
  */
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore } from 'firebase-admin/firestore';
@@ -12,7 +12,7 @@ import { retrainRecommender } from '../../../functions/src/recommendations/retra
 import { projectId } from '../dev/stack';
 import { FreePortStack } from '../dev/stack-on-free-ports';
 import { seed } from '../seed/seed';
-import { runBenchmark, writeResult } from './_support';
+import { runBenchmark, writeResult, machineOf } from './_support';
 
 async function main(): Promise<void> {
   const stack = new FreePortStack();
@@ -35,12 +35,7 @@ async function main(): Promise<void> {
       metrics: result.metrics,
       totalSeconds,
       phaseSeconds: result.phaseSeconds,
-      machine: {
-        cpus: cpus().length,
-        node: process.version,
-        loadAverageBefore: loadBefore,
-        loadAverageAfter: loadavg(),
-      },
+      machine: machineOf(loadBefore),
       at: new Date().toISOString(),
     });
     await deleteApp(app);
