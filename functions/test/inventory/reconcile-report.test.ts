@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { FieldValue, type Firestore } from 'firebase-admin/firestore';
+import { FieldValue } from 'firebase-admin/firestore';
 import type { Drift } from '@hearth/contracts';
 import { useEmulator, type TestFirestore } from '../../../test/support/emulator';
 import { withTotals } from '../../src/inventory/availability';
@@ -16,6 +16,7 @@ import { reconcileInventory } from '../../src/inventory/reconcile';
 import { AvailabilityRefresher } from '../../src/inventory/refresh';
 import { reserveStock } from '../../src/inventory/reserve';
 import { newMetrics } from '../../src/platform/deps';
+import { writeBeforeTransaction } from './support/interleave';
 import { assertInvariants } from './support/invariants';
 import { FakeClock, key, seedStore } from './support/store';
 
@@ -28,25 +29,6 @@ const sorted = (drift: Drift[]) =>
   [...drift].sort((a, b) =>
     `${a.sku}.${a.locationId}.${a.field}`.localeCompare(`${b.sku}.${b.locationId}.${b.field}`),
   );
-
-/**
- * The same Firestore, with `before` run ahead of its n-th transaction: reconciliation's snapshot is
- * its first, so the second is the first repair, and a write there lands between the two.
- */
-function writeBeforeTransaction(db: Firestore, n: number, before: () => Promise<unknown>): Firestore {
-  let calls = 0;
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === 'runTransaction')
-        return async (...args: Parameters<Firestore['runTransaction']>) => {
-          if (++calls === n) await before();
-          return target.runTransaction(...args);
-        };
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
 
 describe('reconciliation reports', () => {
   let fs: TestFirestore;

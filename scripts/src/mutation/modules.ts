@@ -117,10 +117,15 @@ export const MODULES: MutationModule[] = [
         functions: ['decide', 'writeHold', 'serve', 'takeExactly', 'promiseOf', 'reservationOf', 'toView'],
       },
     ],
+    // The batch's edges first (about 4 s), then the flows, backorders, caps, bundles and the
+    // click-and-collect orders (the pickup's date) that go through it.
     tests: [
+      'functions/test/inventory/reserve-edges.test.ts',
       'functions/test/inventory/flows.test.ts',
       'functions/test/inventory/backorders.test.ts',
       'functions/test/inventory/limits.test.ts',
+      'functions/test/inventory/bundles.test.ts',
+      'functions/test/inventory/orders.test.ts',
     ],
   },
   {
