@@ -121,6 +121,23 @@ describe('reconciliation reports', () => {
     assert.equal(doc.locations['store-bath'].damaged, 2);
   });
 
+  test('a reserved repair at a location does not mark its other drift there repaired', async () => {
+    await fs.adminDb.doc('inventory/lamp').update({
+      'locations.wh-north.reserved': 1,
+      'locations.wh-north.onHand': 9,
+    });
+    const report = await reconcileInventory(deps);
+    assert.deepEqual(
+      report.drift.filter((d) => d.locationId === 'wh-north').map((d) => [d.field, d.repaired]),
+      [
+        ['onHand', false],
+        ['reserved', true],
+      ],
+    );
+    const doc = await data('inventory/lamp');
+    assert.deepEqual([doc.locations['wh-north'].onHand, doc.locations['wh-north'].reserved], [9, 3]);
+  });
+
   test('a proven reserved that onHand cannot hold says to fix onHand first', async () => {
     await fs.adminDb.doc('inventory/lamp').update({
       'locations.wh-north.reserved': 0,

