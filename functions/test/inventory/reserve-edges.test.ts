@@ -170,6 +170,43 @@ describe('reservation batch edges', () => {
     await assertInvariants(fs.adminDb, { aggregates: true });
   });
 
+  test("a hot SKU's cart served wholly from its unsharded location", async () => {
+    await seedStore(deps, [
+      { sku: 'stool', stock: { 'wh-north': 2, 'wh-south': 3 }, shards: { 'wh-north': 2 } },
+    ]);
+    const held = await hold('ola', [{ sku: 'stool', qty: 3 }], { region: 'south' });
+    assert.deepEqual(held.lines[0]!.allocations, [{ locationId: 'wh-south', qty: 3 }]);
+    assert.equal((await data('inventory/stool')).locations['wh-south'].reserved, 3);
+    await deps.refresher!.idle();
+    await assertInvariants(fs.adminDb, { aggregates: true });
+  });
+
+  test('a SKU deleted between the first read and the transaction refuses the cart and is named', async () => {
+    await seedStore(deps, [
+      { sku: 'vase', stock: { 'wh-north': 3 } },
+      { sku: 'bowl', stock: { 'wh-north': 3 } },
+    ]);
+    const drop = () => fs.adminDb.doc('inventory/bowl').delete();
+    const racing: Deps = { ...deps, db: writeBeforeTransaction(fs.adminDb, 1, drop) };
+    const err = await refusal(
+      reserveStock(
+        racing,
+        { uid: 'ada' },
+        {
+          idempotencyKey: key(),
+          lines: [
+            { sku: 'vase', qty: 1 },
+            { sku: 'bowl', qty: 1 },
+          ],
+          allowSplit: false,
+        },
+      ),
+    );
+    assert.equal(err.code, 'not-found');
+    assert.deepEqual(err.details, { kind: 'sku', id: 'bowl' });
+    assert.equal((await data('inventory/vase')).reserved, 0, 'nothing held');
+  });
+
   test('an unknown SKU refuses the whole cart and is named', async () => {
     await seedStore(deps, [{ sku: 'vase', stock: { 'wh-north': 3 } }]);
     const err = await refusal(

@@ -284,4 +284,22 @@ export const EQUIVALENT: EquivalentMutant[] = [
       "the transaction's label appears only in the unavailable error once the retry budget is spent, " +
       'which no single-writer test reaches',
   },
+  // The reservation batch (functions/src/inventory/reserve-batch.ts).
+  {
+    file: 'functions/src/inventory/reserve-batch.ts',
+    mutator: 'ConditionalExpression',
+    original: '!plan || plan.allocations.some((a) => !picture.shards.get(line.sku)?.has(a.locationId))',
+    replacement: 'true',
+    reason:
+      "reads a hot SKU's availability document in the transaction even when its plan takes only from " +
+      'shards: the same answer, with one more read and lock',
+  },
+  ...["'the commit is full'", '`${line.sku} was sharded meanwhile`'].map((original) => ({
+    file: 'functions/src/inventory/reserve-batch.ts',
+    mutator: 'StringLiteral',
+    original,
+    reason:
+      'the reason a cart is sent to the next round appears only in the unavailable error once its 50 ' +
+      'rounds are spent, which no test of a bounded batch reaches',
+  })),
 ];

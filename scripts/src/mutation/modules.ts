@@ -117,8 +117,8 @@ export const MODULES: MutationModule[] = [
         functions: ['decide', 'writeHold', 'serve', 'takeExactly', 'promiseOf', 'reservationOf', 'toView'],
       },
     ],
-    // The batch's edges first (about 4 s), then the flows, backorders, caps, bundles and the
-    // click-and-collect orders (the pickup's date) that go through it.
+    // The batch's edges first (about 4 s), then the flows, backorders, caps, bundles, the
+    // click-and-collect orders (the pickup's date) and the crashes that go through it.
     tests: [
       'functions/test/inventory/reserve-edges.test.ts',
       'functions/test/inventory/flows.test.ts',
@@ -126,6 +126,7 @@ export const MODULES: MutationModule[] = [
       'functions/test/inventory/limits.test.ts',
       'functions/test/inventory/bundles.test.ts',
       'functions/test/inventory/orders.test.ts',
+      'functions/test/inventory/crash.test.ts',
     ],
   },
   {
