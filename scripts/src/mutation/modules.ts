@@ -121,6 +121,7 @@ export const MODULES: MutationModule[] = [
     // click-and-collect orders (the pickup's date) and the crashes that go through it.
     tests: [
       'functions/test/inventory/reserve-edges.test.ts',
+      'functions/test/inventory/reserve-commit-limit.test.ts',
       'functions/test/inventory/flows.test.ts',
       'functions/test/inventory/backorders.test.ts',
       'functions/test/inventory/limits.test.ts',
