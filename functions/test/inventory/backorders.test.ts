@@ -214,6 +214,24 @@ describe('backorders and made to order', () => {
     await settled();
   });
 
+  test('the trigger fills where units are owed though another location has stock and owes none', async () => {
+    await policy('sofa', { limit: 5, locationId: 'wh-north', leadTimeDays: 21 });
+    const b = await reserve(ivy, [{ sku: 'sofa', qty: 4 }]); // 2 held, 2 owed at wh-north
+    // store-bath takes no backorders: its units are for sale and nobody there is owed any.
+    await api.restock(
+      as(staff, { idempotencyKey: key(), sku: 'sofa', locationId: 'store-bath', qty: 3, reason: 'delivery' }),
+    );
+    await restockSofa(2);
+    await fillOnInventoryWritten(deps, 'sofa', await inv('sofa'));
+    assert.equal((await hold(b.reservationId)).lines[0].owed, 0, 'the owed units are filled at wh-north');
+    const sofa = await inv('sofa');
+    assert.deepEqual(
+      [sofa.locations['store-bath'].available, sofa.locations['wh-north'].backordered],
+      [3, 0],
+    );
+    await settled();
+  });
+
   test('releasing or expiring a backordered hold drops what it is owed and takes it out of the queue', async () => {
     await policy('sofa', { limit: 5, locationId: 'wh-north', leadTimeDays: 7 });
     const a = await reserve(user('a'), [{ sku: 'sofa', qty: 3 }]); // 2 held, 1 owed

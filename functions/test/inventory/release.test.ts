@@ -94,6 +94,11 @@ describe('release, expiry and reading a hold in detail', () => {
     );
     assert.equal(checkout.details?.reason, 'reservation_released');
     assert.equal(checkout.message, `Reservation ${a.reservationId} is released`);
+    const twice = await refusal(
+      api.checkout(as(user('ada'), { idempotencyKey: key(), reservationId: b.reservationId })),
+    );
+    assert.equal(twice.details?.reason, 'reservation_checked_out');
+    assert.equal(twice.message, `Reservation ${b.reservationId} is checked out`, 'the state in words');
 
     const c = await reserve('ada', [{ sku: 'sofa', qty: 1 }]);
     clock.advance(defaultSettings.holdMs);

