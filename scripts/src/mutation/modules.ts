@@ -128,6 +128,7 @@ export const MODULES: MutationModule[] = [
     tests: [
       'functions/test/inventory/reserve-edges.test.ts',
       'functions/test/inventory/reserve-commit-limit.test.ts',
+      'functions/test/inventory/reserve-batch-budget.test.ts',
       'functions/test/inventory/flows.test.ts',
       'functions/test/inventory/backorders.test.ts',
       'functions/test/inventory/limits.test.ts',
