@@ -218,6 +218,9 @@ async function orderPlan(
   } catch (err) {
     return fail(toHearthError(err));
   }
+  // A fast answer only: createPurchaseOrder claims the run's suggestion in its own transaction and
+  // refuses a covered one with this same error (reason, sku, purchaseOrderId), which reaches the
+  // caller through call() as it is, so an order this look-up could not see yet is still refused.
   const cover = suggestionCover(orders, scope);
   if (cover && !cover.own) {
     const what = locationId ? `${locationId}'s own suggestion` : 'the SKU-wide suggestion';
@@ -237,7 +240,9 @@ async function orderPlan(
  * Turns a reorder suggestion (`forecasts/{sku}`, see watchReorderSuggestions) into a purchase
  * order of its suggested quantity, expected after its lead time unless `expectedAt` says otherwise.
  * Refused (`failed-precondition`, `already_ordered`) once a location's own suggestion of the same
- * run is ordered (see suggestionCover).
+ * run is ordered (see suggestionCover), here before the call when the look-up sees that order, or
+ * by the callable's transaction when it does not (two consoles at once). The same press again by
+ * the same member of staff returns the order it made; another's press of it is refused.
  */
 export const orderSuggestion = (
   client: Client & Pick<HearthClient, 'db'>,

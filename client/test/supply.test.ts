@@ -5,9 +5,14 @@
  * order before any round trip and keys one order per forecast run.
  */
 import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { deleteApp, initializeApp } from 'firebase/app';
+import { connectFunctionsEmulator, getFunctions } from 'firebase/functions';
 import { Timestamp } from 'firebase-admin/firestore';
+import { HttpsError } from 'firebase-functions/v2/https';
 import { useEmulator, type TestFirestore } from '../../test/support/emulator';
 import { Arrivals, within } from '../../test/support/within';
 import {
@@ -15,6 +20,7 @@ import {
   createPurchaseOrder,
   receivePurchaseOrder,
 } from '../../functions/src/inventory/purchase-orders';
+import { inventoryCallables } from '../../functions/src/inventory/callables';
 import type { Deps } from '../../functions/src/inventory/deps';
 import { FakeClock, seedStore } from '../../functions/test/inventory/support/store';
 import {
@@ -259,6 +265,130 @@ describe('purchase orders for staff apps', () => {
       assert.equal(suggestionCover(closed, 'wh-south'), null);
     } finally {
       stop();
+    }
+  });
+});
+
+/**
+ * The callable protocol as firebase-functions' onCall answers it (`{ result }`, or the HttpsError's
+ * HTTP status and `{ error: toJSON() }`), in front of the function's real handler, for one staff
+ * caller (the web SDK here has no Auth to send an ID token). `gate` runs before each call's handler.
+ */
+async function callableHost(deps: Deps, gate: (n: number) => Promise<void>) {
+  const api = inventoryCallables(() => deps);
+  const auth = { uid: 'sam', token: { uid: 'sam', staff: true } as never, rawToken: 'test' };
+  let calls = 0;
+  const body = async (req: IncomingMessage) => {
+    let text = '';
+    for await (const chunk of req) text += String(chunk);
+    return JSON.parse(text) as { data: unknown };
+  };
+  const server = createServer((req, res) => {
+    const n = ++calls;
+    void (async () => {
+      const { data } = await body(req);
+      const name = req.url?.split('/').pop();
+      let status = 200;
+      let answer: unknown;
+      try {
+        await gate(n);
+        if (name !== 'createPurchaseOrder') throw new HttpsError('not-found', `no callable ${name}`);
+        answer = { result: await api.createPurchaseOrder({ data, auth }) };
+      } catch (err) {
+        const e = err instanceof HttpsError ? err : new HttpsError('internal', String(err));
+        status = e.httpErrorCode.status;
+        answer = { error: e.toJSON() };
+      }
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('"order this suggestion" when the pre-check cannot see the other order', () => {
+  it("gets the server's already_ordered refusal in the same shape as the pre-check's", async () => {
+    const plan = {
+      leadTimeWeeks: 2,
+      reviewWeeks: 1,
+      serviceLevel: 0.95,
+      leadTimeDemand: 4,
+      safetyStock: 2,
+      reorderPoint: 6,
+      orderUpTo: 8,
+      inventoryPosition: 3,
+      reorder: true,
+      suggestedQty: 5,
+    };
+    const forecast = {
+      sku: 'sofa',
+      generatedAt: Timestamp.fromMillis(Date.parse('2026-11-30T05:00:00Z')),
+      supplier: { id: 'oak', name: 'Oak & Co', leadTimeDays: 10 },
+      replenishment: plan,
+      locations: { 'wh-north': { history: [], units: [], replenishment: plan } },
+    };
+    // The SKU-wide order's call is held at the host until the location's call has arrived, so the
+    // location's pre-check ran while no order of the run existed; then they run one after the other.
+    let wideArrived!: () => void;
+    const wideHeld = new Promise<void>((resolve) => (wideArrived = resolve));
+    let locationArrived!: () => void;
+    const locationHeld = new Promise<void>((resolve) => (locationArrived = resolve));
+    let wideAnswered!: () => void;
+    const wideDone = new Promise<void>((resolve) => (wideAnswered = resolve));
+    const host = await callableHost(deps, async (n) => {
+      if (n === 1) {
+        wideArrived();
+        await within(locationHeld, "the location's call at the host");
+      } else {
+        locationArrived();
+        await within(wideDone, "the SKU-wide order's answer");
+      }
+    });
+    const app = initializeApp({ projectId: fs.projectId, apiKey: 'k' }, 'supply-guard-calls');
+    const functions = getFunctions(app);
+    connectFunctionsEmulator(functions, '127.0.0.1', host.port);
+    const sam = { functions, db: fs.webDb({ uid: 'sam', staff: true }) };
+    const now = new Date('2026-11-21T09:00:00Z');
+    try {
+      const wide = orderSuggestion(sam, forecast, {
+        supplier: 'Oak & Co',
+        locationId: 'wh-north',
+        now,
+      }).finally(() => wideAnswered());
+      await within(wideHeld, "the SKU-wide order's call at the host");
+      const location = await within(
+        orderLocationSuggestion(sam, forecast, 'wh-north', { now }),
+        "the location's order",
+      );
+      const made = await within(wide, 'the SKU-wide order');
+      assert.ok(made.ok, !made.ok ? made.error.message : '');
+      assert.ok(!location.ok && location.error.code === 'failed-precondition', JSON.stringify(location));
+      assert.deepEqual(
+        !location.ok && location.error.code === 'failed-precondition'
+          ? [location.error.reason, location.error.sku, location.error.purchaseOrderId]
+          : null,
+        ['already_ordered', 'sofa', made.value.purchaseOrderId],
+      );
+      assert.match(
+        location.error.message,
+        new RegExp(
+          `wh-north's own suggestion .* purchase order ${made.value.purchaseOrderId} \\(from the SKU-wide suggestion\\)`,
+        ),
+      );
+      const run = await fs.adminDb
+        .collection('purchaseOrders')
+        .where('fromSuggestion.generatedAt', '==', forecast.generatedAt)
+        .get();
+      assert.deepEqual(
+        run.docs.map((d) => d.id),
+        [made.value.purchaseOrderId],
+      );
+    } finally {
+      await deleteApp(app);
+      await host.close();
     }
   });
 });

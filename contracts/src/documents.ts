@@ -6,7 +6,7 @@ import { ProductDoc, VariantDoc, LocationDoc } from './catalog';
 import { ForecastDoc } from './forecasting';
 import { ImportChunkDoc, ImportIssueDoc, ImportJobDoc } from './bulk';
 import { AllowanceDoc } from './limits';
-import { PurchaseOrderDoc } from './supply';
+import { PurchaseOrderDoc, SuggestionClaimDoc } from './supply';
 import { SupplierDoc } from './suppliers';
 import { CustomerEvent, CustomerProfile, EventQuota } from './customers';
 import {
@@ -52,6 +52,7 @@ export const documents = {
   'forecasts/{sku}': ForecastDoc,
   'allowances/{uid}': AllowanceDoc,
   'purchaseOrders/{purchaseOrderId}': PurchaseOrderDoc,
+  'suggestionClaims/{sku}_{generatedAtMillis}': SuggestionClaimDoc,
   'suppliers/{supplierId}': SupplierDoc,
   'importJobs/{jobId}': ImportJobDoc,
   'importJobs/{jobId}/chunks/{index}': ImportChunkDoc,

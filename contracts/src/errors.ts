@@ -44,7 +44,10 @@ export const PreconditionDetails = z.object({
   /** `illegal_transition` (advanceFulfilment): the line's state and the one asked for. */
   from: z.string().optional(),
   to: z.string().optional(),
-  /** `already_ordered` (the client's suggestion helpers): the purchase order that covers it. */
+  /**
+   * `already_ordered` (createPurchaseOrder's suggestion claim, and the client's suggestion helpers
+   * before the call): the purchase order that covers it, and `sku`.
+   */
   purchaseOrderId: z.string().optional(),
   fields: z
     .array(z.object({ field: z.string(), message: z.string(), repair: z.enum(['customer', 'store']) }))

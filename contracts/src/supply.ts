@@ -53,6 +53,22 @@ export const PurchaseOrderDoc = z.object({
 });
 export type PurchaseOrderDoc = z.infer<typeof PurchaseOrderDoc>;
 
+/**
+ * suggestionClaims/{sku}_{generatedAtMillis}: which suggestions of one forecast run of a SKU are
+ * ordered, and by which purchase order, written by createPurchaseOrder in the transaction that makes
+ * the order (so two orders of one run's demand cannot both be made). `skuWide` is the SKU-wide
+ * suggestion's order, `locations` each location's own. An order that was closed since covers
+ * nothing, and its entry is replaced by the next order of that suggestion. Functions only.
+ */
+export const SuggestionClaimDoc = z.object({
+  sku: Sku,
+  generatedAt: FirestoreTime,
+  skuWide: z.object({ purchaseOrderId: z.string() }).nullable(),
+  locations: z.record(LocationId, z.object({ purchaseOrderId: z.string() })),
+  updatedAt: FirestoreTime,
+});
+export type SuggestionClaimDoc = z.infer<typeof SuggestionClaimDoc>;
+
 const distinctSkus = (lines: { sku: string }[], ctx: z.RefinementCtx) => {
   const seen = new Set<string>();
   lines.forEach((line, i) => {

@@ -119,6 +119,8 @@ const COLLECTIONS: Collection[] = [
     update: anyUpdate('customers/alice/exposures/x1'),
     allowed: {},
   },
+  // Suggestion claims are for createPurchaseOrder alone: staff see the orders, not the claims.
+  { ...staffCollection('suggestionClaims', 'suggestionClaims/s1_1764306000000'), allowed: {} },
   staffCollection('idempotency', 'idempotency/reserve:alice:key12345'),
 ];
 // Idempotency records are for functions alone: not even staff read them.

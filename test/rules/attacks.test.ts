@@ -183,6 +183,37 @@ rows('self-granted roles and claims', () => [
     () => alice().collection('purchaseOrders').limit(5).get(),
   ],
   ['staff can read a purchase order', true, () => h.db('staff').doc('purchaseOrders/po1').get()],
+  // A suggestion's claim is what refuses a second order of one run's demand: clearing it would let
+  // a console order the run twice, planting one would block the run's real order.
+  [
+    "a staff member cannot clear a run's suggestion claim to order it again",
+    false,
+    () => h.db('staff').doc('suggestionClaims/s1_1764306000000').delete(),
+  ],
+  [
+    "an admin cannot release the SKU-wide suggestion's claim",
+    false,
+    () => h.db('admin').doc('suggestionClaims/s1_1764306000000').update({ skuWide: null }),
+  ],
+  [
+    'an admin cannot plant a claim that blocks the next run',
+    false,
+    () =>
+      h
+        .db('admin')
+        .doc('suggestionClaims/s1_1764392400000')
+        .set({ sku: 's1', skuWide: { purchaseOrderId: 'po-fake' }, locations: {} }),
+  ],
+  [
+    'staff cannot read a suggestion claim (the orders themselves say what is ordered)',
+    false,
+    () => h.db('staff').doc('suggestionClaims/s1_1764306000000').get(),
+  ],
+  [
+    'a customer cannot list suggestion claims',
+    false,
+    () => alice().collection('suggestionClaims').limit(5).get(),
+  ],
   [
     'a staff member cannot shorten a lead time by writing the supplier (setSupplier does)',
     false,

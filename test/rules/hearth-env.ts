@@ -103,6 +103,13 @@ async function seed(db: Db): Promise<void> {
     seq: 1,
   });
   set('suppliers/sup1', { name: 'Oak & Co', leadTimeDays: 5, updatedBy: 'seed' });
+  set('suggestionClaims/s1_1764306000000', {
+    sku: 's1',
+    generatedAt: Timestamp.fromMillis(1764306000000),
+    skuWide: { purchaseOrderId: 'po1' },
+    locations: {},
+    updatedAt: Timestamp.fromMillis(1764306000000),
+  });
   set('idempotency/reserve:alice:key12345', { uid: 'alice' });
   await batch.commit();
 }

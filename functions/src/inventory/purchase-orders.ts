@@ -6,15 +6,23 @@
  * never came (`po_closed`). So `incoming` is always what the open orders still await, and replaying
  * the ledger gives it like every other counter. A receipt beyond what a line still awaits, or on an
  * order no longer open, is refused and changes nothing.
+ *
+ * An order made from a reorder suggestion claims it (`suggestionClaims/`, one document per SKU and
+ * forecast run) in the same transaction: the SKU-wide suggestion's order covers every location's of
+ * that run, a location's order covers the SKU-wide one and a second order of its own, so a covered
+ * suggestion is refused (`already_ordered`, naming the order) however many consoles press at once.
+ * Two locations' own suggestions of one run may both be ordered; an order closed since covers nothing.
  */
-import type { Firestore } from 'firebase-admin/firestore';
+import type { DocumentReference, Firestore } from 'firebase-admin/firestore';
 import { Timestamp } from 'firebase-admin/firestore';
 import {
   type ClosePurchaseOrderRequest,
   type CreatePurchaseOrderRequest,
   PurchaseOrderDoc,
   type PurchaseOrderResponse,
+  type PreconditionDetails,
   type ReceivePurchaseOrderRequest,
+  SuggestionClaimDoc,
 } from '@hearth/contracts';
 import type { Deps } from './deps';
 import { InventoryError, invalidField, notFound } from './errors';
@@ -27,6 +35,11 @@ import type { Tx } from '../platform/transaction';
 
 export const purchaseOrdersCol = (db: Firestore) => db.collection('purchaseOrders');
 export const purchaseOrderRef = (db: Firestore, id: string) => purchaseOrdersCol(db).doc(id);
+export const suggestionClaimsCol = (db: Firestore) => db.collection('suggestionClaims');
+/** One claim per SKU and forecast run; the run's millis are all digits, so the last '_' splits the id. */
+export const suggestionClaimId = (sku: string, generatedAtMillis: number) => `${sku}_${generatedAtMillis}`;
+export const suggestionClaimRef = (db: Firestore, sku: string, generatedAtMillis: number) =>
+  suggestionClaimsCol(db).doc(suggestionClaimId(sku, generatedAtMillis));
 
 /** A promised date further out than this is a typo, not a supplier's lead time. */
 const MAX_EXPECTED_DAYS = 2 * 365;
@@ -49,6 +62,86 @@ function expectedAtOf(deps: Deps, iso: string): Timestamp {
   return Timestamp.fromMillis(at);
 }
 
+/** The suggestion an order answers, as the order records it (`locationId` null: the SKU-wide one). */
+type Suggestion = NonNullable<PurchaseOrderDoc['fromSuggestion']>;
+
+const suggestionName = (locationId: string | null) =>
+  locationId === null ? 'the SKU-wide suggestion' : `${locationId}'s own suggestion`;
+
+function alreadyOrdered(from: Suggestion, by: { locationId: string | null; purchaseOrderId: string }) {
+  const source = by.locationId === from.locationId ? 'this same suggestion' : suggestionName(by.locationId);
+  return new InventoryError(
+    'failed-precondition',
+    `${from.sku}: ${suggestionName(from.locationId)} of the forecast run of ${new Date(from.generatedAt.toMillis()).toISOString()} is already ordered, as purchase order ${by.purchaseOrderId} (from ${source})`,
+    {
+      reason: 'already_ordered',
+      sku: from.sku,
+      purchaseOrderId: by.purchaseOrderId,
+    } satisfies PreconditionDetails,
+  );
+}
+
+/**
+ * Reads the run's claim (and the orders that would cover this suggestion) in the transaction and
+ * returns the claim to write with order `opId`, or refuses a suggestion a live order covers. Orders
+ * closed since are dropped from the claim: their rest was cancelled, they cover nothing.
+ */
+async function claimSuggestion(
+  tx: Tx,
+  deps: Deps,
+  from: Suggestion,
+  opId: string,
+): Promise<{ ref: DocumentReference; claim: SuggestionClaimDoc }> {
+  const ref = suggestionClaimRef(deps.db, from.sku, from.generatedAt.toMillis());
+  const snap = await tx.get(ref);
+  const stored = snap.exists ? SuggestionClaimDoc.parse(snap.data()) : null;
+  const covering: { locationId: string | null; purchaseOrderId: string }[] = [];
+  if (stored?.skuWide) covering.push({ locationId: null, purchaseOrderId: stored.skuWide.purchaseOrderId });
+  for (const [locationId, c] of Object.entries(stored?.locations ?? {}))
+    if (from.locationId === null || locationId === from.locationId)
+      covering.push({ locationId, purchaseOrderId: c.purchaseOrderId });
+  const orders = await tx.getAll(covering.map((c) => purchaseOrderRef(deps.db, c.purchaseOrderId)));
+  for (const c of covering) {
+    const po = orders.get(purchaseOrderRef(deps.db, c.purchaseOrderId).path);
+    if (po?.exists && po.get('status') !== 'closed') throw alreadyOrdered(from, c);
+  }
+  // Every covering entry is a closed order now: the new one takes its place.
+  const locations = Object.fromEntries(
+    Object.entries(stored?.locations ?? {}).filter(
+      ([locationId]) => !covering.some((c) => c.locationId === locationId),
+    ),
+  );
+  if (from.locationId !== null) locations[from.locationId] = { purchaseOrderId: opId };
+  return {
+    ref,
+    claim: {
+      sku: from.sku,
+      generatedAt: from.generatedAt,
+      skuWide: from.locationId === null ? { purchaseOrderId: opId } : null,
+      locations,
+      updatedAt: Timestamp.fromDate(deps.clock.now()),
+    },
+  };
+}
+
+/** The suggestion of a request, refused when it names a location the store lacks or a SKU not ordered. */
+function suggestionOf(
+  req: CreatePurchaseOrderRequest,
+  locations: ReadonlyMap<string, unknown>,
+): Suggestion | null {
+  const from = req.fromSuggestion;
+  if (!from) return null;
+  if (from.locationId !== undefined && !locations.has(from.locationId))
+    throw notFound('location', from.locationId);
+  if (!req.lines.some((l) => l.sku === from.sku))
+    throw invalidField('fromSuggestion.sku', `${from.sku} is not one of the order's lines`);
+  return {
+    sku: from.sku,
+    generatedAt: Timestamp.fromMillis(Date.parse(from.generatedAt)),
+    locationId: from.locationId ?? null,
+  };
+}
+
 export async function createPurchaseOrder(
   deps: Deps,
   staff: Staff,
@@ -57,11 +150,14 @@ export async function createPurchaseOrder(
   const locations = await loadLocations(deps);
   if (!locations.has(req.locationId)) throw notFound('location', req.locationId);
   const expectedAt = expectedAtOf(deps, req.expectedAt);
+  const fromSuggestion = suggestionOf(req, locations);
   const answer = await once(
     deps,
     { scope: 'createPurchaseOrder', uid: staff.uid, key: req.idempotencyKey, request: req },
     'create the purchase order',
     async (tx, opId) => {
+      // Refused before anything else is read; written with the order, in the same commit.
+      const claim = fromSuggestion ? await claimSuggestion(tx, deps, fromSuggestion, opId) : null;
       const st = new StockTx(tx, deps, {
         actor: staff,
         correlationId: opId,
@@ -89,19 +185,14 @@ export async function createPurchaseOrder(
         status: 'open',
         lines: req.lines.map((l) => ({ sku: l.sku, qty: l.qty, received: 0 })),
         expectedAt,
-        fromSuggestion: req.fromSuggestion
-          ? {
-              sku: req.fromSuggestion.sku,
-              generatedAt: Timestamp.fromMillis(Date.parse(req.fromSuggestion.generatedAt)),
-              locationId: req.fromSuggestion.locationId ?? null,
-            }
-          : null,
+        fromSuggestion,
         createdBy: staff.uid,
         createdAt: now,
         updatedAt: now,
         closedAt: null,
       };
       tx.create(purchaseOrderRef(deps.db, opId), po);
+      if (claim) tx.set(claim.ref, claim.claim);
       return responseOf(opId, po, ids);
     },
   );
